@@ -1,0 +1,30 @@
+"""Test-wide setup: offscreen Qt before any Qt import, fresh settings, no leaked threads."""
+
+import os
+import threading
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"  # must precede any PySide6 import
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _isolated_dirs(tmp_path_factory, monkeypatch):
+    """Each test gets its own settings, cache and data dirs (never the user's)."""
+    base = tmp_path_factory.mktemp("workbench-home")
+    monkeypatch.setenv("WORKBENCH_CONFIG_DIR", str(base / "config"))
+    monkeypatch.setenv("WORKBENCH_CACHE_DIR", str(base / "cache"))
+    monkeypatch.setenv("WORKBENCH_DATA_DIR", str(base / "data"))
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _no_leftover_threads():
+    """A test that leaves a Python thread running fails."""
+    before = set(threading.enumerate())
+    yield
+    leftover = [t for t in threading.enumerate() if t not in before and t.is_alive()]
+    for t in leftover:
+        t.join(timeout=2)
+    leftover = [t for t in leftover if t.is_alive()]
+    assert not leftover, f"threads left running: {leftover}"

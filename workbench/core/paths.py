@@ -1,0 +1,35 @@
+"""Where the workbench keeps settings, caches and recovery data.
+
+Environment variables override the platform defaults (tests use them to stay
+out of the user's home).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP = "audio-workbench"
+REPO_ROOT = Path(__file__).resolve().parents[2]
+RESOURCES = REPO_ROOT / "resources"
+MODELS = REPO_ROOT / "models"
+
+
+def _dir(env: str, default: str) -> Path:
+    path = Path(os.environ.get(env) or default)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def config_dir() -> Path:
+    return _dir("WORKBENCH_CONFIG_DIR", platformdirs.user_config_dir(APP))
+
+
+def cache_dir() -> Path:
+    return _dir("WORKBENCH_CACHE_DIR", platformdirs.user_cache_dir(APP))
+
+
+def data_dir() -> Path:
+    return _dir("WORKBENCH_DATA_DIR", platformdirs.user_data_dir(APP))

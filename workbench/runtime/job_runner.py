@@ -1,0 +1,153 @@
+"""Runs tasks on worker threads and reports back on the GUI thread.
+
+Two lanes: a CPU pool (peaks, spectrogram tiles, file decoding) and a single
+GPU lane for torch work, so that two models never fight over one device.
+The runner owns its thread pools; `shutdown()` cancels and joins everything.
+All signals of JobHandle are delivered on the thread that owns the handle
+(the GUI thread), through Qt's queued connections.
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from workbench.core.jobs import Cancelled, CancelToken, JobRequest, Partial, Progress, Task
+
+PROGRESS_INTERVAL_S = 0.05  # at most 20 progress updates a second reach the GUI
+
+
+class JobHandle(QObject):
+    """One submitted job.  Exactly one of finished/failed/cancelled is emitted."""
+
+    started = Signal()
+    progressed = Signal(object)  # Progress
+    partial_ready = Signal(object)  # Partial.value
+    finished = Signal(object)  # the task's return value
+    failed = Signal(object)  # the exception
+    cancelled = Signal()
+    ended = Signal()  # after any of the three above
+
+    def __init__(self, request: JobRequest, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.request = request
+        self.token = CancelToken()
+        self.state = "queued"  # queued, running, finished, failed, cancelled
+        self.last_progress: Progress | None = None
+        self.started_at: float | None = None
+        self.error: BaseException | None = None
+        self.result = None
+        self.started.connect(self._on_started)
+        self.progressed.connect(self._on_progressed)
+        self.finished.connect(lambda r: self._end("finished", result=r))
+        self.failed.connect(lambda e: self._end("failed", error=e))
+        self.cancelled.connect(lambda: self._end("cancelled"))
+
+    def cancel(self) -> None:
+        """Ask the task to stop at its next check; it acknowledges with `cancelled`."""
+        self.token.set()
+
+    @property
+    def done(self) -> bool:
+        return self.state in ("finished", "failed", "cancelled")
+
+    def _on_started(self) -> None:
+        self.state = "running"
+        self.started_at = time.monotonic()
+
+    def _on_progressed(self, progress: Progress) -> None:
+        self.last_progress = progress
+
+    def _end(self, state: str, result=None, error=None) -> None:
+        self.state, self.result, self.error = state, result, error
+        self.ended.emit()
+
+
+class _Worker(QRunnable):
+    """Drives one task generator on a pool thread; never touches widgets."""
+
+    def __init__(self, handle: JobHandle, task: Task) -> None:
+        super().__init__()
+        self.setAutoDelete(True)
+        self._handle = handle
+        self._task = task
+
+    def run(self) -> None:
+        h = self._handle
+        if h.token.is_set:
+            h.cancelled.emit()
+            return
+        h.started.emit()
+        last_emit = 0.0
+        try:
+            gen = self._task(h.token)
+            while True:
+                try:
+                    item = next(gen)
+                except StopIteration as stop:
+                    result = stop.value
+                    break
+                h.token.check()
+                if isinstance(item, Partial):
+                    h.partial_ready.emit(item.value)
+                elif isinstance(item, Progress):
+                    now = time.monotonic()
+                    if now - last_emit >= PROGRESS_INTERVAL_S or item.fraction == 1.0:
+                        last_emit = now
+                        h.progressed.emit(item)
+            h.token.check()  # a cancel that came during the last chunk still wins
+        except Cancelled:
+            h.cancelled.emit()
+            return
+        except Exception as exc:  # reported to the user via the failed signal
+            h.failed.emit(exc)
+            return
+        h.finished.emit(result)
+
+
+class JobRunner(QObject):
+    """Submits tasks to the CPU pool or the GPU lane and keeps track of live jobs."""
+
+    job_submitted = Signal(object)  # JobHandle
+    job_ended = Signal(object)  # JobHandle
+
+    def __init__(self, cpu_threads: int | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._pools = {"cpu": QThreadPool(self), "gpu": QThreadPool(self)}
+        if cpu_threads:
+            self._pools["cpu"].setMaxThreadCount(cpu_threads)
+        self._pools["gpu"].setMaxThreadCount(1)
+        self._live: list[JobHandle] = []
+
+    def submit(self, request: JobRequest, task: Task) -> JobHandle:
+        handle = JobHandle(request)  # owned by Python refs, not by the runner
+        handle.ended.connect(lambda: self._on_handle_ended(handle))
+        self._live.append(handle)
+        self.job_submitted.emit(handle)
+        self._pools[request.lane].start(_Worker(handle, task))
+        return handle
+
+    @property
+    def live_jobs(self) -> list[JobHandle]:
+        return list(self._live)
+
+    def cancel_all(self) -> None:
+        for h in self._live:
+            h.cancel()
+
+    def is_idle(self) -> bool:
+        return not self._live
+
+    def shutdown(self, timeout_ms: int = 5000) -> bool:
+        """Cancel every job and wait for the worker threads; True when all stopped."""
+        self.cancel_all()
+        ok = all(pool.waitForDone(timeout_ms) for pool in self._pools.values())
+        for pool in self._pools.values():
+            pool.clear()
+        return ok
+
+    def _on_handle_ended(self, handle: JobHandle) -> None:
+        if handle in self._live:
+            self._live.remove(handle)
+        self.job_ended.emit(handle)
