@@ -312,6 +312,7 @@ def _decode_chunks(path: Path, info: AudioFileInfo, out,
     """Write every decodable frame of `path` to `out` as float32; keep what precedes damage."""
     frames, warnings = 0, []
     message = f"Decoding {path.name}"
+    buffer = np.empty((DECODE_CHUNK_FRAMES, info.channels), dtype=np.float32)
     try:
         snd = sf.SoundFile(str(path))
     except (sf.SoundFileError, RuntimeError) as exc:
@@ -319,25 +320,38 @@ def _decode_chunks(path: Path, info: AudioFileInfo, out,
     with snd:
         while True:
             cancel.check()
-            try:
-                block = snd.read(DECODE_CHUNK_FRAMES, dtype="float32", always_2d=True)
-            except (sf.SoundFileError, RuntimeError) as exc:
-                reason = getattr(exc, "error_string", None) or str(exc)
+            count, error = _decode_into(snd, buffer)
+            out.write(buffer[:count].tobytes())
+            frames += count
+            if error is not None:
                 if frames == 0:
-                    raise AudioFileError(path, reason) from exc
+                    raise AudioFileError(path, error)
                 warnings.append(f"decoding stopped after {frames} of {info.frames} "
-                                f"frames: {reason}")
+                                f"frames: {error}")
                 break
-            if len(block) == 0:
+            if count == 0:
                 break
-            out.write(np.ascontiguousarray(block).tobytes())
-            frames += len(block)
             fraction = min(frames / info.frames, 1.0) if info.frames > 0 else None
             yield Progress(fraction, message)
     if frames < info.frames and not warnings:
         warnings.append(f"the header promises {info.frames} frames but only {frames} "
                         f"could be decoded")
     return frames, warnings
+
+
+def _decode_into(snd: sf.SoundFile, buffer: np.ndarray) -> tuple[int, str | None]:
+    """Decode up to len(buffer) frames into `buffer`: (frames decoded, libsndfile error or None).
+
+    This calls libsndfile directly instead of SoundFile.read, which seeks back
+    to its own idea of the position after every read.  libsndfile's MP3 seek
+    is inexact, so that seek put an audible glitch at every chunk boundary of
+    a decoded MP3 (soundfile 0.14, libsndfile 1.2.2).  SoundFile.read also
+    stops at the header's frame count, which for MP3 is only an estimate.
+    """
+    pointer = sf._ffi.cast("float *", buffer.ctypes.data)
+    count = int(sf._snd.sf_readf_float(snd._file, pointer, len(buffer)))
+    code = sf._snd.sf_error(snd._file)
+    return max(count, 0), (sf.LibsndfileError(code).error_string if code else None)
 
 
 def _map_cache(cache_file: Path, frames: int, channels: int) -> SampleSource:
