@@ -238,6 +238,16 @@ def truncated_flac(folder: Path):
     return _write(path, path.read_bytes()[: path.stat().st_size // 2]), None
 
 
+@odd(OpensAs(frames=range(1, 48000), channels=2, memory_mapped=False,
+             warning=r"header promises 48000 frames but only \d+ could be decoded"))
+def truncated_mp3(folder: Path):
+    path = folder / "cut_in_half.mp3"
+    t = np.arange(48000) / 48000
+    tones = np.stack([0.5 * np.sin(2 * np.pi * 440 * t), 0.5 * np.sin(2 * np.pi * 550 * t)], 1)
+    sf.write(path, tones, 48000, format="MP3")
+    return _write(path, path.read_bytes()[: path.stat().st_size // 2]), None
+
+
 @odd(OpensAs(frames=64, channels=1, memory_mapped=True))
 def float_with_nan_and_inf(folder: Path):
     path = folder / "nan_inf.wav"

@@ -35,6 +35,12 @@ _EXPORT_FORMATS = {
     "OGG": ("VORBIS",),
 }
 _FLOAT_SUBTYPES = {"FLOAT", "DOUBLE"}
+# Limits checked before libsndfile sees the request.  FLAC and libsndfile's
+# own limits produce a misleading "Format not recognised."; libvorbis beyond
+# 255 channels or 200 kHz crashes the process (segfault, libsndfile 1.2.2).
+_MAX_CHANNELS = {"WAV": 1024, "FLAC": 8, "OGG": 255}
+# FLAC's rate limit is left to libsndfile, whose message for it is clear.
+_MAX_SAMPLE_RATE = {"WAV": 2**31 - 1, "FLAC": 2**31 - 1, "OGG": 200_000}
 # Integer subtypes are quantized here, with the same 2**(bits-1) scale the
 # reader divides by, so export followed by open returns the same values.
 # libsndfile's own float->int conversion scales by 2**(bits-1) - 1 instead.
@@ -114,6 +120,17 @@ def _check_request(path: Path, samples: BlockSequence, sample_rate: int, format:
                                      f"(choose from {', '.join(_EXPORT_FORMATS[format])})")
     if sample_rate <= 0:
         raise AudioExportError(path, f"the sample rate must be positive, not {sample_rate}")
+    if sample_rate > _MAX_SAMPLE_RATE[format]:
+        raise AudioExportError(path, f"{format} export supports sample rates up to "
+                                     f"{_MAX_SAMPLE_RATE[format]} Hz, not {sample_rate} Hz")
+    if samples.channels > _MAX_CHANNELS[format]:
+        raise AudioExportError(path, f"{format} export supports up to "
+                                     f"{_MAX_CHANNELS[format]} channels, not {samples.channels}")
+    if format == "FLAC" and samples.frames == 0:
+        # libsndfile starts the FLAC stream at the first sample, so with none it
+        # leaves a 0-byte file that nothing can open.
+        raise AudioExportError(path, "there is no audio to export, and an empty FLAC file "
+                                     "cannot be written")
     target = Path(os.path.realpath(path)) if path.is_symlink() else path
     if target.is_dir():
         raise AudioExportError(path, "it is a folder")
