@@ -28,6 +28,8 @@ import soundfile as sf
 from workbench.core.blocks import BlockSequence
 from workbench.core.jobs import CancelToken, Progress
 
+# Frames per write.  Keep it far below 2**21: one libsndfile Vorbis write of
+# about 2.1 million frames or more crashes the process (libsndfile 1.2.2).
 EXPORT_CHUNK_FRAMES = 1 << 16
 _EXPORT_FORMATS = {
     "WAV": ("PCM_16", "PCM_24", "PCM_32", "FLOAT", "DOUBLE"),
