@@ -151,24 +151,31 @@ class History:
         arguments before they change anything).
         """
         self._check_idle()
-        self._busy = True
-        try:
-            with self.document.batch():
-                command.do(self.document)
-        finally:
-            self._busy = False
+        # Listeners hear about the document only once the entry is recorded, so
+        # one that reacts by pushing a command of its own finds a consistent history.
+        with self.document.batch():
+            self._run(command.do)
+            recorded = self._file(command, merge)
+        if recorded:
+            self.changed.emit()
+
+    def _file(self, command: Command, merge: bool) -> bool:
+        """Put a done command into the open compound, the last entry, or a new entry.
+
+        Returns whether the entries changed.
+        """
         if self._open:
             compound = self._open[-1]
             if not (merge and compound.commands and compound.commands[-1].merge(command)):
                 compound.commands.append(command)
-            return
+            return False
         if merge and not self._merge_sealed and self._index == len(self._entries) \
                 and self._index > 0 and self._entries[-1].merge(command):
             if self._saved == self._index:
                 self._saved = None  # the saved state was the one before this merge
-            self.changed.emit()
-            return
+            return True
         self._record(command)
+        return True
 
     @contextmanager
     def compound(self, label: str) -> Iterator[CompoundCommand]:
@@ -182,24 +189,23 @@ class History:
         self._check_idle()
         compound = CompoundCommand(label)
         self._open.append(compound)
+        recorded = False
         with self.document.batch():
             try:
                 yield compound
             except BaseException:
                 self._open.pop()
-                self._busy = True
-                try:
-                    compound.undo(self.document)
-                finally:
-                    self._busy = False
+                self._run(compound.undo)
                 raise
-        self._open.pop()
-        if not compound.commands:
-            return
-        if self._open:
-            self._open[-1].commands.append(compound)
-        else:
-            self._record(compound)
+            self._open.pop()
+            if compound.commands:
+                if self._open:
+                    self._open[-1].commands.append(compound)
+                else:
+                    self._record(compound)
+                    recorded = True
+        if recorded:
+            self.changed.emit()
 
     def undo(self) -> None:
         """Reverse the last applied entry (no-op if there is none)."""
@@ -214,22 +220,20 @@ class History:
     def goto(self, index: int) -> None:
         """Undo or redo until exactly `index` entries are applied (history panel clicks)."""
         self._check_idle()
+        if self._open:
+            raise RuntimeError("cannot undo or redo while a compound step is being built")
         if not 0 <= index <= len(self._entries):
             raise IndexError(f"history index {index} outside 0..{len(self._entries)}")
         if index == self._index:
             return
-        self._busy = True
-        try:
-            with self.document.batch():
-                while self._index > index:
-                    self._entries[self._index - 1].undo(self.document)
-                    self._index -= 1
-                while self._index < index:
-                    self._entries[self._index].do(self.document)
-                    self._index += 1
-        finally:
-            self._busy = False
-        self._merge_sealed = True
+        with self.document.batch():
+            while self._index > index:
+                self._run(self._entries[self._index - 1].undo)
+                self._index -= 1
+            while self._index < index:
+                self._run(self._entries[self._index].do)
+                self._index += 1
+            self._merge_sealed = True
         self.changed.emit()
 
     # -- save point ---------------------------------------------------------------
@@ -261,7 +265,6 @@ class History:
         self._index += 1
         self._merge_sealed = False
         self._enforce_budget()
-        self.changed.emit()
 
     def _enforce_budget(self) -> None:
         if self.memory_budget is None:
@@ -276,6 +279,13 @@ class History:
             self._index -= drop
             if self._saved is not None:
                 self._saved = self._saved - drop if self._saved >= drop else None
+
+    def _run(self, step) -> None:
+        self._busy = True
+        try:
+            step(self.document)
+        finally:
+            self._busy = False
 
     def _check_idle(self) -> None:
         if self._busy:

@@ -76,7 +76,10 @@ def read_audacity(text: str, sample_rate: int, name: str = "Labels") -> LabelTie
     Lines starting with a backslash (Audacity's frequency ranges) are skipped.
     """
     labels = []
-    for number, line in enumerate(text.splitlines(), 1):
+    # Split on newlines only: str.splitlines would also break at characters
+    # such as U+0085 that may appear inside label text.
+    for number, line in enumerate(text.split("\n"), 1):
+        line = line.removesuffix("\r")
         if not line.strip() or line.startswith("\\"):
             continue
         parts = line.split("\t", 2) if "\t" in line else line.split(None, 2)

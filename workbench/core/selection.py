@@ -105,7 +105,8 @@ def snap_to_zero_crossing(tracks: Sequence[BlockSequence], position: int, radius
     """
     if radius < 0:
         raise ValueError("the snapping radius cannot be negative")
-    lo = max(0, position - radius)
+    # One frame more on the left: a crossing at frame i is seen by comparing with i - 1.
+    lo = max(0, position - radius - 1)
     stop = min(position + radius + 1, max((seq.frames for seq in tracks), default=0))
     if stop <= lo:
         return position
