@@ -5,6 +5,7 @@ import pytest
 
 from workbench.core.blocks import BlockSequence
 from workbench.core.jobs import Cancelled, CancelToken
+from workbench.core.sample_source import SampleSource
 from workbench.core.spectrogram import (
     SpectrogramSettings,
     compute_tile,
@@ -82,6 +83,49 @@ def test_tiles_do_not_depend_on_how_the_audio_is_split_into_blocks():
     for hop, first, count in [(256, 0, 60), (256, 100, 57), (4096, 0, 10), (512, 70, 20)]:
         assert np.array_equal(compute_tile(whole, RATE, settings, hop, first, count),
                               compute_tile(pieces, RATE, settings, hop, first, count))
+
+
+@pytest.mark.parametrize("hop", [256, 8192])  # overlapping frames, and frames far apart
+def test_stored_int16_samples_look_like_the_same_float_samples(hop):
+    rng = np.random.default_rng(4)
+    ints = rng.integers(-20000, 20000, size=(RATE * 2, 2)).astype(np.int16)
+    as_int = BlockSequence.from_source(SampleSource(ints, scale=1 / 32768))
+    as_float = BlockSequence.from_array(ints / 32768)
+    settings = SpectrogramSettings()
+    assert np.array_equal(compute_tile(as_int, RATE, settings, hop, 0, 11),
+                          compute_tile(as_float, RATE, settings, hop, 0, 11))
+
+
+@pytest.mark.parametrize("hop", [256, 8192])
+def test_non_finite_samples_read_as_silence(hop):
+    audio = sine(1000.0, seconds=2.0)
+    broken = audio.copy()
+    broken[::7] = np.nan
+    repaired = audio.copy()
+    repaired[::7] = 0.0
+    settings = SpectrogramSettings()
+    assert np.array_equal(
+        compute_tile(BlockSequence.from_array(broken), RATE, settings, hop, 0, 11),
+        compute_tile(BlockSequence.from_array(repaired), RATE, settings, hop, 0, 11))
+
+
+def test_frames_far_apart_are_the_same_whatever_blocks_hold_them():
+    # Blocks of 10000 frames and a 1024 window: most frames lie inside one
+    # block (gathered per source), a few straddle two (read one by one).
+    audio = np.random.default_rng(5).standard_normal((RATE * 4, 2)).astype(np.float32)
+    pieces = BlockSequence.empty(2)
+    for start in range(0, len(audio), 10000):
+        pieces = pieces.concat(BlockSequence.from_array(audio[start : start + 10000]))
+    settings = SpectrogramSettings(window_length=1024, channel=1)
+    assert np.array_equal(
+        compute_tile(BlockSequence.from_array(audio), RATE, settings, 3001, 0, 64),
+        compute_tile(pieces, RATE, settings, 3001, 0, 64))
+
+
+def test_empty_audio_gives_silent_columns():
+    empty = BlockSequence.empty(1)
+    for hop in (512, 8192):
+        assert not compute_tile(empty, RATE, SpectrogramSettings(), hop, 0, 4).any()
 
 
 def test_computing_a_tile_twice_gives_the_same_image():

@@ -13,6 +13,7 @@ A scale maps the position p = y / rows in [0, 1] to a frequency:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -161,3 +162,65 @@ def row_mapping(window_length: int, scale: str, rows: int, sample_rate: float) -
     _read_only(interp_rows, low, fraction)
     return RowMapping(rows, bin_stop, _max_groups(rows_with_bins, starts, stops),
                       interp_rows, low, fraction)
+
+
+# Tick candidates in the order they are preferred: decades, then 2s and 5s,
+# then the other digits.  Minor ticks come from every digit.
+_TICK_DIGIT_RANKS = ((1.0,), (2.0, 5.0), (3.0, 4.0, 6.0, 7.0, 8.0, 9.0, 1.5, 2.5))
+
+
+def _linear_ticks(low_hz: float, high_hz: float, count: float) -> list[float]:
+    """Multiples of a 1-2-5 step, about `count` of them, inside [low_hz, high_hz]."""
+    raw_step = (high_hz - low_hz) / max(count, 1.0)
+    magnitude = 10.0 ** math.floor(math.log10(raw_step))
+    step = next(m * magnitude for m in (1.0, 2.0, 5.0, 10.0) if m * magnitude >= raw_step)
+    first = math.ceil(low_hz / step)
+    return [k * step for k in range(first, int(high_hz // step) + 1)]
+
+
+def frequency_ticks(scale: str, sample_rate: float, low_position: float,
+                    high_position: float, length_px: float,
+                    min_spacing_px: float = 28.0) -> tuple[list[float], list[float]]:
+    """(major, minor) tick frequencies in Hz for an axis showing scale positions
+    [low_position, high_position] over `length_px` pixels.
+
+    Majors are round numbers at least `min_spacing_px` apart (0 Hz when it is
+    shown): on log and mel scales decades first, then 2s and 5s, then other
+    digits; on a linear scale (or a log/mel range too narrow to hold two
+    round numbers) an even 1-2-5 step.  Minors are the remaining round
+    numbers on a log scale.
+    """
+    low_hz = float(position_to_frequency(max(low_position, 0.0), scale, sample_rate))
+    high_hz = float(position_to_frequency(min(high_position, 1.0), scale, sample_rate))
+    span = high_position - low_position
+    if high_hz <= low_hz or span <= 0 or length_px <= 0:
+        return [], []
+    px_per_position = length_px / span
+
+    def pixel(hz: float) -> float:
+        return float(frequency_to_position(hz, scale, sample_rate)) * px_per_position
+
+    decades = range(math.floor(math.log10(max(low_hz, 10.0))), math.ceil(math.log10(high_hz)) + 1)
+    major: list[float] = [0.0] if low_hz == 0.0 else []
+    if scale != "linear":
+        for digits in _TICK_DIGIT_RANKS:
+            for d in digits:
+                for e in decades:
+                    hz = d * 10.0 ** e
+                    if low_hz <= hz <= high_hz and all(
+                            abs(pixel(hz) - pixel(m)) >= min_spacing_px for m in major):
+                        major.append(hz)
+    if len(major) < 2:
+        major = _linear_ticks(low_hz, high_hz, length_px / (2.0 * min_spacing_px))
+    minor: list[float] = []
+    if scale == "log":
+        minor = [d * 10.0 ** e for e in decades for d in range(1, 10)
+                 if low_hz <= d * 10.0 ** e <= high_hz and d * 10.0 ** e not in major]
+    return sorted(major), minor
+
+
+def format_frequency(hz: float) -> str:
+    """Short axis label: '0', '440', '1k', '1.5k', '20k'."""
+    if abs(hz) >= 1000.0:
+        return f"{hz / 1000.0:.3g}k"
+    return f"{hz:.3g}" if hz else "0"

@@ -159,8 +159,8 @@ def _magnitude_to_levels(magnitude: np.ndarray, db_range: float) -> np.ndarray:
     """Map magnitudes (1 = full-scale sine) to uint8 levels over [-db_range, 0] dB."""
     floor = np.float32(10.0 ** (-(db_range + 10.0) / 20.0))  # below the darkest level
     np.maximum(magnitude, floor, out=magnitude)
-    levels = np.log10(magnitude)
-    levels *= np.float32(20.0 * 255.0 / db_range)
+    levels = np.log(magnitude)  # natural log: faster than log10 in numpy
+    levels *= np.float32(20.0 / np.log(10.0) * 255.0 / db_range)
     levels += np.float32(255.5)  # +0.5 so that the cast below rounds
     np.clip(levels, 0.0, 255.5, out=levels)
     return levels.astype(np.uint8)
