@@ -1,9 +1,10 @@
-"""Fixtures for the ml tests: a private torch hub cache, tiny models, hostile files."""
+"""Fixtures for the ml tests: a private torch hub cache and hostile pickles with a canary."""
 
-import builtins
 import pickle
 
 import pytest
+
+from tests.ml.payloads import CanaryPayload
 
 
 @pytest.fixture(autouse=True)
@@ -12,16 +13,6 @@ def _isolated_torch_home(tmp_path_factory, monkeypatch):
     torch_home = tmp_path_factory.mktemp("torch-home")
     monkeypatch.setenv("TORCH_HOME", str(torch_home))
     return torch_home
-
-
-class CanaryPayload:
-    """Unpickling this calls open(path, "w"): the canary file appears if code ran."""
-
-    def __init__(self, canary_path):
-        self.canary_path = str(canary_path)
-
-    def __reduce__(self):
-        return (builtins.open, (self.canary_path, "w"))
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from safetensors import safe_open
 from safetensors.torch import save_file
 from torch import nn
 
-from tests.ml.conftest import CanaryPayload
+from tests.ml.payloads import CanaryPayload
 from tests.ml.tiny_nets import TinyNet, outputs, same_weights, trained_tiny_net
 from workbench.ml.errors import ModelLoadError
 from workbench.ml.safe_load import (

@@ -147,7 +147,7 @@ def download_file(url: str, destination: Path, cancel: CancelToken, *,
                 cancel.check()
                 out.write(chunk)
                 received += len(chunk)
-                yield Progress(received / total if total else None,
+                yield Progress(min(1.0, received / total) if total else None,
                                f"Downloading {destination.name}: {_megabytes(received, total)}")
             if total is not None and received != total:
                 raise ModelDownloadError(url, f"{host} closed the connection after {received} "

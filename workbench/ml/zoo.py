@@ -195,19 +195,7 @@ class ModelZoo:
 
     def _read_manifest(self) -> list[_ManifestItem]:
         path = self.manifest_path
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError as e:
-            raise ModelLoadError(path, "the zoo has no manifest") from e
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-            raise ModelLoadError(path, f"unreadable manifest ({e})") from e
-        if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
-            raise ModelLoadError(path, f"manifest must be an object with \"format\": "
-                                       f"{MANIFEST_FORMAT}")
-        models = data.get("models")
-        if not isinstance(models, list):
-            raise ModelLoadError(path, "manifest needs a \"models\" list")
-        items = [self._parse_item(raw, path) for raw in models]
+        items = [self._parse_item(raw, path) for raw in _read_manifest_json(path)["models"]]
         names = [i.name for i in items]
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
@@ -307,7 +295,7 @@ def register_model(folder: str | Path, name: str, weights: str | Path, card: str
     read_card(folder / relative[1])
     manifest = folder / MANIFEST_NAME
     if manifest.exists():
-        data = json.loads(manifest.read_text(encoding="utf-8"))
+        data = _read_manifest_json(manifest)
     else:
         data = {"format": MANIFEST_FORMAT, "models": []}
     entry = {"name": name, "weights": relative[0], "card": relative[1],
@@ -319,6 +307,22 @@ def register_model(folder: str | Path, name: str, weights: str | Path, card: str
     else:
         models.append(entry)
     _write_json_atomically(manifest, {"format": MANIFEST_FORMAT, "models": models})
+
+
+def _read_manifest_json(path: Path) -> dict:
+    """The manifest's JSON, checked for the format number and a "models" list."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as e:
+        raise ModelLoadError(path, "the zoo has no manifest") from e
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise ModelLoadError(path, f"unreadable manifest ({e})") from e
+    if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
+        raise ModelLoadError(path, f"manifest must be an object with \"format\": "
+                                   f"{MANIFEST_FORMAT}")
+    if not isinstance(data.get("models"), list):
+        raise ModelLoadError(path, "manifest needs a \"models\" list")
+    return data
 
 
 def _relative_to_zoo(folder: Path, file: Path) -> str:
