@@ -35,7 +35,14 @@ def test_columns_cover_every_sample(frames, start, stop, cols):
     assert np.isclose(hi.max(axis=0), data[start:stop].max(axis=0)).all()
     assert np.isclose(lo.min(axis=0), data[start:stop].min(axis=0)).all()
     ref_lo, ref_hi = _reference(data, start, stop, cols)
-    assert (hi <= ref_hi.max() + 1e-7).all() and not np.isnan(hi).any()
+    assert not np.isnan(hi).any() and not np.isnan(lo).any()
+    if (stop - start) / cols < 512:  # read from raw samples: exact per column
+        assert np.array_equal(hi, ref_hi) and np.array_equal(lo, ref_lo)
+    else:  # edges snap to cells smaller than half a column: a neighbour's extreme at most
+        pad_hi = np.pad(ref_hi, ((1, 1), (0, 0)), mode="edge")
+        neighbourhood_max = np.maximum(np.maximum(pad_hi[:-2], pad_hi[1:-1]), pad_hi[2:])
+        assert (hi <= neighbourhood_max).all()
+        assert np.mean(hi == ref_hi) > 0.5
 
 
 def test_a_single_spike_is_never_hidden_at_any_zoom():

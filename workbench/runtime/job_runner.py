@@ -9,9 +9,10 @@ All signals of JobHandle are delivered on the thread that owns the handle
 
 from __future__ import annotations
 
+import functools
 import time
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from workbench.core.jobs import Cancelled, CancelToken, JobRequest, Partial, Progress, Task
 
@@ -38,11 +39,12 @@ class JobHandle(QObject):
         self.started_at: float | None = None
         self.error: BaseException | None = None
         self.result = None
+        # Bound methods of this QObject run on its (the GUI) thread, queued.
         self.started.connect(self._on_started)
         self.progressed.connect(self._on_progressed)
-        self.finished.connect(lambda r: self._end("finished", result=r))
-        self.failed.connect(lambda e: self._end("failed", error=e))
-        self.cancelled.connect(lambda: self._end("cancelled"))
+        self.finished.connect(self._on_finished)
+        self.failed.connect(self._on_failed)
+        self.cancelled.connect(self._on_cancelled)
 
     def cancel(self) -> None:
         """Ask the task to stop at its next check; it acknowledges with `cancelled`."""
@@ -59,6 +61,15 @@ class JobHandle(QObject):
     def _on_progressed(self, progress: Progress) -> None:
         self.last_progress = progress
 
+    def _on_finished(self, result) -> None:
+        self._end("finished", result=result)
+
+    def _on_failed(self, error) -> None:
+        self._end("failed", error=error)
+
+    def _on_cancelled(self) -> None:
+        self._end("cancelled")
+
     def _end(self, state: str, result=None, error=None) -> None:
         self.state, self.result, self.error = state, result, error
         self.ended.emit()
@@ -70,11 +81,11 @@ class _Worker(QRunnable):
     def __init__(self, handle: JobHandle, task: Task) -> None:
         super().__init__()
         self.setAutoDelete(True)
-        self._handle = handle
+        self.handle = handle
         self._task = task
 
     def run(self) -> None:
-        h = self._handle
+        h = self.handle
         if h.token.is_set:
             h.cancelled.emit()
             return
@@ -119,14 +130,27 @@ class JobRunner(QObject):
             self._pools["cpu"].setMaxThreadCount(cpu_threads)
         self._pools["gpu"].setMaxThreadCount(1)
         self._live: list[JobHandle] = []
+        self._closed = False
 
     def submit(self, request: JobRequest, task: Task) -> JobHandle:
+        """Queue `task`; it starts once control returns to the event loop.
+
+        Starting later rather than now means the caller can connect to the
+        handle's signals first: a fast task can never finish unheard.
+        """
         handle = JobHandle(request)  # owned by Python refs, not by the runner
-        handle.ended.connect(lambda: self._on_handle_ended(handle))
+        handle.ended.connect(functools.partial(self._on_handle_ended, handle))
         self._live.append(handle)
         self.job_submitted.emit(handle)
-        self._pools[request.lane].start(_Worker(handle, task))
+        worker = _Worker(handle, task)
+        QTimer.singleShot(0, self, functools.partial(self._start, worker, request.lane))
         return handle
+
+    def _start(self, worker: _Worker, lane: str) -> None:
+        if self._closed:  # shut down meanwhile: never start a thread after shutdown()
+            worker.handle.cancelled.emit()
+        else:
+            self._pools[lane].start(worker)
 
     @property
     def live_jobs(self) -> list[JobHandle]:
@@ -141,6 +165,7 @@ class JobRunner(QObject):
 
     def shutdown(self, timeout_ms: int = 5000) -> bool:
         """Cancel every job and wait for the worker threads; True when all stopped."""
+        self._closed = True
         self.cancel_all()
         ok = all(pool.waitForDone(timeout_ms) for pool in self._pools.values())
         for pool in self._pools.values():

@@ -46,8 +46,8 @@ class OverviewStrip(pg.PlotWidget):
             if track.samples.frames == 0:
                 continue
             lo, hi = sequence_columns(track.samples, 0, track.samples.frames, width)
-            lo_all.append(np.nanmin(lo, axis=1) if lo.size else lo)
-            hi_all.append(np.nanmax(hi, axis=1) if hi.size else hi)
+            lo_all.append(np.fmin.reduce(lo, axis=1))  # NaN (not yet read) stays NaN
+            hi_all.append(np.fmax.reduce(hi, axis=1))
         if not lo_all:
             self.curve.setData([], [])
             return

@@ -1,0 +1,76 @@
+"""Opens audio files into Documents through background jobs.
+
+Opening is a chain: read the header and map (or decode) the samples, then —
+with the document already on screen — summarize peaks (the waveform fills in
+as chunks arrive, as in Sonic Visualiser) and measure levels.  The loader owns
+no documents; it hands each one to whoever listens to `loaded`.
+Signals are emitted on the GUI thread.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from workbench.core.audio_file import LoadedAudio, load_audio
+from workbench.core.audio_stats import compute_stats
+from workbench.core.blocks import BlockSequence
+from workbench.core.document import Document, Track
+from workbench.core.jobs import JobRequest
+from workbench.core.peaks import PeakPyramid
+from workbench.runtime.job_runner import JobRunner
+
+
+class DocumentLoader(QObject):
+    """Turns paths into Documents; reports every step as a signal."""
+
+    loaded = Signal(object)  # Document
+    peaks_progressed = Signal(object)  # Document (more of the waveform is known)
+    peaks_finished = Signal(object, int)  # Document, non-finite sample count
+    stats_ready = Signal(object, object)  # Document, AudioStats
+    failed = Signal(object, object)  # Path, exception
+
+    def __init__(self, runner: JobRunner, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self._pending = 0
+
+    def open(self, path: Path) -> None:
+        path = Path(path)
+        request = JobRequest("open", f"Open {path.name}", target=str(path))
+        handle = self._runner.submit(request, lambda cancel: load_audio(path, cancel))
+        self._pending += 1
+        handle.finished.connect(lambda loaded: self._on_loaded(path, loaded))
+        handle.failed.connect(lambda exc: self.failed.emit(path, exc))
+        handle.ended.connect(self._on_job_ended)
+
+    def is_idle(self) -> bool:
+        return self._pending == 0
+
+    def _on_job_ended(self) -> None:
+        self._pending -= 1
+
+    def _on_loaded(self, path: Path, loaded: LoadedAudio) -> None:
+        source = loaded.source
+        doc = Document([Track(path.stem, BlockSequence.from_source(source))],
+                       loaded.info.sample_rate, path=path, info=loaded.info)
+        pyramid = PeakPyramid(source)
+        source.peaks = pyramid  # queries see cells as they are filled in
+        self.loaded.emit(doc)
+        request = JobRequest("peaks", f"Read peaks of {path.name}", target=str(path))
+        handle = self._runner.submit(request, pyramid.build)
+        self._pending += 1
+        handle.progressed.connect(lambda _p: self.peaks_progressed.emit(doc))
+        handle.finished.connect(lambda _r: self._on_peaks_finished(doc, pyramid))
+        handle.failed.connect(lambda exc: self.failed.emit(path, exc))
+        handle.ended.connect(self._on_job_ended)
+
+    def _on_peaks_finished(self, doc: Document, pyramid: PeakPyramid) -> None:
+        self.peaks_finished.emit(doc, pyramid.nonfinite_samples)
+        request = JobRequest("stats", f"Measure {doc.title}", revision=doc.revision)
+        samples = doc.tracks[0].samples
+        handle = self._runner.submit(request, lambda cancel: compute_stats(samples, cancel))
+        self._pending += 1
+        handle.finished.connect(lambda stats: self.stats_ready.emit(doc, stats))
+        handle.ended.connect(self._on_job_ended)
