@@ -21,7 +21,8 @@ def reverb_ir(seed: Seed, sample_rate: int, rt60_s: float, early_reflections: in
     """A room impulse response with reverberation time ``rt60_s``.
 
     The direct path is a unit impulse at t = 0; ``early_reflections`` impulses
-    follow within 3-40 ms; the diffuse tail starts at 10 ms with a 5 ms fade-in.
+    follow within 3-40 ms (at most RT60 / 4); the diffuse tail starts at 10 ms
+    with a 5 ms fade-in.
     ``direct_to_reverb_db`` sets the energy ratio of the direct impulse to the
     tail (0 dB: equal).  ``length_s`` defaults to 1.5 x RT60 (the tail is then
     90 dB down).
@@ -37,10 +38,15 @@ def reverb_ir(seed: Seed, sample_rate: int, rt60_s: float, early_reflections: in
     tail *= np.sqrt(db_to_gain(-direct_to_reverb_db) ** 2 / np.sum(tail**2))
     ir = tail
     ir[0] += 1.0
+    # Early reflections come within 40 ms (sooner in small, dead rooms) and fade
+    # with the same exponential as the tail, so they do not bend the decay curve.
+    latest = min(0.040, rt60_s / 4.0)
     for _ in range(early_reflections):
-        delay = int(rng.uniform(0.003, 0.040) * sample_rate)
+        delay_s = rng.uniform(0.003, max(0.004, latest))
+        delay = int(delay_s * sample_rate)
         if delay < n:
-            ir[delay] += rng.choice([-1.0, 1.0]) * rng.uniform(0.2, 0.6)
+            strength = rng.uniform(0.2, 0.6) * np.exp(-_LN_1000 * delay_s / rt60_s)
+            ir[delay] += rng.choice([-1.0, 1.0]) * strength
     return ir.astype(np.float32)
 
 
