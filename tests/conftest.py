@@ -7,6 +7,9 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"  # must precede any PySide6 import
 
 import pytest  # noqa: E402
 
+# The private PulseAudio server for playback/recording tests (see tests/audio_server.py).
+pytest_plugins = ("tests.audio_server",)
+
 
 @pytest.fixture(autouse=True)
 def _isolated_dirs(tmp_path_factory, monkeypatch):
