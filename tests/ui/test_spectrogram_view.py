@@ -10,8 +10,9 @@ import shiboken6
 from workbench.core.blocks import BlockSequence
 from workbench.core.colormaps import colormap_lut
 from workbench.core.document import Document
-from workbench.core.jobs import JobRequest
+from workbench.core.jobs import JobRequest, run_to_completion
 from workbench.core.spectrogram import SpectrogramSettings, row_to_frequency
+from workbench.runtime.job_runner import JobHandle
 from workbench.ui.spectrogram_settings_dialog import SpectrogramSettingsDialog
 from workbench.ui.spectrogram_view import TILE_JOB_KIND, SpectrogramView
 
@@ -180,6 +181,50 @@ def test_results_for_replaced_settings_are_not_drawn(qtbot, shown, blocked_pool)
     qtbot.waitUntil(view.is_idle, timeout=10000)
     assert images(view)
     assert all(key.settings.window_length == 1024 for key in view.tiles_on_screen)
+
+
+class ManualRunner:
+    """Stands in for JobRunner: holds tasks until the test delivers their results.
+
+    This fixes the order of events that a real pool only sometimes produces:
+    a result that was computed and queued just before the view moved on.
+    """
+
+    def __init__(self):
+        self.jobs = []
+
+    def submit(self, request, task):
+        handle = JobHandle(request)
+        self.jobs.append((handle, task))
+        return handle
+
+    def deliver_all(self):
+        for handle, task in self.jobs:
+            handle.finished.emit(run_to_completion(task))
+        self.jobs.clear()
+
+
+def test_a_late_result_for_a_previous_document_is_not_drawn(qtbot):
+    runner = ManualRunner()
+    widget = pg.GraphicsLayoutWidget()
+    view = SpectrogramView(runner)
+    widget.addItem(view)
+    qtbot.addWidget(widget)
+    widget.resize(800, 300)
+    widget.show()
+    first = Document.from_array(tone(1000.0, 4.0), RATE)
+    second = Document.from_array(tone(3000.0, 4.0), RATE)
+    assert first.revision == second.revision  # so tile keys alone cannot tell them apart
+    view.set_document(first)
+    view.vb.setXRange(0.0, 4.0, padding=0)
+    qtbot.waitUntil(lambda: len(runner.jobs) >= 1)
+    late = list(runner.jobs)
+    view.set_document(second)
+    qtbot.waitUntil(lambda: len(runner.jobs) > len(late))
+    assert runner.jobs[: len(late)] == late
+    runner.deliver_all()  # the first document's tiles arrive first
+    qtbot.waitUntil(view.is_idle)
+    assert brightest_frequency(view, 2.0) == pytest.approx(3000.0, rel=0.03)
 
 
 def test_zooming_out_uses_coarser_columns(qtbot, shown):

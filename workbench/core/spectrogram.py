@@ -31,7 +31,7 @@ from workbench.core.frequency_scale import (
     position_to_frequency,
     row_mapping,
 )
-from workbench.core.jobs import CancelToken, Progress, Task, TaskGenerator, run_to_completion
+from workbench.core.jobs import CancelToken, Task, TaskGenerator, run_to_completion
 from workbench.core.stft import WINDOWS, analysis_window, magnitude_spectrum, read_frames
 
 TILE_COLUMNS = 256
@@ -169,13 +169,18 @@ def _magnitude_to_levels(magnitude: np.ndarray, db_range: float) -> np.ndarray:
 def iter_tile(samples: BlockSequence, sample_rate: float, settings: SpectrogramSettings,
               hop: int, first_column: int, n_columns: int,
               cancel: CancelToken) -> TaskGenerator:
-    """The task behind compute_tile: yields once between reading and transforming."""
+    """The task behind compute_tile.
+
+    It yields nothing: a tile takes milliseconds, and a progress report would
+    only wake the GUI thread in the middle of it.  It checks `cancel` before
+    reading and again before transforming.
+    """
+    yield from ()  # a task is a generator (core/jobs.py)
     cancel.check()
     if n_columns <= 0:
         return np.zeros((0, settings.rows), dtype=np.uint8)
     frames = read_frames(samples, first_column * hop, hop, n_columns,
                          settings.window_length, settings.channel)
-    yield Progress(0.5, "Spectrogram")
     cancel.check()
     magnitude = magnitude_spectrum(frames,
                                    analysis_window(settings.window, settings.window_length))

@@ -130,7 +130,12 @@ class SpectrogramView(pg.PlotItem):
         if self._document is not None:
             self._document.changed.disconnect(self._on_document_event)
         self._document = document
-        self._cancel_jobs(set())
+        # Forget the old document's jobs outright: revisions restart at 0 in
+        # every document, so their keys could pass for the new one's.
+        for handle in self._jobs:
+            handle.cancel()
+        self._jobs.clear()
+        self._abandoned.clear()
         self._cache.clear()
         self._remove_images(list(self._images))
         self._samples = None
