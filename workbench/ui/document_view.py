@@ -22,6 +22,8 @@ from workbench.ui.time_view_box import TimeViewBox
 from workbench.ui.waveform_view import WaveformView
 
 MIN_VISIBLE_FRAMES = 16
+LEFT_AXIS_WIDTH = 56  # the same for every row, so their time axes line up
+RULER_HEIGHT = 34
 SCROLL_UNITS = 10_000  # scrollbar resolution over the whole document
 SELECTION_BRUSH = (255, 255, 255, 40)
 
@@ -67,20 +69,56 @@ class DocumentView(QWidget):
             for c in range(track.channels):
                 box = self._new_box()
                 view = WaveformView(doc, t, c, box)
+                view.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
                 label = track.name if track.channels == 1 else f"{track.name} {c + 1}"
                 view.set_channel_label(label if len(doc.tracks) > 1 else _channel_name(c, track.channels))
                 self.timeline.addItem(view, row=row, col=0)
                 self.waveforms.append(view)
                 self._add_region(view)
                 row += 1
-        self.spectrogram = SpectrogramView(runner, view_box=self._new_box(),
-                                           axisItems={"bottom": TimeAxisItem()})
-        self.spectrogram.showAxis("bottom")
-        self.spectrogram.getAxis("left").setWidth(56)
+        self.spectrogram = SpectrogramView(runner, view_box=self._new_box())
+        self.spectrogram.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
         self.spectrogram.set_document(doc)
         self.timeline.addItem(self.spectrogram, row=row, col=0)
         self.timeline.ci.layout.setRowStretchFactor(row, max(2, row))
         self._add_region(self.spectrogram)
+        self._next_row = row + 1
+        self.ruler = self._build_ruler()
+        self.timeline.addItem(self.ruler, row=self._next_row, col=0)
+
+    def _build_ruler(self) -> pg.PlotItem:
+        """The time ruler: an empty, flat plot whose left axis is as wide as the others'."""
+        ruler = pg.PlotItem(viewBox=self._new_box(), axisItems={"bottom": TimeAxisItem()})
+        ruler.hideButtons()
+        ruler.setMenuEnabled(False)
+        left = ruler.getAxis("left")
+        left.setWidth(LEFT_AXIS_WIDTH)
+        left.setStyle(showValues=False)
+        left.setPen(pg.mkPen(None))
+        ruler.setMaximumHeight(RULER_HEIGHT)
+        ruler.setMinimumHeight(RULER_HEIGHT)
+        return ruler
+
+    def add_timeline_row(self, plot: pg.PlotItem, stretch: int = 1) -> None:
+        """Add a plot (made with `new_time_view_box()`) as a row above the time ruler.
+
+        Analysis layers (class timelines, label tiers, ...) use this so that they
+        share the time axis, the selection shading and the wheel zoom.
+        """
+        self.timeline.removeItem(self.ruler)
+        plot.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
+        plot.hideAxis("bottom")
+        self.timeline.addItem(plot, row=self._next_row, col=0)
+        self.timeline.ci.layout.setRowStretchFactor(self._next_row, stretch)
+        self._add_region(plot)
+        self._next_row += 1
+        self.timeline.addItem(self.ruler, row=self._next_row, col=0)
+        if self.selection:
+            self.set_selection(self.selection)
+
+    def new_time_view_box(self) -> TimeViewBox:
+        """A ViewBox linked to the shared time axis, with the shared mouse behaviour."""
+        return self._new_box()
 
     def _new_box(self) -> TimeViewBox:
         box = TimeViewBox()

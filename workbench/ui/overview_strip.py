@@ -27,8 +27,8 @@ class OverviewStrip(pg.PlotWidget):
         self.setYRange(-1, 1, padding=0)
         self.curve = pg.PlotCurveItem(pen=pg.mkPen((120, 140, 160)), connect="finite")
         self.addItem(self.curve)
-        self.band = pg.LinearRegionItem(brush=pg.mkBrush(255, 210, 80, 60),
-                                        pen=pg.mkPen(255, 210, 80, 200))
+        self.band = pg.LinearRegionItem(brush=pg.mkBrush(255, 210, 80, 35),
+                                        pen=pg.mkPen(255, 210, 80, 160))
         self.band.setZValue(10)
         self.addItem(self.band)
         self._updating = False

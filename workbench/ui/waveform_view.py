@@ -27,8 +27,9 @@ class WaveformView(pg.PlotItem):
         self.hideButtons()
         self.setMenuEnabled(False)
         self.hideAxis("bottom")
-        self.getAxis("left").setWidth(56)
         self.setYRange(-1.0, 1.0, padding=0.02)
+        # Ticks inside the range only: +-1.0 labels of stacked channels would collide.
+        self.getAxis("left").setTicks([[(v, f"{v:g}") for v in (-0.5, 0.0, 0.5)]])
         self.addLine(y=0, pen=pg.mkPen((90, 90, 90), width=1))
         self.curve = pg.PlotCurveItem(pen=pg.mkPen(WAVE_COLOR, width=1), connect="finite",
                                       skipFiniteCheck=False)
