@@ -46,38 +46,60 @@ def additive_note(timbre: str, frequency_hz: float, duration_s: float, sample_ra
     n = max(2, int(duration_s * sample_rate))
     t = np.arange(n) / sample_rate
     out = np.zeros(n)
-    # Two slightly detuned copies give the slow beating of real instruments.
-    for detune in (1.0, 1.0 + rng.uniform(0.0005, 0.002)):
+    phases = rng.uniform(0, 2 * np.pi, len(spec["harmonics"]))
+    # A quieter, slightly detuned copy gives the slow beating of real instruments;
+    # it starts in phase, so a short note never cancels its own fundamental.
+    for detune, weight in ((1.0, 1.0), (1.0 + rng.uniform(0.0005, 0.002), 0.5)):
         for k, amplitude in enumerate(spec["harmonics"], start=1):
             if amplitude == 0.0 or k * frequency_hz * detune >= sample_rate / 2:
                 continue
-            partial = amplitude * np.sin(2 * np.pi * k * frequency_hz * detune * t
-                                         + rng.uniform(0, 2 * np.pi))
+            partial = weight * amplitude * np.sin(2 * np.pi * k * frequency_hz * detune * t
+                                                  + phases[k - 1])
             if spec["decay_s"] is not None:
                 decay = spec["decay_s"] / (1.0 + spec.get("darkening", 0.0) * (k - 1))
                 partial *= np.exp(-6.9 * t / decay)
             out += partial
     attack = np.minimum(1.0, t / spec["attack_s"])
-    return _release(out * attack, sample_rate, min(0.08, duration_s / 3)) / 2.0
+    return _release(out * attack, sample_rate, min(0.08, duration_s / 3)) / 1.5
+
+
+def _loop_filter(frequency_hz: float, decay_s: float, sample_rate: int) -> float:
+    """Weight S of the string's two-tap loss filter (1 - S) y[n-N] + S y[n-N-1].
+
+    Plain Karplus-Strong (S = 1/2) damps high notes within milliseconds.  Jaffe
+    and Smith's decay stretching lowers S until the filter alone costs at most
+    20 dB over ``decay_s``; the loop gain then sets the decay exactly.
+    """
+    w = 2.0 * np.pi * frequency_hz / sample_rate
+    budget = np.log(10.0) / (frequency_hz * decay_s * max(1e-12, 1.0 - np.cos(w)))
+    if budget >= 0.25:
+        return 0.5
+    return float((1.0 - np.sqrt(1.0 - 4.0 * budget)) / 2.0)
 
 
 def karplus_strong(frequency_hz: float, duration_s: float, sample_rate: int,
                    rng: np.random.Generator, decay_s: float = 1.5, brightness: float = 0.6
                    ) -> np.ndarray:
-    """Plucked string by the Karplus-Strong algorithm, tuned exactly.
+    """Plucked string by the Karplus-Strong algorithm, tuned exactly, 60 dB down after ``decay_s``.
 
-    The loop y[n] = g * (y[n-N] + y[n-N-1]) / 2 has a period of N + 1/2 samples.
-    Integer N cannot hit every pitch, so the string is run at an internal rate
-    where the period is exactly N + 1/2 and then interpolated to ``sample_rate``.
-    The recursion is evaluated a whole period at a time (every sample of one
-    period depends only on earlier periods), which keeps it fast in numpy.
+    The loop y[n] = g ((1 - S) y[n-N] + S y[n-N-1]) has a period of N plus the
+    filter's phase delay.  Integer N cannot hit every pitch, so the string is
+    run at an internal rate where the period is exact and then interpolated to
+    ``sample_rate``.  The recursion is evaluated a whole period at a time (every
+    sample of one period depends only on earlier periods), which keeps it fast.
     """
-    period = sample_rate / frequency_hz
-    delay = max(2, int(np.ceil(period - 0.5)))
+    stretch = _loop_filter(frequency_hz, decay_s, sample_rate)
+    delay = max(2, int(np.ceil(sample_rate / frequency_hz - 0.5)))
     internal_rate = frequency_hz * (delay + 0.5)
+    for _ in range(4):  # the filter's phase delay depends on the rate: iterate to a fixed point
+        w = 2.0 * np.pi * frequency_hz / internal_rate
+        phase_delay = np.arctan2(stretch * np.sin(w), 1.0 - stretch + stretch * np.cos(w)) / w
+        internal_rate = frequency_hz * (delay + phase_delay)
+    w = 2.0 * np.pi * frequency_hz / internal_rate
+    filter_gain = abs(1.0 - stretch + stretch * np.exp(-1j * w))
+    loss = 10.0 ** (-3.0 / (frequency_hz * decay_s)) / filter_gain
     n_out = max(2, int(duration_s * sample_rate))
     n_internal = int(np.ceil(n_out * internal_rate / sample_rate)) + 2
-    loss = 10.0 ** (-3.0 / (frequency_hz * decay_s))  # 60 dB down after decay_s
     excitation = rng.uniform(-1.0, 1.0, delay)
     # A softer pluck is a low-passed excitation (fewer high harmonics).
     smooth = np.convolve(excitation, np.ones(3) / 3.0, mode="same")
@@ -86,8 +108,8 @@ def karplus_strong(frequency_hz: float, duration_s: float, sample_rate: int,
     y[1: delay + 1] = excitation - excitation.mean()  # index 0 is the zero before the pluck
     for start in range(delay + 1, len(y), delay):
         stop = min(start + delay, len(y))
-        y[start:stop] = loss * 0.5 * (y[start - delay: stop - delay]
-                                      + y[start - delay - 1: stop - delay - 1])
+        y[start:stop] = loss * ((1.0 - stretch) * y[start - delay: stop - delay]
+                                + stretch * y[start - delay - 1: stop - delay - 1])
     string = y[1:]
     positions = np.arange(n_out) * (internal_rate / sample_rate)
     out = np.interp(positions, np.arange(len(string)), string)
