@@ -10,6 +10,7 @@ from workbench.core.spectrogram import (
     TileGrid,
     TileKey,
     choose_hop,
+    pool_rows,
 )
 
 RATE = 48000
@@ -107,3 +108,19 @@ def test_tile_keys_differ_by_revision_settings_hop_and_index():
                 TileKey(1, SpectrogramSettings(scale="mel"), 512, 3),
                 TileKey(1, SpectrogramSettings(), 1024, 3),
                 TileKey(1, SpectrogramSettings(), 512, 4)}) == 5
+
+
+def test_squeezing_rows_onto_fewer_pixels_keeps_a_one_row_line():
+    tile = np.zeros((5, 256), np.uint8)
+    for column, row in enumerate([0, 97, 128, 200, 255]):
+        tile[column, row] = 250
+    pooled = pool_rows(tile, 220)
+    assert pooled.shape == (5, 220)
+    assert (pooled.max(axis=1) == 250).all()
+    rows = np.argmax(pooled, axis=1)
+    assert np.all(np.abs(rows / 220 - np.array([0, 97, 128, 200, 255]) / 256) < 2 / 220)
+
+
+def test_a_tile_that_fits_is_not_squeezed():
+    tile = np.ones((3, 64), np.uint8)
+    assert pool_rows(tile, 64) is tile and pool_rows(tile, 500) is tile

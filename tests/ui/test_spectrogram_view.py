@@ -6,6 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 import shiboken6
+from PySide6.QtGui import QImage
 
 from workbench.core.blocks import BlockSequence
 from workbench.core.colormaps import colormap_lut
@@ -58,9 +59,11 @@ def brightest_frequency(view, at_seconds):
     for image in images(view):
         rect = image.mapRectToParent(image.boundingRect())
         if rect.left() <= at_seconds < rect.right():
-            column = int((at_seconds - rect.left()) / rect.width() * image.image.shape[0])
+            columns, rows = image.image.shape
+            column = int((at_seconds - rect.left()) / rect.width() * columns)
             row = int(np.argmax(image.image[column]))
-            return row_to_frequency(row + 0.5, view.settings, view.document.sample_rate)
+            y = rect.top() + (row + 0.5) / rows * rect.height()  # in view rows
+            return row_to_frequency(y, view.settings, view.document.sample_rate)
     raise AssertionError(f"no image covers {at_seconds} s")
 
 
@@ -75,6 +78,34 @@ def test_the_visible_range_is_covered_and_a_1khz_tone_reads_1khz(qtbot, shown):
     for image in images(view):
         assert image.image.dtype == np.uint8
         assert np.array_equal(image.lut, colormap_lut("magma"))
+
+
+def screen_pixels(view):
+    """Grey levels of the view box's pixels as drawn on screen (rows top to bottom)."""
+    widget = view.getViewWidget()
+    grabbed = widget.grab().toImage().convertToFormat(QImage.Format.Format_Grayscale8)
+    pixels = np.frombuffer(grabbed.constBits(), np.uint8).reshape(
+        grabbed.height(), grabbed.bytesPerLine())
+    box = widget.mapFromScene(view.vb.sceneBoundingRect()).boundingRect()
+    return pixels[box.top() + 1 : box.bottom() - 1, box.left() + 1 : box.right() - 1]
+
+
+def test_a_thin_sweep_stays_visible_when_the_view_is_shorter_than_its_rows(qtbot, shown):
+    view, _ = shown
+    view.getViewWidget().resize(800, 180)
+    qtbot.waitUntil(lambda: view.vb.height() < 170)
+    # A slow sweep (2.0 -> 2.6 kHz) through a 4096-sample window stays about
+    # one 31 Hz row thick as it climbs 19 rows, drawn on fewer pixel rows
+    # than the 256 rows of the image.
+    view.set_settings(SpectrogramSettings(window_length=4096, hop=512, scale="linear",
+                                          colormap="greyscale"))
+    t = np.arange(10 * RATE) / RATE
+    sweep = np.sin(2 * np.pi * (2000.0 * t + 30.0 * t**2)).astype(np.float32)
+    view.set_document(Document.from_array(sweep, RATE))
+    show_range(qtbot, view, 0.0, 10.0)
+    pixels = screen_pixels(view)
+    inner = pixels[:, pixels.shape[1] // 20 : -pixels.shape[1] // 20]
+    assert inner.max(axis=0).min() > 180  # the line is bright in every pixel column
 
 
 def test_the_frequency_axis_labels_round_frequencies_at_their_rows(qtbot, shown):

@@ -211,7 +211,7 @@ def frequency_ticks(scale: str, sample_rate: float, low_position: float,
                             abs(pixel(hz) - pixel(m)) >= min_spacing_px for m in major):
                         major.append(hz)
     if len(major) < 2:
-        major = _linear_ticks(low_hz, high_hz, length_px / (2.0 * min_spacing_px))
+        major = _linear_ticks(low_hz, high_hz, length_px / (1.5 * min_spacing_px))
     minor: list[float] = []
     if scale == "log":
         minor = [d * 10.0 ** e for e in decades for d in range(1, 10)

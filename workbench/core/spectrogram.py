@@ -212,6 +212,20 @@ def compute_tile(samples: BlockSequence, sample_rate: float, settings: Spectrogr
     return run_to_completion(task, cancel)
 
 
+def pool_rows(tile: np.ndarray, out_rows: int) -> np.ndarray:
+    """A tile (columns, rows) squeezed to `out_rows` rows, each the max of the rows it covers.
+
+    For drawing a tile on fewer screen pixels than it has rows: scaled by
+    the painter, a one-row tone would vanish from every column where its row
+    falls between two pixels.  A tile that already fits is returned as is.
+    """
+    rows = tile.shape[1]
+    if out_rows >= rows:
+        return tile
+    starts = (np.arange(max(out_rows, 1)) * rows) // max(out_rows, 1)
+    return np.maximum.reduceat(tile, starts, axis=1)
+
+
 class TileCache:
     """Least-recently-used tiles, bounded by the bytes they hold.
 

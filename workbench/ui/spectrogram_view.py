@@ -29,6 +29,7 @@ from workbench.core.spectrogram import (
     TileKey,
     choose_hop,
     frequency_to_row,
+    pool_rows,
     row_to_frequency,
     tile_task,
 )
@@ -108,6 +109,7 @@ class SpectrogramView(pg.PlotItem):
         self._missing: set[TileKey] = set()
         self._unavailable: set[TileKey] = set()  # failed or cancelled by someone else
         self._announced = True
+        self._display_rows = self._settings.rows  # rows the images hold (see _show_tile)
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(0)  # coalesce a burst of range changes into one pass
@@ -222,6 +224,7 @@ class SpectrogramView(pg.PlotItem):
         return settings
 
     def _refresh(self) -> None:
+        self._fit_images_to_height()
         self._missing.clear()
         needed = self._needed_keys()
         self._cancel_jobs(needed)
@@ -278,11 +281,26 @@ class SpectrogramView(pg.PlotItem):
             self._show_tile(key, tile)
         self._missing.discard(key)
 
+    def _fit_images_to_height(self) -> None:
+        """Squeeze images to the view's pixel height when it has fewer pixels than rows.
+
+        The painter scales images by picking rows, so between one and two
+        rows per pixel a narrow tone would vanish from some columns.
+        """
+        display_rows = min(self._settings.rows, max(1, int(self.vb.height())))
+        if display_rows == self._display_rows:
+            return
+        self._display_rows = display_rows
+        for key, image in self._images.items():
+            tile = self._cache.get(key)
+            if tile is not None:  # placeholders no longer cached keep their rows
+                image.setImage(pool_rows(tile, display_rows), autoLevels=False)
+
     def _show_tile(self, key: TileKey, tile) -> None:
         start, duration = TileGrid(self._samples.frames, self._sample_rate,
                                    key.hop).tile_time_span(key.tile_index)
         image = pg.ImageItem(axisOrder="col-major")
-        image.setImage(tile, autoLevels=False, levels=(0, 255),
+        image.setImage(pool_rows(tile, self._display_rows), autoLevels=False, levels=(0, 255),
                        lut=colormap_lut(self._settings.colormap))
         image.setRect(QRectF(start, 0.0, duration, float(key.settings.rows)))
         self.addItem(image, ignoreBounds=True)
