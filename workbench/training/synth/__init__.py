@@ -4,14 +4,18 @@ Every generator takes a ``sample_rate`` and a seed or ``numpy.random.Generator``
 and returns float32 samples in [-1, 1] (mono, shape ``[frames]``).  The same seed
 gives bit-identical audio.  Modules:
 
+- ``examples``: ready-made examples for the classifier, the enhancer and the recognizer.
 - ``speech``: English speech from espeak-ng and flite, with the exact text spoken.
-- ``text``: the bundled English vocabulary and a grammar-template sentence generator.
+- ``text``: a grammar-template sentence generator over ``vocabulary`` (the bundled
+  English word list in ``resources/text``).
 - ``noise``: white, pink, brown, babble, mains hum, fan, keyboard clicks, rain.
-- ``music``: short additive / plucked pieces with chords, melody and drums.
+- ``music``: short pieces with chords, melody, bass and drums, played by ``instruments``
+  (additive, Karplus-Strong plucked, synthesized kick/snare/hat).
 - ``tones``: sine/square/sawtooth, DTMF, sweeps, sirens, beeps.
 - ``filters``: RBJ biquads (shelves, peaks, pass filters) and their application.
 - ``room``: reverberation impulse responses, convolution, gain and random EQ.
-- ``mix``: levels, placement and mixing at a target SNR.
+- ``mix``: levels, placement, stereo panning and mixing at a target SNR.
+- ``arrays``: seeds, levels, fades and resampling shared by the generators.
 """
 
 from workbench.training.synth.errors import SynthesisError

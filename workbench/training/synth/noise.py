@@ -11,6 +11,7 @@ import numpy as np
 
 from workbench.training.synth import filters
 from workbench.training.synth.arrays import Seed, as_generator, frames_for, normalize_rms
+from workbench.training.synth.speech import random_speech
 
 DEFAULT_LEVEL_DB = -20.0
 NOISE_KINDS = ("white", "pink", "brown", "babble", "hum", "fan", "keyboard", "rain")
@@ -142,8 +143,6 @@ def rain_noise(seed: Seed, sample_rate: int, duration_s: float, drops_per_s: flo
 def babble_noise(seed: Seed, sample_rate: int, duration_s: float, talkers: int | None = None,
                  level_db: float = DEFAULT_LEVEL_DB) -> np.ndarray:
     """Crowd babble: several random voices speaking random sentences at once."""
-    from workbench.training.synth.speech import random_speech
-
     rng = as_generator(seed)
     n = frames_for(duration_s, sample_rate)
     count = int(rng.integers(4, 8)) if talkers is None else talkers

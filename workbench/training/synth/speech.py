@@ -25,6 +25,7 @@ import soundfile as sf
 
 from workbench.training.synth.arrays import Seed, as_generator, normalize_peak, resample
 from workbench.training.synth.errors import SynthesisError
+from workbench.training.synth.text import random_sentence
 
 ESPEAK = "espeak-ng"
 FLITE = "flite"
@@ -207,8 +208,6 @@ def random_speech(seed: Seed, sample_rate: int, text: str | None = None,
     """Speak ``text`` (or a random sentence from ``text.random_sentence``) in a random voice."""
     rng = as_generator(seed)
     if text is None:
-        from workbench.training.synth.text import random_sentence
-
         text = random_sentence(rng)
     return synthesize_speech(text, sample_rate, random_voice(rng, engines), random_params(rng))
 
