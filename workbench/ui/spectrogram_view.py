@@ -287,7 +287,9 @@ class SpectrogramView(pg.PlotItem):
         The painter scales images by picking rows, so between one and two
         rows per pixel a narrow tone would vanish from some columns.
         """
-        display_rows = min(self._settings.rows, max(1, int(self.vb.height())))
+        widget = self.getViewWidget()
+        pixel_rows = int(self.vb.height() * (widget.devicePixelRatioF() if widget else 1.0))
+        display_rows = min(self._settings.rows, pixel_rows) if pixel_rows > 0 else self._settings.rows
         if display_rows == self._display_rows:
             return
         self._display_rows = display_rows
