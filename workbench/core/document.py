@@ -6,7 +6,10 @@ Every change of content (samples, tracks, sample rate, labels) bumps
 `revision` and emits `changed`, which is how views and the job runner learn
 that results computed from an older state are stale.  The selection is view
 state: changing it emits only `selection_changed` and leaves `revision` alone,
-so selecting never makes a running job's result stale.
+so selecting never makes a running job's result stale.  `audio_revision` counts
+only changes of the audio itself (samples, tracks, sample rate): model jobs
+compare it, so that applying one job's labels does not make another stale.
+`analyses` holds model results by kind ("transcribe", ...; see analysis.py).
 
 Edits change a document through commands pushed on a History (history.py);
 the setters here are what those commands call.
@@ -51,6 +54,9 @@ class Document:
         self.path = path
         self.info = info  # AudioFileInfo of the opened file, if any
         self.revision = 0
+        self.audio_revision = 0  # bumped only when the audio itself changes
+        self.analyses: dict[str, object] = {}  # kind -> result; change with set_analysis
+        self.analyses_changed = Event()  # emitted with the kind, just before `changed`
         self.changed = Event()  # emitted with no arguments after every change
         self.selection_changed = Event()  # emitted with the new Selection
         self.labels_changed = Event()  # emitted with no arguments, just before `changed`
@@ -60,6 +66,8 @@ class Document:
         self._pending_change = False
         self._pending_labels = False
         self._pending_selection = False
+        self._pending_audio = False
+        self._pending_analyses: list[str] = []
 
     @classmethod
     def from_array(cls, samples: np.ndarray, sample_rate: int, name: str = "Audio",
@@ -102,11 +110,13 @@ class Document:
     def set_samples(self, track_index: int, samples: BlockSequence) -> None:
         """Replace one track's samples (edits call this) and announce the change."""
         self.tracks[track_index].samples = samples
+        self._pending_audio = True
         self.touch()
 
     def set_tracks(self, tracks: Iterable[Track]) -> None:
         """Replace the list of tracks (splitting or mixing channels calls this)."""
         self.tracks = list(tracks)
+        self._pending_audio = True
         self.touch()
 
     def set_sample_rate(self, sample_rate: int) -> None:
@@ -114,6 +124,7 @@ class Document:
         if sample_rate <= 0:
             raise ValueError("sample rate must be positive")
         self.sample_rate = int(sample_rate)
+        self._pending_audio = True
         self.touch()
 
     @property
@@ -125,6 +136,15 @@ class Document:
         """Replace all label tiers; emits `labels_changed` and `changed`."""
         self._label_tiers = tuple(tiers)
         self._pending_labels = True
+        self.touch()
+
+    def set_analysis(self, kind: str, result: object | None) -> None:
+        """Store (None: remove) the model result of `kind`; emits `analyses_changed`."""
+        if result is None:
+            self.analyses.pop(kind, None)
+        else:
+            self.analyses[kind] = result
+        self._pending_analyses.append(kind)
         self.touch()
 
     def touch(self) -> None:
@@ -155,6 +175,9 @@ class Document:
         if self._pending_change:
             self._pending_change = False
             self.revision += 1
+            if self._pending_audio:
+                self._pending_audio = False
+                self.audio_revision += 1
             clamped = self._selection.clamped(self.frames, self.channels)
             if clamped != self._selection:
                 self._selection = clamped
@@ -162,6 +185,9 @@ class Document:
             if self._pending_labels:
                 self._pending_labels = False
                 self.labels_changed.emit()
+            kinds, self._pending_analyses = self._pending_analyses, []
+            for kind in dict.fromkeys(kinds):
+                self.analyses_changed.emit(kind)
             self.changed.emit()
         if self._pending_selection:
             self._pending_selection = False

@@ -33,3 +33,8 @@ def cache_dir() -> Path:
 
 def data_dir() -> Path:
     return _dir("WORKBENCH_DATA_DIR", platformdirs.user_data_dir(APP))
+
+
+def models_dir() -> Path:
+    """The model zoo folder: WORKBENCH_MODELS_DIR, else the repository's models/."""
+    return Path(os.environ.get("WORKBENCH_MODELS_DIR") or MODELS)
