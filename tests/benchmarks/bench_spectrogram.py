@@ -4,10 +4,12 @@ Targets (product issue): on a 1-hour 48 kHz stereo file, the tiles of a
 1600-pixel-wide view are ready within 100 ms, and the STFT runs at least as
 fast as plain numpy rfft framing of the same frames.
 
-Each function returns a dict of numbers, measured after one warm-up run.
-"single" numbers call compute_tile one tile after another on this thread;
-"pool" numbers submit the same tiles to a JobRunner's CPU pool (one thread
-per core by default), which is how the view computes them.  Run directly:
+bench_view_tiles and bench_stft_throughput return dicts of numbers,
+measured after one warm-up run.  "single" numbers call compute_tile one
+tile after another on this thread; "pool" numbers submit the same tiles to
+a JobRunner's CPU pool (one thread per core by default), which is how the
+view computes them.  run() measures both in fresh processes on the
+harness's hour file and returns Metrics for `make bench`.  Run directly:
 `python -m tests.benchmarks.bench_spectrogram [hour.wav]`.
 """
 
@@ -198,6 +200,34 @@ def bench_stft_throughput(seconds: float = 20.0, repeats: int = 7,
         "transform_over_numpy": best["numpy"] / best["transform"],
         "pool_over_numpy": best["numpy"] / pool_s,
     }
+
+
+_SCRIPT = r"""
+import json, sys
+from tests.benchmarks.bench_spectrogram import bench_stft_throughput, bench_view_tiles
+path = sys.argv[1]
+print(json.dumps({"view": bench_view_tiles(path), "stft": bench_stft_throughput()}))
+"""
+
+
+def run() -> list:
+    """Metrics for the harness (tests/benchmarks/__main__.py)."""
+    from tests.benchmarks.harness import Metric, hour_file, run_script
+
+    numbers = run_script(_SCRIPT, str(hour_file()))
+    view, stft = numbers["view"], numbers["stft"]
+    metrics = [
+        Metric(f"spectrogram: {label} view tiles ({kind})", view[f"{name}_view_{kind}_ms"],
+               "ms", "target", 100.0, "<= 100 ms", view[f"{name}_view_{kind}_ms"] <= 100.0)
+        for name, label in (("hour", "1600-px hour"), ("second", "1600-px 1-s"))
+        for kind in ("single", "pool")
+    ]
+    numpy_ms = 1e6 / stft["numpy_frames_per_s"]  # per 1000 frames
+    for key, label in (("ours", "tiles"), ("transform", "transform only"), ("pool", "tiles, pool")):
+        ms = 1e6 / stft[f"{key}_frames_per_s"]
+        metrics.append(Metric(f"spectrogram: STFT ms per 1000 frames, {label}", ms, "ms",
+                              "numpy rfft framing", numpy_ms, "<= 1.0x peer", ms <= numpy_ms))
+    return metrics
 
 
 if __name__ == "__main__":
