@@ -1,9 +1,9 @@
-"""Short-time Fourier transform pieces for display: windows, framing, power.
+"""Short-time Fourier transform pieces for display: windows, framing, magnitudes.
 
 Frames are centred: frame c covers [centre - N/2, centre + N/2) around its
 centre frame, and samples before the start or past the end of the audio
 read as zeros.  Samples are read as float32; the transform itself runs in
-float64 because numpy's pocketfft is slower on float32 input (measured 1.5x
+float64 because numpy's pocketfft is slower on float32 input (measured 1.2x
 to 3x with numpy 2.4 on x86-64), and magnitudes go back to float32.
 All functions are pure and safe to call from worker threads.
 """
