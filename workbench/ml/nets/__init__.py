@@ -1,0 +1,1 @@
+"""Network architectures of the workbench's own models (built from model cards)."""

@@ -1,0 +1,198 @@
+"""A small convolutional sound-class network over log-mel patches of about one second.
+
+The network sees a 96-frame log-mel patch (0.98 s of 16 kHz audio, 10 ms
+frames) and gives one score per class.  Every convolution is unpadded in time
+and the time strides multiply to 8, and windows start every 24 frames (a
+multiple of 8).  So the features of a window are exactly a slice of the
+features of the whole recording: inference runs the convolutions once over a
+long stretch and pools each window from them (`window_logits`), which is four
+times cheaper than running overlapping windows one by one and gives the same
+numbers as `forward` on each window alone.
+
+Shapes: log-mel input ``[batch, 1, n_mels, frames]``; `frame_features` gives
+``[batch, embedding, steps]`` with one step per 8 frames; `forward` on a
+96-frame patch gives ``[batch, classes]`` logits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import torch
+import torchaudio
+from torch import Tensor, nn
+
+DEFAULT_LABELS = ("speech", "music", "noise", "tone", "silence")
+# Time strides of the convolutions; their product is how many frames one feature step spans.
+_TIME_STRIDES = (2, 2, 2, 1, 1)
+_FREQ_STRIDES = (2, 2, 2, 2, 1)
+_KERNELS = (5, 3, 3, 3, 3)
+# Digital silence would give log(0); the floor sits far below any real recording (-100 dB).
+_POWER_FLOOR = 1e-10
+
+
+@dataclass(frozen=True)
+class ClassifierConfig:
+    """Hyperparameters of the front end and the network (stored in the model card)."""
+
+    labels: tuple[str, ...] = DEFAULT_LABELS
+    sample_rate: int = 16000
+    n_fft: int = 512
+    win_length: int = 400
+    hop_length: int = 160
+    n_mels: int = 64
+    window_frames: int = 96
+    hop_frames: int = 24
+    channels: tuple[int, ...] = (16, 32, 48, 64, 64)
+    embedding: int = 96
+    dropout: float = 0.2
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def time_stride(self) -> int:
+        product = 1
+        for s in _TIME_STRIDES:
+            product *= s
+        return product
+
+    @property
+    def window_samples(self) -> int:
+        """Samples one window reads: its frames without centre padding."""
+        return self.n_fft + (self.window_frames - 1) * self.hop_length
+
+    @property
+    def hop_samples(self) -> int:
+        return self.hop_frames * self.hop_length
+
+    @property
+    def window_s(self) -> float:
+        return self.window_samples / self.sample_rate
+
+    @property
+    def hop_s(self) -> float:
+        return self.hop_samples / self.sample_rate
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["labels"] = list(self.labels)
+        data["channels"] = list(self.channels)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> ClassifierConfig:
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        known["labels"] = tuple(known.get("labels", DEFAULT_LABELS))
+        known["channels"] = tuple(known.get("channels", cls.channels))
+        return cls(**known)
+
+
+class LogMel(nn.Module):
+    """Waveform ``[batch, samples]`` -> log-mel power in dB ``[batch, 1, n_mels, frames]``.
+
+    No centre padding: frame ``i`` reads samples ``[i * hop, i * hop + n_fft)``, so
+    frames of a long recording line up with frames of any window cut from it.
+    Holds no trained weights, and is kept apart from `AudioClassifierNet` so the
+    shipped weights are only what training learned.
+    """
+
+    def __init__(self, config: ClassifierConfig) -> None:
+        super().__init__()
+        self.mel = torchaudio.transforms.MelSpectrogram(
+            sample_rate=config.sample_rate, n_fft=config.n_fft, win_length=config.win_length,
+            hop_length=config.hop_length, n_mels=config.n_mels, f_min=20.0,
+            f_max=config.sample_rate / 2, center=False, power=2.0)
+
+    def forward(self, waveform: Tensor) -> Tensor:
+        power = self.mel(waveform)
+        return (10.0 * torch.log10(power + _POWER_FLOOR)).unsqueeze(1)
+
+
+def _conv_block(c_in: int, c_out: int, kernel: int, stride: tuple[int, int]) -> nn.Sequential:
+    # Padding only along frequency: time stays unpadded so windows slice exactly.
+    return nn.Sequential(
+        nn.Conv2d(c_in, c_out, kernel, stride=stride, padding=(kernel // 2, 0), bias=False),
+        nn.BatchNorm2d(c_out),
+        nn.ReLU(inplace=True),
+    )
+
+
+class AudioClassifierNet(nn.Module):
+    """CNN: per-band input normalisation, five conv blocks, per-step embedding, pooled head.
+
+    Input is log-mel dB from `LogMel`.  `forward` classifies 96-frame windows;
+    `window_logits` classifies every window of a long log-mel in one pass.
+    """
+
+    def __init__(self, config: ClassifierConfig = ClassifierConfig()) -> None:
+        super().__init__()
+        self.config = config
+        # Learned per-band scale and offset: the network sees levels (silence must
+        # stay distinguishable from quiet noise), so no per-window normalisation.
+        self.input_norm = nn.BatchNorm2d(config.n_mels)
+        blocks, c_in = [], 1
+        for c_out, k, ts, fs in zip(config.channels, _KERNELS, _TIME_STRIDES, _FREQ_STRIDES):
+            blocks.append(_conv_block(c_in, c_out, k, (fs, ts)))
+            c_in = c_out
+        self.blocks = nn.Sequential(*blocks)
+        bands = config.n_mels
+        for fs in _FREQ_STRIDES:
+            bands = (bands + fs - 1) // fs
+        self.embed = nn.Sequential(nn.Conv1d(c_in * bands, config.embedding, 1),
+                                   nn.ReLU(inplace=True))
+        self.dropout = nn.Dropout(config.dropout)
+        self.head = nn.Linear(2 * config.embedding, len(config.labels))
+        self.steps_per_window = self._steps_for(config.window_frames)
+        self.hop_steps = config.hop_frames // config.time_stride
+
+    def _steps_for(self, frames: int) -> int:
+        for k, s in zip(_KERNELS, _TIME_STRIDES):
+            frames = (frames - k) // s + 1
+        return frames
+
+    def normalize(self, logmel: Tensor) -> Tensor:
+        """Per-band normalised input: ``[b, 1, mels, t]`` -> same shape."""
+        return self.input_norm(logmel.transpose(1, 2)).transpose(1, 2)
+
+    def frame_features(self, logmel: Tensor) -> Tensor:
+        """Embedding per feature step: ``[b, 1, mels, t]`` -> ``[b, embedding, steps]``."""
+        maps = self.blocks(self.normalize(logmel))
+        return self.embed(maps.flatten(1, 2))
+
+    def _pool_head(self, steps: Tensor) -> Tensor:
+        """``[..., embedding, steps_per_window]`` -> logits ``[..., classes]``."""
+        pooled = torch.cat([steps.mean(-1), steps.amax(-1)], dim=-1)
+        return self.head(self.dropout(pooled))
+
+    def forward(self, logmel: Tensor) -> Tensor:
+        """Logits ``[b, classes]`` for windows ``[b, 1, mels, window_frames]``."""
+        if logmel.shape[-1] != self.config.window_frames:
+            raise ValueError(f"a window has {self.config.window_frames} frames, "
+                             f"got {logmel.shape[-1]}")
+        return self._pool_head(self.frame_features(logmel))
+
+    def window_logits(self, logmel: Tensor) -> Tensor:
+        """Logits of every window in a long log-mel ``[b, 1, mels, t]`` -> ``[b, windows, classes]``.
+
+        Window ``w`` covers frames ``[w * hop_frames, w * hop_frames + window_frames)``;
+        the result equals `forward` on each window cut out on its own.
+        """
+        features = self.frame_features(logmel)
+        if features.shape[-1] < self.steps_per_window:
+            return features.new_zeros(features.shape[0], 0, len(self.config.labels))
+        windows = features.unfold(-1, self.steps_per_window, self.hop_steps)  # [b, e, w, s]
+        return self._pool_head(windows.transpose(1, 2))
+
+    def layer_outputs(self, logmel: Tensor) -> list[Tensor]:
+        """The output of every conv block for one input, first layer first (for inspection)."""
+        outputs, x = [], self.normalize(logmel)
+        for block in self.blocks:
+            x = block(x)
+            outputs.append(x)
+        return outputs
+
+
+def window_count(samples: int, config: ClassifierConfig) -> int:
+    """How many whole windows fit in ``samples`` samples."""
+    if samples < config.window_samples:
+        return 0
+    return (samples - config.window_samples) // config.hop_samples + 1
