@@ -1,0 +1,28 @@
+"""What `workbench train FAMILY` and `workbench eval FAMILY` run, per model family.
+
+Each model issue adds its entry here: a `CommandEntry` naming a module that
+defines `add_arguments(parser)` and `run(args) -> int` (the exit code).  The
+module is imported only when its command runs, so `workbench --help` and the
+other commands stay fast.  A family with no entry yet answers "no trainer for
+FAMILY yet" (exit 2).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MODEL_FAMILIES = ("recognizer", "enhancer", "classifier")
+
+
+@dataclass(frozen=True)
+class CommandEntry:
+    """One `workbench train|eval FAMILY` command: a help line and the module that runs it."""
+
+    help: str
+    module: str
+
+
+# family -> entry; e.g. "classifier": CommandEntry("train the audio classifier",
+#                                                  "workbench.training.classifier_cli")
+TRAINERS: dict[str, CommandEntry] = {}
+EVALUATORS: dict[str, CommandEntry] = {}
