@@ -26,3 +26,10 @@ class CommandEntry:
 #                                                  "workbench.training.classifier_cli")
 TRAINERS: dict[str, CommandEntry] = {}
 EVALUATORS: dict[str, CommandEntry] = {}
+
+TRAINERS["classifier"] = CommandEntry("train the sound-class CNN (speech, music, noise, tone, "
+                                      "silence) on synthesized audio",
+                                      "workbench.training.classifier.train_command")
+EVALUATORS["classifier"] = CommandEntry("score the sound-class CNN, a threshold baseline and "
+                                        "silero-vad on held-out recordings",
+                                        "workbench.training.classifier.eval_command")

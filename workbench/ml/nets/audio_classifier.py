@@ -1,7 +1,7 @@
 """A small convolutional sound-class network over log-mel patches of about one second.
 
-The network sees a 96-frame log-mel patch (0.98 s of 16 kHz audio, 10 ms
-frames) and gives one score per class.  Every convolution is unpadded in time
+The network sees an 89-frame log-mel patch (0.91 s of 16 kHz audio, 10 ms
+frames: exactly its receptive field) and gives one score per class.  Every convolution is unpadded in time
 and the time strides multiply to 8, and windows start every 24 frames (a
 multiple of 8).  So the features of a window are exactly a slice of the
 features of the whole recording: inference runs the convolutions once over a
@@ -11,7 +11,8 @@ numbers as `forward` on each window alone.
 
 Shapes: log-mel input ``[batch, 1, n_mels, frames]``; `frame_features` gives
 ``[batch, embedding, steps]`` with one step per 8 frames; `forward` on a
-96-frame patch gives ``[batch, classes]`` logits.
+patch of at least 89 frames gives ``[batch, classes]`` logits (frames past
+the 89th are not read).
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ class ClassifierConfig:
     win_length: int = 400
     hop_length: int = 160
     n_mels: int = 64
-    window_frames: int = 96
+    window_frames: int = 89
     hop_frames: int = 24
     channels: tuple[int, ...] = (16, 32, 48, 64, 64)
     embedding: int = 96
@@ -91,20 +92,36 @@ class LogMel(nn.Module):
 
     No centre padding: frame ``i`` reads samples ``[i * hop, i * hop + n_fft)``, so
     frames of a long recording line up with frames of any window cut from it.
-    Holds no trained weights, and is kept apart from `AudioClassifierNet` so the
-    shipped weights are only what training learned.
+    The same computation as ``torchaudio.transforms.MelSpectrogram`` (HTK mels,
+    Hann window), with its tables as non-persistent buffers: they are rebuilt
+    from the config, so weights files hold only what training learned.
     """
 
     def __init__(self, config: ClassifierConfig) -> None:
         super().__init__()
-        self.mel = torchaudio.transforms.MelSpectrogram(
-            sample_rate=config.sample_rate, n_fft=config.n_fft, win_length=config.win_length,
-            hop_length=config.hop_length, n_mels=config.n_mels, f_min=20.0,
-            f_max=config.sample_rate / 2, center=False, power=2.0)
+        self.config = config
+        self.register_buffer("window", torch.hann_window(config.win_length), persistent=False)
+        filterbank = torchaudio.functional.melscale_fbanks(
+            config.n_fft // 2 + 1, 20.0, config.sample_rate / 2, config.n_mels,
+            config.sample_rate, norm=None, mel_scale="htk")
+        self.register_buffer("filterbank", filterbank, persistent=False)
 
     def forward(self, waveform: Tensor) -> Tensor:
-        power = self.mel(waveform)
+        c = self.config
+        spec = torchaudio.functional.spectrogram(
+            waveform, pad=0, window=self.window, n_fft=c.n_fft, hop_length=c.hop_length,
+            win_length=c.win_length, power=2.0, normalized=False, center=False)
+        power = torch.matmul(spec.transpose(-1, -2), self.filterbank).transpose(-1, -2)
         return (10.0 * torch.log10(power + _POWER_FLOOR)).unsqueeze(1)
+
+    def band_edges_hz(self) -> Tensor:
+        """``n_mels + 2`` HTK mel points (Hz): band ``i`` rises from edge ``i`` to its
+        centre ``i + 1`` and falls to ``i + 2``; this places input rows on the spectrum."""
+        c = self.config
+        low, high = (2595.0 * torch.log10(torch.tensor(1.0 + f / 700.0))
+                     for f in (20.0, c.sample_rate / 2))
+        mels = torch.linspace(float(low), float(high), c.n_mels + 2)
+        return 700.0 * (10.0 ** (mels / 2595.0) - 1.0)
 
 
 def _conv_block(c_in: int, c_out: int, kernel: int, stride: tuple[int, int]) -> nn.Sequential:
@@ -164,11 +181,15 @@ class AudioClassifierNet(nn.Module):
         return self.head(self.dropout(pooled))
 
     def forward(self, logmel: Tensor) -> Tensor:
-        """Logits ``[b, classes]`` for windows ``[b, 1, mels, window_frames]``."""
-        if logmel.shape[-1] != self.config.window_frames:
+        """Logits ``[b, classes]`` for windows ``[b, 1, mels, frames >= window_frames]``.
+
+        Only the first ``window_frames`` frames are read (the network's receptive field).
+        """
+        if logmel.shape[-1] < self.config.window_frames:
             raise ValueError(f"a window has {self.config.window_frames} frames, "
                              f"got {logmel.shape[-1]}")
-        return self._pool_head(self.frame_features(logmel))
+        steps = self.frame_features(logmel)[..., :self.steps_per_window]
+        return self._pool_head(steps)
 
     def window_logits(self, logmel: Tensor) -> Tensor:
         """Logits of every window in a long log-mel ``[b, 1, mels, t]`` -> ``[b, windows, classes]``.
@@ -196,3 +217,47 @@ def window_count(samples: int, config: ClassifierConfig) -> int:
     if samples < config.window_samples:
         return 0
     return (samples - config.window_samples) // config.hop_samples + 1
+
+
+ARCHITECTURE = "cnn-logmel-classifier"
+
+
+class AudioClassifier(nn.Module):
+    """The shipped model: `LogMel` front end plus `AudioClassifierNet`.
+
+    ``forward`` maps mono windows ``[batch, window_samples]`` at the config's
+    rate to logits ``[batch, classes]`` (the classify task's contract);
+    `signal_window_logits` classifies every window of one long signal in a
+    single pass.  Only ``net`` has weights.
+    """
+
+    def __init__(self, config: ClassifierConfig = ClassifierConfig(),
+                 net: AudioClassifierNet | None = None) -> None:
+        super().__init__()
+        self.config = config
+        self.logmel = LogMel(config)
+        self.net = net if net is not None else AudioClassifierNet(config)
+
+    def forward(self, windows: Tensor) -> Tensor:
+        return self.net(self.logmel(windows))
+
+    def signal_window_logits(self, signal: Tensor) -> Tensor:
+        """Logits ``[windows, classes]`` of a mono signal ``[samples]``; window ``w``
+        starts at sample ``w * config.hop_samples``."""
+        logits = self.net.window_logits(self.logmel(signal.unsqueeze(0)))[0]
+        return logits[:window_count(signal.shape[-1], self.config)]
+
+
+def card_config(config: ClassifierConfig) -> dict:
+    """What a model card's ``config`` holds for this architecture (window layout included)."""
+    return {**config.to_json(), "window_s": config.window_s, "hop_s": config.hop_s}
+
+
+def build_classifier(card) -> AudioClassifier:
+    """The untrained model a zoo card describes (``card.architecture`` must be ours)."""
+    if card.architecture != ARCHITECTURE:
+        raise ValueError(f"unknown classifier architecture {card.architecture!r}; "
+                         f"this version builds {ARCHITECTURE!r}")
+    config = ClassifierConfig.from_json({**card.config, "labels": list(card.labels),
+                                         "sample_rate": card.sample_rate})
+    return AudioClassifier(config)

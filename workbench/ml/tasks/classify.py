@@ -17,10 +17,13 @@ import numpy as np
 import torch
 from torch import nn
 
-from workbench.core.analysis import Classification, segments_from_windows
+from workbench.core.analysis import Classification
+from workbench.core.class_segments import hysteresis_segments
 from workbench.core.jobs import CancelToken, Partial, Progress, TaskGenerator
+from workbench.ml.nets import audio_classifier as cnn_classifier
 from workbench.ml.tasks.audio import Audio, fit_length, frames_of, mono_at, read_frames
 from workbench.ml.tasks.base import ModelProvider, ModelTaskSpec
+from workbench.ml.tasks.cnn_classify import cnn_classify
 from workbench.ml.zoo import ModelCard
 
 CLASSIFIER_MODULE = "workbench.ml.nets.audio_classifier"
@@ -59,9 +62,11 @@ def classify(audio: Audio, sample_rate: int, params: dict, cancel: CancelToken,
              model_provider: ModelProvider) -> TaskGenerator:
     """Task: a Classification of `audio` (times in seconds from its start).
 
-    params: `batch_windows` (default 64).
+    params: `batch_windows` (default 64; the CNN classifier takes `chunk_windows`).
     """
     card = model_provider.card
+    if card.architecture == cnn_classifier.ARCHITECTURE:
+        return (yield from cnn_classify(audio, sample_rate, params, cancel, model_provider))
     labels = tuple(card.labels)
     window_s, hop_s = window_layout(card)
     total_s = frames_of(audio) / sample_rate
@@ -99,7 +104,7 @@ def _result(probs: np.ndarray, labels: tuple[str, ...], window_s: float, hop_s: 
             total_s: float, provider: ModelProvider) -> Classification:
     starts = np.arange(len(probs)) * hop_s
     span = (0.0, total_s)
-    segments = segments_from_windows(probs, labels, starts, window_s, span)
+    segments = hysteresis_segments(probs, labels, starts, window_s, span)
     return Classification(labels, hop_s, window_s, probs, segments, provider.name,
                           str(provider.device), 0.0, span, starts)
 

@@ -1,0 +1,130 @@
+"""The classifier's cached clip store and the random training windows cut from it.
+
+Synthesis is the slow part, so each split's clips are written once under a
+cache folder (``runs/classifier/data`` by default, git-ignored) as one
+float16 array per class (float16 keeps room tone at -90 dBFS, which int16
+would round to zero) plus a JSON list of what each clip is.  A class whose
+file exists is not synthesized again, so an interrupted build resumes.
+
+`WindowSampler` cuts windows from the clips: a random stretch of one clip at
+a random level, or (for clean boundaries) two clips of different classes
+joined inside the window, labelled with the class at the window's centre,
+the stretch that window speaks for.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from workbench.training.classifier.recipe import (
+    CLASSES,
+    SOUND_LEVELS_DB,
+    synthesize_clip,
+)
+
+CLIP_SECONDS = 6.0
+
+
+@dataclass(frozen=True)
+class ClipSet:
+    """All clips of one split: ``audio[label]`` is ``[clips, frames]`` float16."""
+
+    audio: dict[str, np.ndarray]
+    details: dict[str, list[str]]
+    sample_rate: int
+
+    def clip_count(self) -> int:
+        return sum(len(a) for a in self.audio.values())
+
+
+def build_clips(folder: str | Path, split: str, clips_per_class: int, sample_rate: int = 16000,
+                on_clip: Callable[[str, int], None] | None = None) -> ClipSet:
+    """Synthesize (or read back) ``clips_per_class`` clips of every class for ``split``.
+
+    ``on_clip(label, index)`` is called before each new clip is made (progress).
+    A cached class with a different clip count or rate is made again.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    audio, details = {}, {}
+    for label in CLASSES:
+        data_path = folder / f"{split}-{label}.npy"
+        info_path = folder / f"{split}-{label}.json"
+        info = json.loads(info_path.read_text()) if info_path.exists() else {}
+        if (data_path.exists() and info.get("clips") == clips_per_class
+                and info.get("sample_rate") == sample_rate):
+            audio[label], details[label] = np.load(data_path), info["details"]
+            continue
+        clips = []
+        for index in range(clips_per_class):
+            if on_clip:
+                on_clip(label, index)
+            clips.append(synthesize_clip(label, split, index, sample_rate, CLIP_SECONDS))
+        audio[label] = np.stack([c.audio for c in clips]).astype(np.float16)
+        details[label] = [c.detail for c in clips]
+        np.save(data_path.with_suffix(".partial.npy"), audio[label])
+        data_path.with_suffix(".partial.npy").replace(data_path)
+        info_path.write_text(json.dumps({"clips": clips_per_class, "sample_rate": sample_rate,
+                                         "details": details[label]}, indent=1))
+    return ClipSet(audio, details, sample_rate)
+
+
+def _level_gain(rng: np.random.Generator, label: str, clip_rms: float) -> float:
+    """Gain that puts a clip at a random level of its class's range."""
+    if label == "silence":
+        # Room tone keeps its (already random) level, only ever a little quieter.
+        return float(10 ** (rng.uniform(-4.0, 0.0) / 20))
+    if clip_rms <= 0.0:
+        return 1.0
+    return float(10 ** (rng.uniform(*SOUND_LEVELS_DB) / 20) / clip_rms)
+
+
+class WindowSampler:
+    """Random labelled training windows from a `ClipSet`.
+
+    ``transition_share`` of the windows join two clips of different classes at
+    a random point; their label is the class at the window's centre.  Levels
+    are drawn per window (sounds -48 to -10 dBFS RMS; room tone stays below
+    -62 dBFS).  Not thread-safe; one sampler per training loop.
+    """
+
+    def __init__(self, clips: ClipSet, window_samples: int, transition_share: float = 0.3) -> None:
+        self.clips = clips
+        self.window_samples = window_samples
+        self.transition_share = transition_share
+        self.rms = {label: np.sqrt(np.mean(np.square(a, dtype=np.float32), axis=1))
+                    for label, a in clips.audio.items()}
+
+    def _piece(self, rng: np.random.Generator, label: str, length: int) -> np.ndarray:
+        bank = self.clips.audio[label]
+        index = int(rng.integers(len(bank)))
+        start = int(rng.integers(0, bank.shape[1] - length + 1))
+        piece = bank[index, start:start + length].astype(np.float32)
+        return piece * _level_gain(rng, label, float(self.rms[label][index]))
+
+    def batch(self, rng: np.random.Generator, size: int) -> tuple[np.ndarray, np.ndarray]:
+        """``(windows [size, window_samples] float32, labels [size] int64)``, classes balanced."""
+        labels = rng.integers(0, len(CLASSES), size=size)
+        windows = np.empty((size, self.window_samples), dtype=np.float32)
+        n = self.window_samples
+        for row, label_index in enumerate(labels):
+            label = CLASSES[label_index]
+            if rng.random() < self.transition_share:
+                other = CLASSES[(label_index + rng.integers(1, len(CLASSES))) % len(CLASSES)]
+                # The labelled class covers the centre: it takes more than half the window.
+                split = int(rng.uniform(0.55, 0.95) * n)
+                first, second = (label, other) if rng.random() < 0.5 else (other, label)
+                if first == other:
+                    split = n - split
+                windows[row, :split] = self._piece(rng, first, split)
+                windows[row, split:] = self._piece(rng, second, n - split)
+            else:
+                windows[row] = self._piece(rng, label, n)
+        np.clip(windows, -1.0, 1.0, out=windows)
+        return windows, labels.astype(np.int64)
+

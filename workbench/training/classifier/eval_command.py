@@ -1,0 +1,134 @@
+"""`workbench eval classifier`: score the installed classifier and its peers, print a report.
+
+``--json FILE`` writes the full report; ``--update-card`` puts the headline
+numbers and the report into the model card and refreshes the manifest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+from workbench.core import paths
+from workbench.training.classifier import card
+
+TARGETS = {"window_accuracy": 0.97, "class_recall": 0.95, "boundary_f1": 0.9,
+           "realtime_factor": 200.0}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--zoo", type=Path, metavar="DIR",
+                        help="model folder (default: WORKBENCH_MODELS_DIR, else models/)")
+    parser.add_argument("--model", default=card.MODEL_NAME, help="model name in the zoo")
+    parser.add_argument("--run-dir", default="runs/classifier", metavar="DIR",
+                        help="where the test recordings and validation clips are cached")
+    parser.add_argument("--recordings", type=int, default=40,
+                        help="held-out recordings to score (8 segments of 2-6 s each)")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--no-peers", action="store_true",
+                        help="skip the threshold baseline and silero-vad")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="write the full report here")
+    parser.add_argument("--update-card", action="store_true",
+                        help="write the measured metrics into the model card")
+
+
+def headline(report: dict) -> dict:
+    """The card's metrics: the numbers the targets are stated in."""
+    window = report["window"]
+    out = {"window_accuracy": window["accuracy"],
+           "min_class_recall": min(s["recall"] for s in window["per_class"].values()),
+           "boundary_f1": report["boundaries"]["f1"],
+           "speech_f1": window["speech"]["f1"],
+           "realtime_factor_wall": report["speed"]["realtime_factor_wall"],
+           "realtime_factor_cpu": report["speed"]["realtime_factor_cpu"]}
+    peers = report.get("peers", {})
+    if "speech" in peers.get("silero_vad", {}):
+        out["silero_vad_speech_f1"] = peers["silero_vad"]["speech"]["f1"]
+    if "threshold_baseline" in peers:
+        base = peers["threshold_baseline"]
+        out["baseline_window_accuracy"] = base["window"]["accuracy"]
+        out["baseline_speech_f1"] = base["window"]["speech"]["f1"]
+        out["baseline_boundary_f1"] = base["boundaries"]["f1"]
+    return out
+
+
+def report_markdown(report: dict) -> str:
+    """The report as markdown tables (console and model card)."""
+    window, speed = report["window"], report["speed"]
+    lines = [f"{report['recordings']} held-out recordings, {report['audio_s'] / 60:.1f} min, "
+             f"{window['windows']} windows inside one segment.", "",
+             "| measure | CNN | threshold baseline | silero-vad | target |",
+             "|---|---|---|---|---|"]
+    peers = report.get("peers", {})
+    base = peers.get("threshold_baseline")
+    silero = peers.get("silero_vad", {}).get("speech")
+
+    def cell(value, fmt="{:.4f}"):
+        return "-" if value is None else fmt.format(value)
+
+    lines.append(f"| window accuracy | {window['accuracy']:.4f} | "
+                 f"{cell(base and base['window']['accuracy'])} | - | >= 0.97 |")
+    lines.append(f"| speech F1 | {window['speech']['f1']:.4f} | "
+                 f"{cell(base and base['window']['speech']['f1'])} | "
+                 f"{cell(silero and silero['f1'])} | >= silero-vad |")
+    lines.append(f"| boundary F1 (0.5 s) | {report['boundaries']['f1']:.3f} | "
+                 f"{cell(base and base['boundaries']['f1'], '{:.3f}')} | - | >= 0.9 |")
+    lines.append(f"| real-time factor (wall / CPU-time) | {speed['realtime_factor_wall']:.0f}x / "
+                 f"{speed['realtime_factor_cpu']:.0f}x | - | - | >= 200x |")
+    lines += ["", "| class | precision | recall | F1 | windows |", "|---|---|---|---|---|"]
+    for label, s in window["per_class"].items():
+        lines.append(f"| {label} | {s['precision']:.4f} | {s['recall']:.4f} | {s['f1']:.4f} "
+                     f"| {s['support']} |")
+    labels = window["confusion"]["rows_true_columns_predicted"]
+    lines += ["", "Confusion (rows: true, columns: predicted):", "",
+              "| | " + " | ".join(labels) + " |", "|---" * (len(labels) + 1) + "|"]
+    for label, row in zip(labels, window["confusion"]["counts"]):
+        lines.append(f"| {label} | " + " | ".join(str(n) for n in row) + " |")
+    lines += ["", f"Accuracy over all windows labelled by their centre (boundary windows "
+                  f"included): {report['window_all_centre_labelled_accuracy']:.4f}.",
+              f"Speed measured with {speed['threads']} threads, load average "
+              f"{speed['load_average_1min']:.1f} on a shared machine; CPU-time factor = audio "
+              f"seconds / (process CPU seconds / threads)."]
+    return "\n".join(lines)
+
+
+def _load_model(zoo_dir: Path, name: str):
+    from workbench.ml.nets.audio_classifier import build_classifier
+    from workbench.ml.zoo import ModelZoo
+
+    zoo = ModelZoo(zoo_dir)
+    entry = zoo.entry(name)
+    if entry.problem is not None:
+        raise entry.problem
+    model = build_classifier(entry.card)
+    zoo.load_weights_into(name, model)
+    return model.eval()
+
+
+def run(args: argparse.Namespace) -> int:
+    from workbench.training.classifier.evaluate import evaluate_classifier
+
+    zoo = Path(args.zoo or paths.models_dir())
+    model = _load_model(zoo, args.model)
+
+    def log(message: str) -> None:
+        print(time.strftime("%H:%M:%S"), message, flush=True)
+
+    report = evaluate_classifier(model, args.run_dir, args.recordings, args.threads,
+                                 peers=not args.no_peers, log=log)
+    text = report_markdown(report)
+    print(text)
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=1))
+    if args.update_card:
+        front = card.read_front(zoo)
+        metrics = {**front["metrics"], **headline(report)}
+        parameters = sum(p.numel() for p in model.net.parameters())
+        training = {**front["training"], "hardware": front["hardware"],
+                    "training_time": front["training_time"]}
+        card.write_card(zoo, model.config, parameters, training, metrics, text)
+        card.register(zoo)
+        print(f"updated {zoo / card.CARD_FILE}")
+    return 0

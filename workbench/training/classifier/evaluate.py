@@ -1,0 +1,161 @@
+"""`workbench eval classifier`: the CNN and its peers on the held-out recordings.
+
+Window scores use the windows lying wholly inside one segment (their class is
+not in doubt); the accuracy over every window, labelled by the class at its
+centre, is reported beside them.  Boundaries come from the hysteresis-merged
+segments and count when within 0.5 s of a true boundary.  Speed is the
+real-time factor of the whole classify path (log-mel included) on this
+machine, by wall clock and by process CPU time divided by the thread count.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from workbench.core.class_segments import hysteresis_segments
+from workbench.core.jobs import run_to_completion
+from workbench.ml.classify import classify_signal
+from workbench.ml.nets.audio_classifier import AudioClassifier
+from workbench.training.classifier import metrics
+from workbench.training.classifier.baseline import ThresholdBaseline, window_features
+from workbench.training.classifier.dataset import WindowSampler, build_clips
+from workbench.training.classifier.eval_data import Recording, load_recordings
+from workbench.training.classifier.recipe import CLASSES
+from workbench.training.classifier.silero_peer import SileroSpeechDetector, SileroUnavailable
+
+BOUNDARY_TOLERANCE_S = 0.5
+Log = Callable[[str], None]
+
+
+def _cut(audio: np.ndarray, starts: np.ndarray, length: int) -> np.ndarray:
+    padded = np.pad(audio, (0, max(0, int(starts.max()) + length - len(audio))))
+    return np.stack([padded[s:s + length] for s in starts])
+
+
+def _features(audio: np.ndarray, starts: np.ndarray, length: int) -> np.ndarray:
+    return np.concatenate([window_features(_cut(audio, starts[i:i + 128], length))
+                           for i in range(0, len(starts), 128)])
+
+
+def _boundaries(segments) -> list[float]:
+    return [s.start for s in segments[1:]]
+
+
+def _one_hot(labels: np.ndarray) -> np.ndarray:
+    out = np.zeros((len(labels), len(CLASSES)))
+    out[np.arange(len(labels)), [CLASSES.index(x) for x in labels]] = 1.0
+    return out
+
+
+def _window_report(truth: np.ndarray, predicted: np.ndarray) -> dict:
+    matrix = metrics.confusion_matrix(truth, predicted, len(CLASSES))
+    return {"accuracy": float(np.mean(truth == predicted)), "windows": int(len(truth)),
+            "per_class": metrics.per_class_scores(matrix, CLASSES),
+            "confusion": {"rows_true_columns_predicted": list(CLASSES),
+                          "counts": matrix.tolist()},
+            "speech": metrics.binary_scores(truth == 0, predicted == 0)}
+
+
+def fit_baseline(run_dir: Path, window_samples: int, log: Log) -> ThresholdBaseline:
+    """The threshold peer fitted on 2000 validation windows (training voices, own seeds)."""
+    clips = build_clips(run_dir / "data", "val", 30)
+    windows, labels = WindowSampler(clips, window_samples, 0.0).batch(
+        np.random.default_rng(777), 2000)
+    features = np.concatenate([window_features(windows[i:i + 128])
+                               for i in range(0, len(windows), 128)])
+    baseline = ThresholdBaseline.fit(features, [CLASSES[i] for i in labels])
+    log(f"baseline rules: {baseline.describe()}")
+    return baseline
+
+
+def _classify_all(model: AudioClassifier, recordings: list[Recording], threads: int
+                  ) -> tuple[list, dict]:
+    torch.set_num_threads(threads)
+    run_to_completion(lambda c: classify_signal(model, recordings[0].audio[:160000], c))  # warm-up
+    wall, cpu = time.perf_counter(), time.process_time()
+    results = [run_to_completion(lambda c, r=r: classify_signal(model, r.audio, c))
+               for r in recordings]
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    seconds = sum(len(r.audio) for r in recordings) / model.config.sample_rate
+    speed = {"audio_s": seconds, "wall_s": wall, "cpu_s": cpu, "threads": threads,
+             "realtime_factor_wall": seconds / wall,
+             "realtime_factor_cpu": seconds / (cpu / threads),
+             "load_average_1min": os.getloadavg()[0]}
+    return results, speed
+
+
+def evaluate_classifier(model: AudioClassifier, run_dir: str | Path, recordings: int = 40,
+                        threads: int = 2, peers: bool = True, log: Log = print) -> dict:
+    """Scores of ``model`` (eval mode) and its peers on ``recordings`` held-out recordings."""
+    run_dir = Path(run_dir)
+    config = model.config
+    tests = load_recordings(run_dir / "eval", recordings, config.sample_rate, log)
+    results, speed = _classify_all(model, tests, threads)
+    length = config.window_samples
+    truth, pred, centre_truth, centre_pred, starts_all, pure_all = [], [], [], [], [], []
+    true_bounds, cnn_bounds = [], []
+    for rec, result in zip(tests, results):
+        starts = result.window_starts
+        pure = rec.pure(starts, config.window_s)
+        labels = rec.label_at(starts + config.window_s / 2)
+        best = result.probabilities.argmax(axis=1)
+        truth.append(labels[pure])
+        pred.append(best[pure])
+        centre_truth.append(labels)
+        centre_pred.append(best)
+        starts_all.append(np.round(starts * config.sample_rate).astype(np.int64))
+        pure_all.append(pure)
+        true_bounds.append(rec.boundaries())
+        cnn_bounds.append(_boundaries(result.segments))
+    truth_cat = np.concatenate(truth)
+    report = {
+        "recordings": len(tests), "audio_s": speed["audio_s"],
+        "window": _window_report(truth_cat, np.concatenate(pred)),
+        "window_all_centre_labelled_accuracy": float(np.mean(
+            np.concatenate(centre_truth) == np.concatenate(centre_pred))),
+        "boundaries": metrics.boundary_scores(true_bounds, cnn_bounds, BOUNDARY_TOLERANCE_S),
+        "speed": speed,
+    }
+    log(f"CNN: window accuracy {report['window']['accuracy']:.4f}, boundary F1 "
+        f"{report['boundaries']['f1']:.3f}, {speed['realtime_factor_wall']:.0f}x real time")
+    if peers:
+        report["peers"] = _peers(run_dir, tests, starts_all, pure_all, truth_cat, length,
+                                 config, true_bounds, log)
+    return report
+
+
+def _peers(run_dir, tests, starts_all, pure_all, truth_cat, length, config, true_bounds,
+           log: Log) -> dict:
+    baseline = fit_baseline(run_dir, length, log)
+    base_pred, base_bounds = [], []
+    for rec, starts, pure in zip(tests, starts_all, pure_all):
+        labels = baseline.predict(_features(rec.audio, starts, length))
+        base_pred.append(np.array([CLASSES.index(x) for x in labels[pure]], dtype=np.int64))
+        segments = hysteresis_segments(_one_hot(labels), CLASSES, starts / config.sample_rate,
+                                       config.window_s, (0.0, len(rec.audio) / config.sample_rate))
+        base_bounds.append(_boundaries(segments))
+    peers = {"threshold_baseline": {
+        "rules": baseline.describe(),
+        "window": _window_report(truth_cat, np.concatenate(base_pred)),
+        "boundaries": metrics.boundary_scores(true_bounds, base_bounds, BOUNDARY_TOLERANCE_S)}}
+    log(f"baseline: window accuracy {peers['threshold_baseline']['window']['accuracy']:.4f}")
+    try:
+        detector = SileroSpeechDetector()
+    except SileroUnavailable as exc:
+        peers["silero_vad"] = {"unavailable": str(exc)}
+        return peers
+    speech = []
+    for rec, starts, pure in zip(tests, starts_all, pure_all):
+        frame_probs = detector.frame_probabilities(rec.audio, config.sample_rate)
+        speech.append(detector.window_is_speech(frame_probs, starts, length)[pure])
+    peers["silero_vad"] = {"speech": metrics.binary_scores(truth_cat == 0,
+                                                           np.concatenate(speech)),
+                           "threshold": 0.5}
+    log(f"silero-vad: speech F1 {peers['silero_vad']['speech']['f1']:.4f}")
+    return peers

@@ -1,0 +1,57 @@
+"""`workbench train classifier`: synthesize the data, train, write weights, card and manifest."""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import time
+from pathlib import Path
+
+from workbench.core import paths
+from workbench.training.classifier import card
+from workbench.training.classifier.recipe import CLASSES
+from workbench.training.classifier.train import TrainSettings, train_classifier
+
+_DEFAULTS = TrainSettings()
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--zoo", type=Path, metavar="DIR",
+                        help="model folder to write into (default: WORKBENCH_MODELS_DIR, "
+                             "else models/)")
+    parser.add_argument("--run-dir", default=_DEFAULTS.run_dir, metavar="DIR",
+                        help="cache of synthesized clips and checkpoints (resumes from it)")
+    parser.add_argument("--epochs", type=int, default=_DEFAULTS.epochs)
+    parser.add_argument("--steps-per-epoch", type=int, default=_DEFAULTS.steps_per_epoch)
+    parser.add_argument("--clips-per-class", type=int, default=_DEFAULTS.train_clips_per_class)
+    parser.add_argument("--seed", type=int, default=_DEFAULTS.seed)
+    parser.add_argument("--threads", type=int, default=_DEFAULTS.threads)
+
+
+def _log(message: str) -> None:
+    print(time.strftime("%H:%M:%S"), message, flush=True)
+
+
+def run(args: argparse.Namespace) -> int:
+    from workbench.ml.nets.audio_classifier import AudioClassifierNet, ClassifierConfig
+
+    settings = TrainSettings(run_dir=args.run_dir, train_clips_per_class=args.clips_per_class,
+                             epochs=args.epochs, steps_per_epoch=args.steps_per_epoch,
+                             seed=args.seed, threads=args.threads)
+    zoo = Path(args.zoo or paths.models_dir())
+    summary = train_classifier(settings, zoo / card.WEIGHTS_FILE, _log)
+    config = ClassifierConfig(labels=CLASSES)
+    minutes = (summary["synthesis_s"] + summary["training_s"]) / 60
+    training = {
+        "hardware": f"{platform.machine()} CPU, {settings.threads} torch threads",
+        "training_time": f"{minutes:.0f} min ({summary['synthesis_s'] / 60:.0f} min synthesis, "
+                         f"{summary['training_s'] / 60:.0f} min training)",
+        "settings": summary["settings"], "history": summary["history"],
+    }
+    last = summary["history"][-1]["val_accuracy"] if summary["history"] else 0.0
+    parameters = sum(p.numel() for p in AudioClassifierNet(config).parameters())
+    card.write_card(zoo, config, parameters, training, {"validation_window_accuracy": last},
+                    "Not evaluated yet: run `workbench eval classifier --update-card`.")
+    card.register(zoo)
+    _log(f"wrote {zoo / card.WEIGHTS_FILE} and {zoo / card.CARD_FILE}")
+    return 0
