@@ -8,7 +8,7 @@ import traceback
 
 from tests.benchmarks.harness import print_table, write_results
 
-MODULES = ["tests.benchmarks.bench_foundation"]
+MODULES = ["tests.benchmarks.bench_foundation", "tests.benchmarks.bench_spectrogram"]
 
 
 def main() -> int:

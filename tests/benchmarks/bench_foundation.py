@@ -29,21 +29,26 @@ win.open_paths([path])
 painted = None
 while painted is None:
     app.processEvents()
-    if win.open_documents and win.loader.is_idle():
+    if win.open_documents:
         view = win.open_documents[0].view
-        view.refresh(); win.repaint(); app.processEvents()
-        if view.waveforms[0].columns_drawn >= 1000:
+        pyramid = view.document.tracks[0].samples.blocks[0].source.peaks
+        if pyramid.complete:  # every column of the full-width view is final
+            view.refresh(); win.repaint()
             painted = time.perf_counter() - t0
     time.sleep(0.001)
+while not win.is_idle():  # levels measured, spectrogram drawn: all opening work done
+    app.processEvents(); time.sleep(0.005)
 rss1 = rss_mb()
 # pan/zoom frame times: redraw + synchronous repaint of the timeline
 view = win.open_documents[0].view
 def frames(span, n=40):
+    # Alternate 100% / 90% of the span (zoom) while moving (pan): every frame redraws.
     times = []
     dur = view.document.duration
     for i in range(n):
-        t = (dur - span) * i / n
-        s = time.perf_counter(); view.set_visible_range(t, t + span)
+        width = span * (1.0 if i % 2 else 0.9)
+        t = (dur - width) * i / n
+        s = time.perf_counter(); view.set_visible_range(t, t + width)
         view.timeline.repaint(); times.append((time.perf_counter() - s) * 1000)
     return times
 full = frames(view.document.duration); sec = frames(1.0)
@@ -80,8 +85,9 @@ dur = len(data) / rate
 def frames(span, n=10):
     times = []
     for i in range(n):
-        t = (dur - span) * i / n
-        s = time.perf_counter(); plots[0].setXRange(t, t + span, padding=0)
+        width = span * (1.0 if i % 2 else 0.9)
+        t = (dur - width) * i / n
+        s = time.perf_counter(); plots[0].setXRange(t, t + width, padding=0)
         win.repaint(); times.append((time.perf_counter() - s) * 1000)
     return times
 full = frames(dur); sec = frames(1.0)

@@ -103,3 +103,25 @@ def test_pyramid_under_construction_leaves_unread_columns_empty():
     next(builder)  # one chunk summarized
     lo, hi = sequence_columns(BlockSequence.from_source(source), 0, len(data), 30)
     assert np.isfinite(hi[:9]).all() and np.isnan(hi[11:]).all()
+
+
+def test_a_build_split_in_interleaved_parts_equals_a_single_build():
+    data = (np.random.default_rng(3).standard_normal((3 * CHUNK_FRAMES + 777, 3)) * 0.2
+            ).astype(np.float32)
+    one, two = PeakPyramid(SampleSource(data, 1.0)), PeakPyramid(SampleSource(data, 1.0))
+    for _ in one.build():
+        pass
+    odd = two.build(part=1, parts=2)
+    next(odd)  # chunk 1 done, chunk 0 not yet: nothing is ready from the start
+    assert two.frames_ready == 0 and not two.complete
+    for _ in two.build(part=0, parts=2):
+        pass
+    for _ in odd:
+        pass
+    assert two.complete and two.frames_ready == len(data)
+    for level in range(3):
+        assert np.array_equal(one.mins[level], two.mins[level])
+        assert np.array_equal(one.maxs[level], two.maxs[level])
+    # every level agrees with numpy on the raw samples
+    assert np.array_equal(one.maxs[2][0], data[:65536].max(axis=0))
+    assert np.array_equal(one.mins[1][-1], data[(len(data) - 1) // 4096 * 4096:].min(axis=0))

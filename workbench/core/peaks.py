@@ -16,6 +16,7 @@ their pyramid built synchronously on first use.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Generator
 
 import numpy as np
@@ -37,8 +38,10 @@ class PeakPyramid:
         ch, dtype = source.channels, source.data.dtype
         self.mins = [np.zeros((-(-source.frames // b), ch), dtype) for b in CELL_SIZES]
         self.maxs = [np.zeros((-(-source.frames // b), ch), dtype) for b in CELL_SIZES]
-        self.frames_ready = 0
         self.nonfinite_samples = 0
+        self._chunk_done = np.zeros(-(-source.frames // CHUNK_FRAMES), bool)
+        self._ready_chunks = 0  # every chunk below this one is summarized
+        self._lock = threading.Lock()
 
     @classmethod
     def of(cls, source: SampleSource) -> PeakPyramid:
@@ -50,54 +53,74 @@ class PeakPyramid:
             source.peaks = pyramid
         return source.peaks  # type: ignore[return-value]
 
+    @property
+    def frames_ready(self) -> int:
+        """Frames from the start that queries may use (a contiguous prefix)."""
+        return min(self.source.frames, self._ready_chunks * CHUNK_FRAMES)
+
+    @property
+    def complete(self) -> bool:
+        return self._ready_chunks == len(self._chunk_done)
+
     # -- building ------------------------------------------------------
-    def build(self, cancel: CancelToken | None = None) -> Generator[Progress, None, PeakPyramid]:
-        """Summarize the whole source chunk by chunk (a task; see core/jobs.py)."""
-        total = self.source.frames
-        for start in range(0, total, CHUNK_FRAMES):
+    def build(self, cancel: CancelToken | None = None, part: int = 0,
+              parts: int = 1) -> Generator[Progress, None, PeakPyramid]:
+        """Summarize chunks part, part+parts, ... (a task; see core/jobs.py).
+
+        Several parts may run at once on different workers: numpy releases the
+        GIL in these reductions, so two parts use two cores.
+        """
+        chunks = range(part, len(self._chunk_done), parts)
+        for i, chunk_index in enumerate(chunks):
             if cancel is not None:
                 cancel.check()
-            stop = min(total, start + CHUNK_FRAMES)
+            start = chunk_index * CHUNK_FRAMES
+            stop = min(self.source.frames, start + CHUNK_FRAMES)
             self._summarize_chunk(start, self._read_chunk(start, stop))
-            self.frames_ready = stop
-            yield Progress(stop / total, "Reading peaks")
-        self.frames_ready = total
+            self._mark_done(chunk_index)
+            yield Progress((i + 1) / len(chunks), "Reading peaks")
         return self
 
+    def _mark_done(self, chunk_index: int) -> None:
+        with self._lock:
+            self._chunk_done[chunk_index] = True
+            while (self._ready_chunks < len(self._chunk_done)
+                   and self._chunk_done[self._ready_chunks]):
+                self._ready_chunks += 1
+
     def _read_chunk(self, start: int, stop: int) -> np.ndarray:
-        data = self.source.data
-        if isinstance(data, np.memmap) and data.filename:
-            # Read through the file rather than the mapping: the page cache then
-            # holds the bytes, not this process, so opening a big file does not
-            # grow resident memory by the file's size.
-            row = data.dtype.itemsize * data.shape[1]
-            with open(data.filename, "rb") as f:
-                f.seek(data.offset + start * row)
-                raw = np.fromfile(f, dtype=data.dtype, count=(stop - start) * data.shape[1])
-            chunk = raw.reshape(-1, data.shape[1])
-        else:
-            chunk = np.asarray(data[start:stop])
+        chunk = self.source.read_raw(start, stop)
         if chunk.dtype.kind == "f" and not np.isfinite(chunk).all():
             bad = ~np.isfinite(chunk)
-            self.nonfinite_samples += int(bad.sum())
+            with self._lock:
+                self.nonfinite_samples += int(bad.sum())
             self.source.sanitize = True
             chunk = np.where(bad, chunk.dtype.type(0), chunk)
         return chunk
 
     def _summarize_chunk(self, start: int, chunk: np.ndarray) -> None:
-        for level, size in enumerate(CELL_SIZES):
-            first = start // size
-            n_full = len(chunk) // size
-            for c in range(chunk.shape[1]):
-                col = chunk[:, c]
-                if n_full:
-                    cells = col[: n_full * size].reshape(n_full, size)
-                    self.mins[level][first : first + n_full, c] = cells.min(axis=1)
-                    self.maxs[level][first : first + n_full, c] = cells.max(axis=1)
-                if len(col) > n_full * size:  # the source's last, partial cell
-                    rest = col[n_full * size :]
-                    self.mins[level][first + n_full, c] = rest.min()
-                    self.maxs[level][first + n_full, c] = rest.max()
+        # Channels x frames, so each reduction runs over contiguous memory (SIMD).
+        planar = np.ascontiguousarray(chunk.T)
+        size, first = CELL_SIZES[0], start // CELL_SIZES[0]
+        full = planar.shape[1] // size
+        lo, hi = self.mins[0], self.maxs[0]
+        if full:
+            cells = planar[:, : full * size].reshape(planar.shape[0], full, size)
+            lo[first : first + full] = cells.min(axis=2).T
+            hi[first : first + full] = cells.max(axis=2).T
+        if planar.shape[1] > full * size:  # the source's last, partial cell
+            lo[first + full] = planar[:, full * size :].min(axis=1)
+            hi[first + full] = planar[:, full * size :].max(axis=1)
+        count = -(-planar.shape[1] // size)
+        src_lo, src_hi = lo[first : first + count], hi[first : first + count]
+        for level in range(1, len(CELL_SIZES)):  # coarser levels fold the finer ones
+            factor = CELL_SIZES[level] // CELL_SIZES[level - 1]
+            groups = np.arange(0, len(src_lo), factor)
+            src_lo = np.minimum.reduceat(src_lo, groups, axis=0)
+            src_hi = np.maximum.reduceat(src_hi, groups, axis=0)
+            f = start // CELL_SIZES[level]
+            self.mins[level][f : f + len(groups)] = src_lo
+            self.maxs[level][f : f + len(groups)] = src_hi
 
     # -- queries ---------------------------------------------------------
     def columns(self, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -13,6 +13,8 @@ from any thread.  Its peak pyramid is attached once, by whoever builds it.
 from __future__ import annotations
 
 import itertools
+import os
+import weakref
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -38,6 +40,15 @@ class SampleSource:
     def __post_init__(self) -> None:
         if self.data.ndim != 2:
             raise ValueError("a sample source must be 2-D (frames x channels)")
+        self._fd: int | None = None
+        if isinstance(self.data, np.memmap) and self.data.filename:
+            # Reads go through pread() on this descriptor, not through the mapping:
+            # the page cache then holds the file's bytes instead of this process,
+            # so looking at (or exporting) an hour of audio does not grow resident
+            # memory by the file's size.  The descriptor keeps the opened inode,
+            # exactly like the mapping, if the file is later replaced.
+            self._fd = os.open(self.data.filename, os.O_RDONLY)
+            weakref.finalize(self, os.close, self._fd)
 
     @classmethod
     def from_array(cls, samples: np.ndarray) -> SampleSource:
@@ -59,8 +70,7 @@ class SampleSource:
 
     def read(self, start: int, stop: int) -> np.ndarray:
         """Frames [start, stop) as a new float32 array (frames x channels)."""
-        raw = self.data[start:stop]
-        out = raw.astype(np.float32, copy=True)
+        out = self.read_raw(start, stop).astype(np.float32, copy=True)
         if self.scale != 1.0:
             out *= np.float32(self.scale)
         if self.sanitize:
@@ -68,5 +78,11 @@ class SampleSource:
         return out
 
     def read_raw(self, start: int, stop: int) -> np.ndarray:
-        """Frames [start, stop) in the stored dtype, without scaling (a view when possible)."""
-        return self.data[start:stop]
+        """Frames [start, stop) in the stored dtype, without scaling (read-only)."""
+        if self._fd is None:
+            return self.data[start:stop]
+        start, stop = max(0, min(start, self.frames)), max(0, min(stop, self.frames))
+        row = self.data.dtype.itemsize * self.channels
+        count = max(0, stop - start) * row
+        buf = os.pread(self._fd, count, self.data.offset + start * row) if count else b""
+        return np.frombuffer(buf, self.data.dtype).reshape(-1, self.channels)

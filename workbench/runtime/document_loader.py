@@ -21,6 +21,8 @@ from workbench.core.jobs import JobRequest
 from workbench.core.peaks import PeakPyramid
 from workbench.runtime.job_runner import JobRunner
 
+PEAK_PARTS = 2  # the peak pass is split over this many CPU workers (at most)
+
 
 class DocumentLoader(QObject):
     """Turns paths into Documents; reports every step as a signal."""
@@ -58,13 +60,20 @@ class DocumentLoader(QObject):
         pyramid = PeakPyramid(source)
         source.peaks = pyramid  # queries see cells as they are filled in
         self.loaded.emit(doc)
-        request = JobRequest("peaks", f"Read peaks of {path.name}", target=str(path))
-        handle = self._runner.submit(request, pyramid.build)
-        self._pending += 1
-        handle.progressed.connect(lambda _p: self.peaks_progressed.emit(doc))
-        handle.finished.connect(lambda _r: self._on_peaks_finished(doc, pyramid))
-        handle.failed.connect(lambda exc: self.failed.emit(path, exc))
-        handle.ended.connect(self._on_job_ended)
+        parts = max(1, min(PEAK_PARTS, self._runner.cpu_threads))
+        for part in range(parts):
+            request = JobRequest("peaks", f"Read peaks of {path.name}", target=str(path))
+            handle = self._runner.submit(
+                request, lambda cancel, p=part: pyramid.build(cancel, p, parts))
+            self._pending += 1
+            handle.progressed.connect(lambda _p: self.peaks_progressed.emit(doc))
+            handle.finished.connect(lambda _r: self._on_peaks_part_finished(doc, pyramid))
+            handle.failed.connect(lambda exc: self.failed.emit(path, exc))
+            handle.ended.connect(self._on_job_ended)
+
+    def _on_peaks_part_finished(self, doc: Document, pyramid: PeakPyramid) -> None:
+        if pyramid.complete:
+            self._on_peaks_finished(doc, pyramid)
 
     def _on_peaks_finished(self, doc: Document, pyramid: PeakPyramid) -> None:
         self.peaks_finished.emit(doc, pyramid.nonfinite_samples)

@@ -153,6 +153,10 @@ class JobRunner(QObject):
             self._pools[lane].start(worker)
 
     @property
+    def cpu_threads(self) -> int:
+        return self._pools["cpu"].maxThreadCount()
+
+    @property
     def live_jobs(self) -> list[JobHandle]:
         return list(self._live)
 

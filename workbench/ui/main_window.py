@@ -119,10 +119,10 @@ class MainWindow(QMainWindow):
                                                 AUDIO_FILTER)
         self.open_paths([Path(n) for n in names])
 
-    def open_paths(self, paths: list[Path]) -> None:
-        for path in paths:
+    def open_paths(self, paths: list[Path | str]) -> None:
+        for path in map(Path, paths):
             self.statusBar().showMessage(f"Opening {path.name}…")
-            self.loader.open(Path(path))
+            self.loader.open(path)
 
     def _on_document_loaded(self, doc: Document) -> None:
         view = DocumentView(doc, self.runner)
@@ -214,7 +214,8 @@ class MainWindow(QMainWindow):
         entry = self.current_entry()
         if entry is None:
             return
-        dialog = SpectrogramSettingsDialog(entry.view.spectrogram.settings, self)
+        dialog = SpectrogramSettingsDialog(entry.view.spectrogram.settings, self,
+                                           channels=entry.document.channels)
         if dialog.exec():
             for e in self.open_documents:
                 e.view.spectrogram.set_settings(dialog.get_settings())
