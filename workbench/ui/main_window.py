@@ -13,19 +13,33 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QTabWidget
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+)
 
+from workbench.core import paths
 from workbench.core.audio_export import export_audio
 from workbench.core.audio_stats import AudioStats
 from workbench.core.document import Document
 from workbench.core.jobs import JobRequest
 from workbench.core.settings import Settings
+from workbench.ml.model_cache import ModelCache
+from workbench.ml.zoo import ModelZoo
 from workbench.runtime.document_loader import DocumentLoader
 from workbench.runtime.job_runner import JobRunner
+from workbench.runtime.model_jobs import ModelJobService
 from workbench.ui.document_view import DocumentView, format_readout
 from workbench.ui.error_reporter import ErrorReporter
 from workbench.ui.export_dialog import ExportDialog
 from workbench.ui.file_info_panel import FileInfoPanel
+from workbench.ui.jobs_panel import BACKGROUND_KINDS, JobsPanel
+from workbench.ui.models_menu import ModelsMenu
+from workbench.ui.status_indicators import DeviceIndicator, JobsIndicator
 
 AUDIO_FILTER = "Audio files (*.wav *.flac *.ogg *.oga *.mp3 *.aif *.aiff *.aifc);;All files (*)"
 ZOOM_FACTOR = 2.0
@@ -42,9 +56,13 @@ class OpenDocument:
 class MainWindow(QMainWindow):
     """Top-level window.  Owns the views; the runner and settings are passed in."""
 
-    def __init__(self, runner: JobRunner, settings: Settings) -> None:
+    def __init__(self, runner: JobRunner, settings: Settings,
+                 model_jobs: ModelJobService | None = None) -> None:
         super().__init__()
         self.runner, self.settings = runner, settings
+        # app.py passes the service; without one (tests), one on the default model folder.
+        self.model_jobs = model_jobs or ModelJobService(
+            runner, ModelZoo(paths.models_dir()), ModelCache(), settings.device, parent=self)
         self.setWindowTitle("Audio Workbench")
         self.setAcceptDrops(True)
         self.resize(1600, 1000)
@@ -61,9 +79,11 @@ class MainWindow(QMainWindow):
         dock.setWidget(self.info_panel)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         self.readout = QLabel()
-        self.jobs_label = QLabel()
+        self.jobs_label = JobsIndicator(runner)
+        self.device_label = DeviceIndicator(self.model_jobs)
         self.statusBar().addWidget(self.readout, 1)
         self.statusBar().addPermanentWidget(self.jobs_label)
+        self.statusBar().addPermanentWidget(self.device_label)
         self.errors = ErrorReporter(self, self.statusBar())
         self.loader = DocumentLoader(runner, self)
         self.loader.loaded.connect(self._on_document_loaded)
@@ -71,9 +91,10 @@ class MainWindow(QMainWindow):
         self.loader.peaks_finished.connect(self._on_peaks_finished)
         self.loader.stats_ready.connect(self._on_stats_ready)
         self.loader.failed.connect(self._on_open_failed)
-        runner.job_submitted.connect(self._update_jobs_label)
-        runner.job_ended.connect(self._update_jobs_label)
+        self._build_jobs_dock()
         self._build_menus()
+        self.models_menu = ModelsMenu(self, self.model_jobs)
+        self.menuBar().addMenu(self.models_menu)
 
     # -- menus ---------------------------------------------------------------
     def _action(self, menu, text, slot, shortcut=None) -> QAction:
@@ -244,9 +265,36 @@ class MainWindow(QMainWindow):
         else:
             self.info_panel.show_document(None)
 
-    def _update_jobs_label(self, *_args) -> None:
-        jobs = self.runner.live_jobs
-        self.jobs_label.setText(f"{len(jobs)} job(s) running" if jobs else "")
+    # -- model jobs ---------------------------------------------------------------
+    def _build_jobs_dock(self) -> None:
+        self.jobs_panel = JobsPanel(self.runner, self.model_jobs)
+        self.jobs_dock = QDockWidget("Jobs", self)
+        self.jobs_dock.setObjectName("jobs")
+        self.jobs_dock.setWidget(self.jobs_panel)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.jobs_dock)
+        self.jobs_label.clicked.connect(lambda: (self.jobs_dock.show(), self.jobs_dock.raise_()))
+        self.device_label.clicked.connect(self.model_manager_dialog)
+        self.model_jobs.apply_failed.connect(
+            lambda job, exc: self.errors.report(f"Cannot apply the {job.kind} result", exc))
+        self.model_manager = None
+
+    def model_manager_dialog(self) -> None:
+        from workbench.ui.model_manager import ModelManagerDialog
+
+        if self.model_manager is None:
+            self.model_manager = ModelManagerDialog(self.model_jobs, self.settings, self)
+        else:
+            self.model_manager.refresh()
+        self.model_manager.show()
+        self.model_manager.raise_()
+
+    def _confirm_quit(self, jobs) -> bool:
+        names = ", ".join(f"{h.request.name} {h.request.target}".strip() for h in jobs[:3])
+        answer = QMessageBox.question(
+            self, "Jobs are running", f"{len(jobs)} job(s) still running ({names}). "
+            "Cancel them and quit?", QMessageBox.StandardButton.Yes
+            | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
 
     def _save_settings(self) -> None:
         try:
@@ -266,5 +314,10 @@ class MainWindow(QMainWindow):
             self.open_paths(paths)
 
     def closeEvent(self, event) -> None:  # noqa: N802
+        # Work the user asked for is not thrown away without asking; view jobs are.
+        asked = [h for h in self.runner.live_jobs if h.request.kind not in BACKGROUND_KINDS]
+        if asked and not self._confirm_quit(asked):
+            event.ignore()
+            return
         self.runner.cancel_all()
         super().closeEvent(event)
