@@ -4,7 +4,8 @@
 `Document.analyses`, merged into the result already there (a re-run on a
 selection replaces what the older result said inside the selection).  A
 transcript also becomes the "words" label tier, merged the same way, so the
-words show on the timeline and follow later edits like any labels.
+words show on the timeline and follow later edits like any labels; a
+classification becomes the "classes" tier (core/class_tier.py) the same way.
 `enhancement_command` replaces the enhanced range of every track.
 """
 
@@ -12,8 +13,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from workbench.core.analysis import EnhancedAudio, Transcript, merged
+from workbench.core.analysis import Classification, EnhancedAudio, Transcript, merged
 from workbench.core.blocks import BlockSequence
+from workbench.core.class_tier import classes_tier_merged
 from workbench.core.document import Document
 from workbench.core.edit_commands import ReplaceRangeCommand
 from workbench.core.history import Command, CompoundCommand
@@ -49,6 +51,8 @@ class ApplyAnalysisCommand(Command):
             tiers = doc.label_tiers
             if isinstance(self.result, Transcript):
                 tiers = words_tier_merged(tiers, self.result, doc.sample_rate, doc.frames)
+            elif isinstance(self.result, Classification):
+                tiers = classes_tier_merged(tiers, self.result, doc.sample_rate, doc.frames)
             self._before = (old, doc.label_tiers)
             self._after = (combined, tiers)
             self.label = _result_label(self._verb, self.result, doc.sample_rate)
