@@ -27,6 +27,7 @@ from workbench.core.effects import (
 )
 from workbench.core.history import History
 from workbench.core.labels import Label, LabelTier
+from workbench.core.sample_source import SampleSource
 from workbench.core.selection import Selection
 
 RATE = 1000
@@ -282,3 +283,30 @@ def test_one_edit_is_one_document_notification():
     doc.labels_changed.connect(lambda: label_events.append(1))
     History(doc).push(DeleteCommand(0, 100))
     assert len(revisions) == 1 and len(label_events) == 1
+
+
+class CountingSource(SampleSource):
+    """An hour of stereo audio at 48 kHz that takes no memory and counts its reads."""
+
+    reads = 0
+
+    def read(self, start, stop):
+        CountingSource.reads += 1
+        return super().read(start, stop)
+
+
+def test_cut_undo_redo_on_an_hour_long_file_never_reads_samples():
+    hour = 3600 * 48000
+    source = CountingSource(np.broadcast_to(np.float32(0.5), (hour, 2)))
+    doc = Document([Track("long", BlockSequence.from_source(source))], 48000)
+    doc.set_label_tiers([LabelTier("t", (Label(hour - 10, hour - 10, "end"),))])
+    history = History(doc)
+    CountingSource.reads = 0
+    history.push(CutCommand(48000 * 60, 48000 * 1800))
+    for _ in range(3):
+        history.undo()
+        history.redo()
+    assert CountingSource.reads == 0
+    assert doc.frames == hour - 48000 * 1740 and history.size_bytes == 0
+    assert doc.label_tiers[0].labels[0].start == hour - 10 - 48000 * 1740
+    assert len(doc.tracks[0].samples.blocks) == 2

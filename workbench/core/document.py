@@ -43,7 +43,11 @@ class Track:
 
 
 class Document:
-    """Audio being looked at and edited, plus where it came from."""
+    """Audio being looked at and edited, plus where it came from.
+
+    Owned by the GUI thread; its events are emitted synchronously on the thread
+    that made the change.  Content changes go through commands on a History.
+    """
 
     def __init__(self, tracks: list[Track], sample_rate: int, path: Path | None = None,
                  info: object | None = None, label_tiers: Iterable[LabelTier] = ()) -> None:
