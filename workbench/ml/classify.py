@@ -118,6 +118,15 @@ def classify_signal(model: AudioClassifier, signal: np.ndarray, cancel: CancelTo
 
 # -- inspection -------------------------------------------------------------------------
 
+def _model_device(model: AudioClassifier) -> torch.device:
+    return next(model.parameters()).device
+
+
+def _on_model_device(model: AudioClassifier, samples: np.ndarray) -> torch.Tensor:
+    """One window as a ``[1, samples]`` tensor where the model's weights are."""
+    return torch.from_numpy(samples)[None].to(_model_device(model))
+
+
 @dataclass(frozen=True, eq=False)
 class WindowView:
     """One window's input as the network sees it.
@@ -138,7 +147,7 @@ def window_view(model: AudioClassifier, window: np.ndarray) -> WindowView:
     config = model.config
     samples = fill_window(window, config.window_samples)
     with torch.inference_mode():
-        logmel = model.logmel(torch.from_numpy(samples)[None])[0, 0].cpu().numpy()
+        logmel = model.logmel(_on_model_device(model, samples))[0, 0].cpu().numpy()
     frames = np.arange(logmel.shape[1]) * config.hop_length / config.sample_rate
     return WindowView(logmel, model.logmel.band_edges_hz().cpu().numpy(), frames,
                       config.hop_length / config.sample_rate)
@@ -153,8 +162,9 @@ def saliency(model: AudioClassifier, window: np.ndarray, label: str | int) -> np
     """
     index = model.config.labels.index(label) if isinstance(label, str) else int(label)
     samples = fill_window(window, model.config.window_samples)
-    with torch.enable_grad():
-        logmel = model.logmel(torch.from_numpy(samples)[None]).detach().requires_grad_(True)
+    # Callers may sit inside inference mode (the model tasks do); gradients need it off.
+    with torch.inference_mode(False), torch.enable_grad():
+        logmel = model.logmel(_on_model_device(model, samples)).detach().requires_grad_(True)
         score = torch.log_softmax(model.net(logmel), dim=-1)[0, index]
         (gradient,) = torch.autograd.grad(score, logmel)
     return (gradient * (logmel.detach() - LOG_FLOOR_DB))[0, 0].cpu().numpy()
@@ -169,11 +179,45 @@ def feature_maps(model: AudioClassifier, window: np.ndarray) -> list[np.ndarray]
     """Each conv block's output for one window, ``[channels, bands, steps]`` per layer."""
     samples = fill_window(window, model.config.window_samples)
     with torch.inference_mode():
-        logmel = model.logmel(torch.from_numpy(samples)[None])
+        logmel = model.logmel(_on_model_device(model, samples))
         return [m[0].cpu().numpy() for m in model.net.layer_outputs(logmel)]
 
 
 def window_probabilities(model: AudioClassifier, window: np.ndarray) -> np.ndarray:
     """Class probabilities ``[classes]`` of one window."""
-    return chunk_probabilities(model, fill_window(window, model.config.window_samples))[0]
+    samples = fill_window(window, model.config.window_samples)
+    return chunk_probabilities(model, samples, _model_device(model))[0]
 
+
+
+@dataclass(frozen=True, eq=False)
+class WindowInspection:
+    """Everything the inspector shows for one window (numpy only, safe to hand to the GUI).
+
+    ``start_s``: where the window starts in the document; ``view``: its log-mel input;
+    ``probabilities``: per class (``labels`` order); ``saliency``: for ``label``, the
+    shape of ``view.logmel``; ``filters``: first-layer kernels; ``feature_maps``: each
+    conv block's output ``[channels, bands, steps]``.
+    """
+
+    start_s: float
+    window_s: float
+    labels: tuple[str, ...]
+    label: str
+    view: WindowView
+    probabilities: np.ndarray
+    saliency: np.ndarray
+    filters: np.ndarray
+    feature_maps: list[np.ndarray]
+
+
+def inspect_window(model: AudioClassifier, window: np.ndarray, label: str | None,
+                   start_s: float = 0.0) -> WindowInspection:
+    """Inspect one window of model-rate samples; ``label`` None means the most likely class."""
+    probabilities = window_probabilities(model, window)
+    labels = tuple(model.config.labels)
+    chosen = labels[int(np.argmax(probabilities))] if label is None else label
+    return WindowInspection(start_s, model.config.window_s, labels, chosen,
+                            window_view(model, window), probabilities,
+                            saliency(model, window, chosen), first_layer_filters(model),
+                            feature_maps(model, window))

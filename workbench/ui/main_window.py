@@ -33,6 +33,7 @@ from workbench.ml.zoo import ModelZoo
 from workbench.runtime.document_loader import DocumentLoader
 from workbench.runtime.job_runner import JobRunner
 from workbench.runtime.model_jobs import ModelJobService
+from workbench.ui.classifier_ui import ClassifierUi
 from workbench.ui.document_view import DocumentView, format_readout
 from workbench.ui.error_reporter import ErrorReporter
 from workbench.ui.export_dialog import ExportDialog
@@ -95,6 +96,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.models_menu = ModelsMenu(self, self.model_jobs)
         self.menuBar().addMenu(self.models_menu)
+        self.classifier_ui = ClassifierUi(self)  # class timeline, segment actions, inspector
 
     # -- menus ---------------------------------------------------------------
     def _action(self, menu, text, slot, shortcut=None) -> QAction:

@@ -1,0 +1,26 @@
+"""A zoo holding the CNN classifier architecture with random weights, installed the way
+`workbench train classifier` installs the trained one (card writer + register_model)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+
+from workbench.ml.nets.audio_classifier import AudioClassifier, ClassifierConfig
+from workbench.ml.safe_load import save_safetensors
+from workbench.training.classifier import card
+
+
+def make_classifier_zoo(folder: Path, seed: int = 0) -> Path:
+    """``folder`` as a zoo with one random-weight "classifier" (and its card)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    torch.manual_seed(seed)
+    model = AudioClassifier(ClassifierConfig()).eval()
+    save_safetensors(model, folder / card.WEIGHTS_FILE)
+    parameters = sum(p.numel() for p in model.net.parameters())
+    card.write_card(folder, model.config, parameters,
+                    {"hardware": "none", "training_time": "0 s"}, {"random": 1.0},
+                    "Random weights for tests.")
+    card.register(folder)
+    return folder

@@ -1,0 +1,155 @@
+"""Wires the classifier's views into the main window.
+
+For every opened document: a class timeline row under the spectrogram, its
+segment actions (right-click menu, and "Class Segments" in the Models menu)
+and a saliency overlay on the spectrogram.  One inspector dock follows the
+current tab: pointing at the audio (throttled) or clicking a segment
+inspects that window; when a classification arrives, its most confident
+segment is inspected so the dock never sits empty.
+
+GUI thread only.  Built once by the MainWindow; owns the per-document views
+it adds (they live as long as their DocumentView).
+"""
+
+from __future__ import annotations
+
+import weakref
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtWidgets import QDockWidget
+
+from workbench.core.analysis import Classification
+from workbench.core.document import Document
+from workbench.runtime.classifier_inspection import ClassifierInspectionService
+from workbench.ui.class_segment_actions import ClassSegmentActions
+from workbench.ui.class_timeline import ClassTimeline
+from workbench.ui.classifier_inspector import ClassifierInspector
+from workbench.ui.saliency_overlay import SaliencyOverlay
+
+POINTER_DELAY_MS = 120  # inspect where the pointer rests, not every pixel it crosses
+
+
+class ClassifierUi(QObject):
+    """The classifier's part of `window` (a MainWindow)."""
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window = window
+        self.service = ClassifierInspectionService(window.runner, window.model_jobs, self)
+        self.inspector = ClassifierInspector()
+        self.dock = QDockWidget("Classifier inspector", window)
+        self.dock.setObjectName("classifier-inspector")
+        self.dock.setWidget(self.inspector)
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
+        self._parts: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # view -> parts
+        self._pending_time: float | None = None
+        self._last_time: float | None = None
+        self._pointer_timer = QTimer(self)
+        self._pointer_timer.setSingleShot(True)
+        self._pointer_timer.setInterval(POINTER_DELAY_MS)
+        self._pointer_timer.timeout.connect(self._on_pointer_timer_timeout)
+        window.loader.loaded.connect(self._on_loader_loaded)
+        window.tabs.currentChanged.connect(self._on_tabs_current_changed)
+        window.model_jobs.result_applied.connect(self._on_model_jobs_result_applied)
+        self.service.inspected.connect(self._on_service_inspected)
+        self.service.failed.connect(self._on_service_failed)
+        self.inspector.label_changed.connect(self._on_inspector_label_changed)
+        self.inspector.overlay_toggled.connect(self._on_inspector_overlay_toggled)
+        self.segments_menu = window.models_menu.addMenu("Class &Segments")
+        self.segments_menu.aboutToShow.connect(self._on_segments_menu_about_to_show)
+
+    # -- per document ---------------------------------------------------------------
+    def timeline_for(self, document: Document) -> ClassTimeline | None:
+        entry = next((e for e in self.window.open_documents if e.document is document), None)
+        parts = self._parts.get(entry.view) if entry else None
+        return parts[0] if parts else None
+
+    def actions_for(self, document: Document) -> ClassSegmentActions | None:
+        entry = next((e for e in self.window.open_documents if e.document is document), None)
+        parts = self._parts.get(entry.view) if entry else None
+        return parts[1] if parts else None
+
+    def _on_loader_loaded(self, document: Document) -> None:
+        entry = next((e for e in self.window.open_documents if e.document is document), None)
+        if entry is None:
+            return
+        timeline = ClassTimeline(document, entry.view)
+        actions = ClassSegmentActions(timeline, self.window.model_jobs, self.window)
+        actions.exported.connect(lambda path: self.window.statusBar().showMessage(
+            f"Exported segments to {path}", 8000))
+        actions.export_failed.connect(
+            lambda exc: self.window.errors.report("Cannot export segments", exc))
+        overlay = SaliencyOverlay(entry.view.spectrogram)
+        self._parts[entry.view] = (timeline, actions, overlay)
+        timeline.segment_clicked.connect(
+            lambda segment: self.inspect((segment.start + segment.end) / 2))
+        entry.view.pointer_moved.connect(self._on_view_pointer_moved)
+
+    # -- inspecting -------------------------------------------------------------------
+    def inspect(self, time_s: float) -> None:
+        """Inspect the current document's window centred on ``time_s``."""
+        entry = self.window.current_entry()
+        if entry is None:
+            return
+        self._last_time = time_s
+        self.service.inspect(entry.document, time_s, self.inspector.chosen_label)
+
+    def _on_view_pointer_moved(self, info: dict) -> None:
+        if self.inspector.follow_box.isChecked() and self.dock.isVisible():
+            self._pending_time = info["time"]
+            self._pointer_timer.start()
+
+    def _on_pointer_timer_timeout(self) -> None:
+        if self._pending_time is not None:
+            self.inspect(self._pending_time)
+
+    def _on_model_jobs_result_applied(self, job, result) -> None:
+        if not isinstance(result, Classification) or not result.segments:
+            return
+        self.inspector.set_labels(result.labels)
+        if self.window.current_entry() and job.document is self.window.current_entry().document:
+            best = max(result.segments, key=lambda s: (s.confidence * (s.end - s.start)))
+            self.inspect((best.start + best.end) / 2)
+
+    def _on_service_inspected(self, inspection) -> None:
+        self.inspector.show_inspection(inspection)
+        overlay = self._current_overlay()
+        if overlay is not None and self.inspector.overlay_box.isChecked():
+            overlay.show(inspection, self.window.current_entry().document.sample_rate)
+
+    def _on_service_failed(self, error) -> None:
+        self.window.statusBar().showMessage(f"Cannot inspect the classifier: {error}", 8000)
+
+    def _on_inspector_label_changed(self, _label) -> None:
+        if self._last_time is not None:
+            self.inspect(self._last_time)
+
+    def _on_inspector_overlay_toggled(self, on: bool) -> None:
+        overlay = self._current_overlay()
+        if overlay is None:
+            return
+        if on and self.inspector.inspection is not None:
+            overlay.show(self.inspector.inspection,
+                         self.window.current_entry().document.sample_rate)
+        elif not on:
+            overlay.clear()
+
+    def _current_overlay(self) -> SaliencyOverlay | None:
+        entry = self.window.current_entry()
+        parts = self._parts.get(entry.view) if entry else None
+        return parts[2] if parts else None
+
+    def _on_tabs_current_changed(self, _index: int) -> None:
+        entry = self.window.current_entry()
+        result = entry.document.analyses.get("classify") if entry else None
+        if isinstance(result, Classification):
+            self.inspector.set_labels(result.labels)
+
+    def _on_segments_menu_about_to_show(self) -> None:
+        self.segments_menu.clear()
+        entry = self.window.current_entry()
+        actions = self.actions_for(entry.document) if entry else None
+        if actions is None or actions.timeline.result is None:
+            self.segments_menu.addAction("Classify a recording first").setEnabled(False)
+            return
+        actions.populate(self.segments_menu)
