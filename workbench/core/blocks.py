@@ -42,7 +42,7 @@ class BlockSequence:
     Frame positions are document frames.  All methods return new sequences.
     """
 
-    __slots__ = ("_blocks", "_starts", "channels")
+    __slots__ = ("_blocks", "_starts", "channels", "memo")
 
     def __init__(self, blocks: Sequence[Block], channels: int) -> None:
         self._blocks: tuple[Block, ...] = tuple(b for b in blocks if b.length > 0)
@@ -54,6 +54,9 @@ class BlockSequence:
         for b in self._blocks:
             starts.append(starts[-1] + b.length)
         self._starts = starts  # len(blocks) + 1 entries; last one is the total
+        # Results of pure functions of this (immutable) sequence, e.g. the last
+        # waveform columns asked for, which every channel's view shares.
+        self.memo: dict = {}
 
     # -- construction -------------------------------------------------
     @classmethod

@@ -158,13 +158,27 @@ class PeakPyramid:
         cells_lo = self.mins[level][a // size : b // size]
         cells_hi = self.maxs[level][a // size : b // size]
         _reduce_cells_into(lo, hi, (snapped - a) // size, cells_lo, cells_hi)
-        for s, e in ((start, a), (b, stop)):  # partial cells at the ends: raw samples
+        for s, e in ((start, a), (b, stop)):  # partial cells at the ends, from finer levels
             if e > s:
                 col = int(np.searchsorted(snapped, s, "right") - 1) if s >= a else 0
                 col = min(max(col, 0), len(lo) - 1)
-                raw = self.source.read_raw(s, e)
-                lo[col] = np.fmin(lo[col], raw.min(axis=0))
-                hi[col] = np.fmax(hi[col], raw.max(axis=0))
+                span_lo, span_hi = self._span_extremes(s, e, level - 1)
+                lo[col] = np.fmin(lo[col], span_lo)
+                hi[col] = np.fmax(hi[col], span_hi)
+
+    def _span_extremes(self, s: int, e: int, level: int) -> tuple[np.ndarray, np.ndarray]:
+        """Exact min and max of frames [s, e), using the coarsest cells that fit."""
+        if level < 0:
+            raw = self.source.read_raw(s, e)
+            return raw.min(axis=0), raw.max(axis=0)
+        size = CELL_SIZES[level]
+        a, b = -(-s // size) * size, e // size * size
+        if a >= b:
+            return self._span_extremes(s, e, level - 1)
+        parts = [(self.mins[level][a // size : b // size].min(axis=0),
+                  self.maxs[level][a // size : b // size].max(axis=0))]
+        parts += [self._span_extremes(x, y, level - 1) for x, y in ((s, a), (b, e)) if y > x]
+        return (np.min([p[0] for p in parts], axis=0), np.max([p[1] for p in parts], axis=0))
 
 
 def _reduce_into(lo, hi, edges, raw, start, stop) -> None:
@@ -197,6 +211,12 @@ def sequence_columns(samples: BlockSequence, start: int, stop: int,
     The range is split into `n_columns` equal parts; blocks from different sources
     are summarized by their own pyramids and folded together.
     """
+    readiness = tuple(b.source.peaks.frames_ready if b.source.peaks is not None else -1
+                      for b in samples.blocks[:64])
+    key = ("columns", start, stop, n_columns, readiness)
+    cached = samples.memo.get("columns")
+    if cached is not None and cached[0] == key:  # the other channel views ask the same
+        return cached[1]
     edges = np.round(np.linspace(start, stop, n_columns + 1)).astype(np.int64)
     lo = np.full((n_columns, samples.channels), np.nan, np.float32)
     hi = lo.copy()
@@ -210,6 +230,7 @@ def sequence_columns(samples: BlockSequence, start: int, stop: int,
         b_lo, b_hi = pyramid.columns(sub)
         lo[first:last] = np.fmin(lo[first:last], b_lo)
         hi[first:last] = np.fmax(hi[first:last], b_hi)
+    samples.memo["columns"] = (key, (lo, hi))
     return lo, hi
 
 

@@ -34,6 +34,7 @@ from workbench.core.spectrogram import (
     tile_task,
 )
 from workbench.runtime.job_runner import JobHandle, JobRunner
+from workbench.ui.waveform_view import quiet_axes
 
 TILE_JOB_KIND = "spectrogram-tile"
 PLACEHOLDER_Z = -1.0  # tiles of the previous zoom or revision, drawn under the new ones
@@ -94,6 +95,7 @@ class SpectrogramView(pg.PlotItem):
         self.hideButtons()
         self.setMenuEnabled(False)
         self.hideAxis("bottom")  # the shared time ruler is drawn elsewhere
+        quiet_axes(self)
         self._runner = runner
         self._track = track
         self._cache = cache if cache is not None else TileCache()

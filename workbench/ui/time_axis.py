@@ -23,6 +23,7 @@ class TimeAxisItem(pg.AxisItem):
 
     def __init__(self, **kwargs) -> None:
         super().__init__("bottom", **kwargs)
+        self.enableAutoSIPrefix(False)  # seconds are formatted as clock time
 
     def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph override)
         return [format_time(v * scale, spacing * scale) for v in values]

@@ -18,6 +18,16 @@ WAVE_COLOR = (70, 160, 230)
 DOTS_BELOW_FRAMES_PER_PIXEL = 0.2
 
 
+def quiet_axes(plot: pg.PlotItem) -> None:
+    """Stop every axis of `plot` re-rendering its (HTML) label on each range change.
+
+    pyqtgraph re-typesets an axis label whenever the range moves if the axis picks
+    SI prefixes itself, hidden axes included; that was a tenth of a pan frame.
+    """
+    for name in ("left", "right", "top", "bottom"):
+        plot.getAxis(name).enableAutoSIPrefix(False)
+
+
 class WaveformView(pg.PlotItem):
     """Draws channel `channel` of track `track` of a document."""
 
@@ -27,6 +37,7 @@ class WaveformView(pg.PlotItem):
         self.hideButtons()
         self.setMenuEnabled(False)
         self.hideAxis("bottom")
+        quiet_axes(self)
         self.setYRange(-1.0, 1.0, padding=0.02)
         # Ticks inside the range only: +-1.0 labels of stacked channels would collide.
         self.getAxis("left").setTicks([[(v, f"{v:g}") for v in (-0.5, 0.0, 0.5)]])
