@@ -90,8 +90,9 @@ def test_nonfinite_float_samples_are_counted_and_drawn_as_zero():
     pyramid = PeakPyramid.of(source)
     assert pyramid.nonfinite_samples == 2 and source.sanitize
     assert np.isfinite(source.read(0, 10)).all()
-    lo, hi = sequence_columns(BlockSequence.from_source(source), 0, 10_000, 10)
-    assert np.isfinite(hi).all() and hi.max() == 0.0
+    for columns in (10, 1000):  # from summaries, and from raw samples when zoomed in
+        lo, hi = sequence_columns(BlockSequence.from_source(source), 0, 10_000, columns)
+        assert np.isfinite(hi).all() and np.isfinite(lo).all() and hi.max() == 0.0
 
 
 def test_pyramid_under_construction_leaves_unread_columns_empty():

@@ -132,3 +132,33 @@ def test_export_with_clipping_reports_the_count(qtbot, window, tmp_path):
     written, _ = sf.read(out, dtype="int16")
     assert written.max() == 32767  # clipped, not wrapped
     assert "3 samples were clipped" in window.statusBar().currentMessage()
+
+
+def test_a_zero_frame_file_opens_as_an_empty_document(qtbot, window, tmp_path):
+    path = tmp_path / "empty.wav"
+    sf.write(path, np.zeros((0, 2), np.float32), 22050, subtype="PCM_16")
+    entry = open_and_wait(qtbot, window, path)
+    assert entry.document.frames == 0 and entry.document.channels == 2
+    assert window.errors.last_error is None
+    assert window.info_panel.values["Duration"].text() == "0:00.000"
+    qtbot.keyClick(window, Qt.Key.Key_Plus)  # zooming an empty document is harmless
+    assert window.errors.last_error is None
+
+
+def test_nan_samples_open_with_a_visible_warning_and_export_as_zero(qtbot, window, tmp_path):
+    path = tmp_path / "nan.wav"
+    data = np.full((4000, 1), 0.25, np.float32)
+    data[100:110] = np.nan
+    data[200] = np.inf
+    sf.write(path, data, 8000, subtype="FLOAT")
+    entry = open_and_wait(qtbot, window, path)
+    warnings = window.info_panel.values["Warnings"].text()
+    assert "11 non-finite samples" in warnings
+    y = entry.view.waveforms[0].curve.getData()[1]
+    assert np.isfinite(y).all() and y.min() == 0.0 and np.isclose(y.max(), 0.25)
+    out = tmp_path / "clean.wav"
+    handle = window.export_current(out, "WAV", "FLOAT")
+    with qtbot.waitSignal(handle.finished, timeout=10000):
+        pass
+    written, _ = sf.read(out, dtype="float32")
+    assert np.isfinite(written).all() and (written[100:110] == 0).all()

@@ -81,6 +81,13 @@ class PeakPyramid:
             yield Progress((i + 1) / len(chunks), "Reading peaks")
         return self
 
+    def _raw(self, start: int, stop: int) -> np.ndarray:
+        """Raw samples for exact extremes, with non-finite values read as 0 (as drawn)."""
+        raw = self.source.read_raw(start, stop)
+        if self.source.sanitize:
+            raw = np.nan_to_num(raw, nan=0.0, posinf=0.0, neginf=0.0)
+        return raw
+
     def _mark_done(self, chunk_index: int) -> None:
         with self._lock:
             self._chunk_done[chunk_index] = True
@@ -140,7 +147,7 @@ class PeakPyramid:
         level = next((i for i in reversed(range(len(CELL_SIZES)))
                       if CELL_SIZES[i] * 2 <= width), None)
         if level is None:
-            _reduce_into(lo, hi, edges, self.source.read_raw(start, stop), start, stop)
+            _reduce_into(lo, hi, edges, self._raw(start, stop), start, stop)
         else:
             self._cells_into(lo, hi, edges, level, start, stop)
         scale = np.float32(self.source.scale)
@@ -150,7 +157,7 @@ class PeakPyramid:
         size = CELL_SIZES[level]
         a, b = -(-start // size) * size, stop // size * size  # whole cells inside
         if a >= b:
-            _reduce_into(lo, hi, edges, self.source.read_raw(start, stop), start, stop)
+            _reduce_into(lo, hi, edges, self._raw(start, stop), start, stop)
             return
         snapped = edges.copy()
         snapped[1:-1] = np.round(edges[1:-1] / size).astype(np.int64) * size
@@ -169,7 +176,7 @@ class PeakPyramid:
     def _span_extremes(self, s: int, e: int, level: int) -> tuple[np.ndarray, np.ndarray]:
         """Exact min and max of frames [s, e), using the coarsest cells that fit."""
         if level < 0:
-            raw = self.source.read_raw(s, e)
+            raw = self._raw(s, e)
             return raw.min(axis=0), raw.max(axis=0)
         size = CELL_SIZES[level]
         a, b = -(-s // size) * size, e // size * size
