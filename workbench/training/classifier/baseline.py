@@ -64,6 +64,8 @@ class Rule:
 def _best_rule(label: str, feature: str, features: np.ndarray, is_label: np.ndarray) -> Rule:
     """The threshold and side with the best balanced accuracy for ``label`` vs the rest."""
     values = features[:, FEATURES.index(feature)]
+    if len(values) == 0:  # earlier rules took every window: this one never fires
+        return Rule(label, feature, float("inf"), True)
     best, best_score = Rule(label, feature, float(np.median(values)), True), -1.0
     for threshold in np.unique(np.quantile(values, np.linspace(0.01, 0.99, 197))):
         for above in (True, False):

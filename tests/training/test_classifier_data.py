@@ -1,0 +1,129 @@
+"""The classifier's data recipe, clip cache, training windows, metrics and peers."""
+
+import numpy as np
+import pytest
+
+from workbench.training.classifier import metrics
+from workbench.training.classifier.baseline import FEATURES, ThresholdBaseline, window_features
+from workbench.training.classifier.dataset import ClipSet, WindowSampler, build_clips
+from workbench.training.classifier.eval_data import make_recording
+from workbench.training.classifier.recipe import (
+    CLASSES,
+    HELD_OUT_ESPEAK_NAMES,
+    HELD_OUT_FLITE,
+    HELD_OUT_VARIANTS,
+    synthesize_clip,
+    voice_pool,
+)
+from workbench.training.synth.arrays import rms
+
+RATE = 16000
+
+
+def db(x):
+    return 20 * np.log10(max(rms(x), 1e-12))
+
+
+def test_a_clip_is_the_same_for_the_same_seed_and_differs_between_splits():
+    a = synthesize_clip("music", "train", 7, RATE, 1.0)
+    b = synthesize_clip("music", "train", 7, RATE, 1.0)
+    c = synthesize_clip("music", "eval", 7, RATE, 1.0)
+    assert np.array_equal(a.audio, b.audio) and not np.array_equal(a.audio, c.audio)
+    assert a.audio.dtype == np.float32 and len(a.audio) == RATE
+
+
+def test_evaluation_voices_are_never_heard_in_training():
+    train = set(voice_pool("train"))
+    held = set(voice_pool("eval"))
+    assert train and held and not train & held
+    assert set(voice_pool("val")) == train
+    for voice in held:
+        assert (voice.name in HELD_OUT_ESPEAK_NAMES or voice.variant in HELD_OUT_VARIANTS
+                or voice.name in HELD_OUT_FLITE)
+    assert {v.engine for v in train} == {"espeak-ng", "flite"}
+
+
+@pytest.mark.parametrize("index", range(4))
+def test_silence_is_quiet_and_sounds_sit_at_the_working_level(index):
+    silence = synthesize_clip("silence", "train", index, RATE, 1.0).audio
+    assert db(silence) <= -62.0
+    tone = synthesize_clip("tone", "train", index, RATE, 1.0).audio
+    assert -30.0 <= db(tone) <= -19.9  # -20 dBFS RMS unless peaks held it lower
+
+
+def pulse_clips():
+    """Class i's clips are pulse trains of period i + 2 samples: traceable after any gain."""
+    audio = {}
+    for i, label in enumerate(CLASSES):
+        clip = np.zeros(RATE, dtype=np.float16)
+        clip[::i + 2] = 0.5
+        audio[label] = np.stack([clip, clip])
+    return ClipSet(audio, {label: ["", ""] for label in CLASSES}, RATE)
+
+
+def period_at(window, at):
+    pulses = np.flatnonzero(window[at - 20: at + 20])
+    return int(np.min(np.diff(pulses)))
+
+
+def test_joined_windows_are_labelled_with_the_class_at_their_centre():
+    sampler = WindowSampler(pulse_clips(), 8000, transition_share=1.0)
+    windows, labels = sampler.batch(np.random.default_rng(0), 200)
+    assert windows.shape == (200, 8000) and set(labels) == set(range(len(CLASSES)))
+    for window, label in zip(windows, labels):
+        assert period_at(window, 4000) == label + 2
+        ends = {period_at(window, 20), period_at(window, 7980)}
+        assert len(ends) == 2 and label + 2 in ends  # two classes, one of them the label
+
+
+def test_window_levels_follow_the_class_rules():
+    sampler = WindowSampler(pulse_clips(), 4000, transition_share=0.0)
+    windows, labels = sampler.batch(np.random.default_rng(1), 300)
+    levels = np.array([db(w) for w in windows])
+    silent = labels == CLASSES.index("silence")
+    assert np.all(levels[~silent] >= -48.5) and np.all(levels[~silent] <= -9.5)
+    assert np.all(levels[silent] <= levels[silent].max())
+    assert np.bincount(labels, minlength=5).min() > 30  # classes come balanced
+
+
+def test_clips_are_synthesized_once_then_read_from_the_cache(tmp_path):
+    made = []
+    first = build_clips(tmp_path, "val", 1, 8000, on_clip=lambda label, i: made.append(label))
+    assert made == list(CLASSES) and first.audio["speech"].shape == (1, 6 * 8000)
+    again = build_clips(tmp_path, "val", 1, 8000, on_clip=lambda label, i: made.append(label))
+    assert len(made) == 5 and np.array_equal(first.audio["noise"], again.audio["noise"])
+
+
+def test_test_recordings_change_class_at_every_boundary():
+    recording = make_recording(0, 8000)
+    labels = [s[2] for s in recording.segments]
+    assert len(labels) == 8 and all(a != b for a, b in zip(labels, labels[1:]))
+    assert recording.segments[-1][1] == pytest.approx(len(recording.audio) / 8000)
+    starts = np.array([0.0, recording.segments[0][1] - 0.5])
+    assert recording.pure(starts, 1.0).tolist() == [recording.segments[0][1] >= 1.0, False]
+
+
+def test_boundaries_pair_one_to_one_within_the_tolerance():
+    assert metrics.match_boundaries([1.0, 2.0], [1.1, 1.2, 2.6]) == 1
+    scores = metrics.boundary_scores([[1.0, 2.0]], [[1.4, 2.3]], tolerance_s=0.5)
+    assert scores["precision"] == scores["recall"] == scores["f1"] == 1.0
+    assert metrics.boundary_scores([[1.0]], [[]])["f1"] == 0.0
+
+
+def test_confusion_and_per_class_scores():
+    matrix = metrics.confusion_matrix(np.array([0, 0, 1, 1]), np.array([0, 1, 1, 1]), 2)
+    assert matrix.tolist() == [[1, 1], [0, 2]]
+    scores = metrics.per_class_scores(matrix, ("a", "b"))
+    assert scores["a"]["recall"] == 0.5 and scores["b"]["precision"] == pytest.approx(2 / 3)
+
+
+def test_the_threshold_baseline_tells_silence_tones_and_noise_apart():
+    rng = np.random.default_rng(0)
+    t = np.arange(RATE) / RATE
+    windows = [rng.standard_normal(RATE) * 1e-4, 0.3 * np.sin(2 * np.pi * 440 * t),
+               0.1 * rng.standard_normal(RATE)]
+    labels = ["silence", "tone", "noise"]
+    features = window_features(np.stack(windows * 4))
+    assert features.shape == (12, len(FEATURES))
+    baseline = ThresholdBaseline.fit(features, labels * 4)
+    assert list(baseline.predict(features)) == labels * 4
