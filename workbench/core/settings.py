@@ -22,6 +22,7 @@ class Settings:
     last_directory: str = ""
     spectrogram: dict = field(default_factory=dict)
     device: str = "auto"
+    history_budget_mb: int = 1024  # memory the undo history may keep; 0: no limit
 
     @classmethod
     def load(cls, path: Path | None = None) -> Settings:

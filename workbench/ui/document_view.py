@@ -3,10 +3,18 @@
 All plots share one time axis (seconds): their ViewBoxes are x-linked to the
 first one, and zoom/pan go through `set_visible_range`, which clamps to the
 document.  The view owns no samples: it reads the Document on every redraw.
-GUI thread only.
+
+The selection is the document's `Selection` (frames, channels); the view
+draws it in every row (a shaded span, or a line where the cursor is) and
+sets it from the mouse: a drag selects, Shift+click or Shift+drag extends
+the selection, Ctrl+drag over waveform lanes selects only those channels.
+Channels left out of the selection show no shading in their lane.
+GUI thread only; the view listens to its document until it is destroyed.
 """
 
 from __future__ import annotations
+
+import functools
 
 import numpy as np
 import pyqtgraph as pg
@@ -14,7 +22,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QScrollBar, QVBoxLayout, QWidget
 
 from workbench.core.document import Document
+from workbench.core.selection import Selection
 from workbench.runtime.job_runner import JobRunner
+from workbench.ui.event_subscription import subscribe_while_alive
 from workbench.ui.overview_strip import OverviewStrip
 from workbench.ui.spectrogram_view import SpectrogramView
 from workbench.ui.time_axis import TimeAxisItem, format_time
@@ -26,10 +36,20 @@ LEFT_AXIS_WIDTH = 56  # the same for every row, so their time axes line up
 RULER_HEIGHT = 34
 SCROLL_UNITS = 10_000  # scrollbar resolution over the whole document
 SELECTION_BRUSH = (255, 255, 255, 40)
+SELECTION_PEN = (255, 255, 255, 120)
+CURSOR_PEN = (255, 255, 255, 170)
+SNAP_RADIUS_S = 0.01  # how far an end may move to reach a zero crossing
+
+_SHIFT = Qt.KeyboardModifier.ShiftModifier
+_CTRL = Qt.KeyboardModifier.ControlModifier
 
 
 class DocumentView(QWidget):
-    """Timeline of one Document.  Emits `pointer_moved(dict)` for the status bar."""
+    """Timeline of one Document.  Emits `pointer_moved(dict)` for the status bar.
+
+    `selection_changed` carries the selection in seconds ((start, end), or
+    None for a bare cursor) after the document's selection changed.
+    """
 
     pointer_moved = Signal(dict)
     visible_range_changed = Signal(float, float)
@@ -38,7 +58,7 @@ class DocumentView(QWidget):
     def __init__(self, document: Document, runner: JobRunner, parent=None) -> None:
         super().__init__(parent)
         self.document = document
-        self.selection: tuple[float, float] | None = None
+        self.snap_to_zero_crossings = False
         self.overview = OverviewStrip(document)
         self.timeline = pg.GraphicsLayoutWidget()
         self.timeline.setBackground((24, 26, 30))
@@ -51,40 +71,54 @@ class DocumentView(QWidget):
         layout.addWidget(self.timeline, 1)
         layout.addWidget(self.scrollbar)
         self.waveforms: list[WaveformView] = []
-        self._regions: list[pg.LinearRegionItem] = []
+        self._rows: list[tuple[pg.PlotItem, int]] = []  # added rows (plot, stretch), in order
+        self._marks: dict[pg.PlotItem, tuple[pg.LinearRegionItem, pg.InfiniteLine]] = {}
+        self._drag_anchor: int | None = None  # the fixed end of the selection being dragged
+        self._drag_lane: int | None = None  # the lane a Ctrl+drag started in
         self._build_plots(runner)
         self._updating_scroll = False
         self.scrollbar.valueChanged.connect(self._on_scrollbar_moved)
         self.overview.range_dragged.connect(self.set_visible_range)
         self.master_box.sigXRangeChanged.connect(self._on_range_changed)
         self.timeline.scene().sigMouseMoved.connect(self._on_mouse_moved)
-        document.changed.connect(self.refresh)
+        subscribe_while_alive(self, document.changed, self._on_document_changed)
+        subscribe_while_alive(self, document.selection_changed,
+                              self._on_document_selection_changed)
         self.fit()
+        self._draw_selection()
 
     # -- construction ----------------------------------------------------
     def _build_plots(self, runner: JobRunner) -> None:
-        doc, row = self.document, 0
         self.master_box = None
-        for t, track in enumerate(doc.tracks):
-            for c in range(track.channels):
-                box = self._new_box()
-                view = WaveformView(doc, t, c, box)
-                view.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
-                label = track.name if track.channels == 1 else f"{track.name} {c + 1}"
-                view.set_channel_label(label if len(doc.tracks) > 1 else _channel_name(c, track.channels))
-                self.timeline.addItem(view, row=row, col=0)
-                self.waveforms.append(view)
-                self._add_region(view)
-                row += 1
+        for track, channel in self._channel_layout():
+            self.waveforms.append(self._new_waveform(track, channel))
+        self._label_waveforms()
         self.spectrogram = SpectrogramView(runner, view_box=self._new_box())
         self.spectrogram.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
-        self.spectrogram.set_document(doc)
-        self.timeline.addItem(self.spectrogram, row=row, col=0)
-        self.timeline.ci.layout.setRowStretchFactor(row, max(2, row))
-        self._add_region(self.spectrogram)
-        self._next_row = row + 1
+        self.spectrogram.set_document(self.document)
+        self._add_marks(self.spectrogram)
         self.ruler = self._build_ruler()
-        self.timeline.addItem(self.ruler, row=self._next_row, col=0)
+        self._lay_out()
+
+    def _channel_layout(self) -> list[tuple[int, int]]:
+        return [(t, c) for t, track in enumerate(self.document.tracks)
+                for c in range(track.channels)]
+
+    def _new_waveform(self, track: int, channel: int) -> WaveformView:
+        view = WaveformView(self.document, track, channel, self._new_box())
+        view.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
+        self._add_marks(view)
+        return view
+
+    def _label_waveforms(self) -> None:
+        tracks = self.document.tracks
+        for view in self.waveforms:
+            track = tracks[view.track]
+            if len(tracks) > 1:
+                label = track.name if track.channels == 1 else f"{track.name} {view.channel + 1}"
+            else:
+                label = _channel_name(view.channel, track.channels)
+            view.set_channel_label(label)
 
     def _build_ruler(self) -> pg.PlotItem:
         """The time ruler: an empty, flat plot whose left axis is as wide as the others'."""
@@ -99,22 +133,35 @@ class DocumentView(QWidget):
         ruler.setMinimumHeight(RULER_HEIGHT)
         return ruler
 
+    def _lay_out(self) -> None:
+        """Put every row in its place: waveforms, spectrogram, added rows, ruler."""
+        layout = self.timeline.ci
+        for item in list(layout.items):
+            layout.removeItem(item)
+        rows = [(w, 0) for w in self.waveforms]
+        rows += [(self.spectrogram, max(2, len(self.waveforms))), *self._rows, (self.ruler, 0)]
+        for row, (plot, stretch) in enumerate(rows):
+            layout.addItem(plot, row=row, col=0)
+            layout.layout.setRowStretchFactor(row, stretch)
+
     def add_timeline_row(self, plot: pg.PlotItem, stretch: int = 1) -> None:
         """Add a plot (made with `new_time_view_box()`) as a row above the time ruler.
 
         Analysis layers (class timelines, label tiers, ...) use this so that they
         share the time axis, the selection shading and the wheel zoom.
         """
-        self.timeline.removeItem(self.ruler)
         plot.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
         plot.hideAxis("bottom")
-        self.timeline.addItem(plot, row=self._next_row, col=0)
-        self.timeline.ci.layout.setRowStretchFactor(self._next_row, stretch)
-        self._add_region(plot)
-        self._next_row += 1
-        self.timeline.addItem(self.ruler, row=self._next_row, col=0)
-        if self.selection:
-            self.set_selection(self.selection)
+        self._add_marks(plot)
+        self._rows.append((plot, stretch))
+        self._lay_out()
+        self._draw_selection()
+
+    def remove_timeline_row(self, plot: pg.PlotItem) -> None:
+        """Take out a row added with `add_timeline_row` (the plot is not deleted)."""
+        self._rows = [(p, s) for p, s in self._rows if p is not plot]
+        self._remove_marks(plot)
+        self._lay_out()
 
     def new_time_view_box(self) -> TimeViewBox:
         """A ViewBox linked to the shared time axis, with the shared mouse behaviour."""
@@ -128,17 +175,42 @@ class DocumentView(QWidget):
             box.setXLink(self.master_box)
         box.zoom_requested.connect(self.zoom)
         box.pan_requested.connect(self.pan)
-        box.drag_selected.connect(self._on_drag_selected)
-        box.clicked_at.connect(self._on_clicked)
+        box.drag_selected.connect(functools.partial(self._on_box_drag_selected, box))
+        box.clicked_at.connect(self._on_box_clicked_at)
         return box
 
-    def _add_region(self, plot: pg.PlotItem) -> None:
+    def _add_marks(self, plot: pg.PlotItem) -> None:
         region = pg.LinearRegionItem(movable=False, brush=pg.mkBrush(*SELECTION_BRUSH),
-                                     pen=pg.mkPen(255, 255, 255, 120))
-        region.setZValue(20)
-        region.hide()
-        plot.addItem(region, ignoreBounds=True)
-        self._regions.append(region)
+                                     pen=pg.mkPen(*SELECTION_PEN))
+        cursor = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(*CURSOR_PEN))
+        for item in (region, cursor):
+            item.setZValue(20)
+            item.hide()
+            plot.addItem(item, ignoreBounds=True)
+        self._marks[plot] = (region, cursor)
+
+    def _remove_marks(self, plot: pg.PlotItem) -> None:
+        for item in self._marks.pop(plot, ()):
+            plot.removeItem(item)
+
+    # -- channel layout ----------------------------------------------------
+    def _follow_channel_layout(self) -> None:
+        """Rebuild the waveform lanes when tracks or channels came or went (split, mix)."""
+        wanted = self._channel_layout()
+        if wanted == [(w.track, w.channel) for w in self.waveforms]:
+            return
+        # The first lane's box is the master of the time axis: lanes are reused, never
+        # all replaced, so the links of every other row stay as they are.
+        for view in self.waveforms[len(wanted):]:
+            self._remove_marks(view)
+            view.vb.setXLink(None)
+        del self.waveforms[len(wanted):]
+        for view, (track, channel) in zip(self.waveforms, wanted, strict=False):
+            view.track, view.channel = track, channel
+        for track, channel in wanted[len(self.waveforms):]:
+            self.waveforms.append(self._new_waveform(track, channel))
+        self._label_waveforms()
+        self._lay_out()
 
     # -- visible range ---------------------------------------------------
     def visible_range(self) -> tuple[float, float]:
@@ -167,32 +239,99 @@ class DocumentView(QWidget):
         self.set_visible_range(0.0, max(self.document.duration, 1e-3))
 
     def zoom_to_selection(self) -> None:
-        if self.selection and self.selection[1] > self.selection[0]:
-            self.set_visible_range(*self.selection)
+        selection = self.selection
+        if selection is not None:
+            self.set_visible_range(*selection)
 
     # -- selection ---------------------------------------------------------
+    @property
+    def selection(self) -> tuple[float, float] | None:
+        """The document's selection in seconds, or None when only a cursor is set."""
+        sel, rate = self.document.selection, self.document.sample_rate
+        return None if sel.is_empty else (sel.start / rate, sel.stop / rate)
+
     def set_selection(self, selection: tuple[float, float] | None) -> None:
-        if selection is not None:
-            a, b = sorted(selection)
-            selection = (max(0.0, a), min(self.document.duration, b))
-        self.selection = selection
-        for region in self._regions:
-            if selection is None or selection[1] <= selection[0]:
-                region.hide()
-            else:
-                region.setRegion(selection)
-                region.show()
-        self.selection_changed.emit(selection)
+        """Select (start s, end s) on every channel; None leaves a cursor at the start."""
+        if selection is None:
+            self.document.select_none()
+            return
+        a, b = (self._frame_at(t) for t in selection)
+        self.document.set_selection(Selection.between(a, b))
 
-    def _on_drag_selected(self, t0: float, t1: float, _finished: bool) -> None:
-        self.set_selection((t0, t1))
+    def snap_radius(self) -> int:
+        """How many frames an end may move to reach a zero crossing."""
+        return max(1, round(SNAP_RADIUS_S * self.document.sample_rate))
 
-    def _on_clicked(self, t: float, modifiers) -> None:
-        if modifiers & Qt.KeyboardModifier.ShiftModifier and self.selection:
-            a, b = self.selection
-            self.set_selection((min(a, t), max(b, t)))
+    def _frame_at(self, t: float) -> int:
+        return int(min(max(0, round(t * self.document.sample_rate)), self.document.frames))
+
+    def _set_from_mouse(self, selection: Selection) -> None:
+        if self.snap_to_zero_crossings:
+            selection = self.document.snapped_to_zero_crossings(selection, self.snap_radius())
+        self.document.set_selection(selection)
+
+    def _on_box_drag_selected(self, box: TimeViewBox, origin_s: float, pointer_s: float,
+                              finished: bool, modifiers, scene_pos) -> None:
+        sel = self.document.selection
+        if self._drag_anchor is None:  # the first report of a new drag
+            origin = self._frame_at(origin_s)
+            self._drag_anchor = origin
+            self._drag_lane = None
+            if modifiers & _SHIFT:
+                # Extend: the end farther from where the drag started stays put.
+                near_start = abs(origin - sel.start) <= abs(origin - sel.stop)
+                self._drag_anchor = sel.stop if near_start else sel.start
+            elif modifiers & _CTRL:
+                self._drag_lane = self._lane_of_box(box)
+        channels = sel.channels if modifiers & _SHIFT else None
+        if self._drag_lane is not None:
+            lane = self._lane_at(scene_pos)
+            lane = self._drag_lane if lane is None else lane
+            channels = range(min(lane, self._drag_lane), max(lane, self._drag_lane) + 1)
+        self._set_from_mouse(Selection.between(self._drag_anchor, self._frame_at(pointer_s),
+                                               channels))
+        if finished:
+            self._drag_anchor = self._drag_lane = None
+
+    def _on_box_clicked_at(self, t: float, modifiers) -> None:
+        frame, sel = self._frame_at(t), self.document.selection
+        if not modifiers & _SHIFT:
+            self._set_from_mouse(Selection(frame, frame))
+            return
+        if frame <= sel.start:
+            start, stop = frame, sel.stop
+        elif frame >= sel.stop:
+            start, stop = sel.start, frame
+        elif frame - sel.start < sel.stop - frame:  # inside: the nearer end moves
+            start, stop = frame, sel.stop
         else:
-            self.set_selection(None)
+            start, stop = sel.start, frame
+        self._set_from_mouse(Selection(start, stop, sel.channels))
+
+    def _lane_of_box(self, box) -> int | None:
+        return next((i for i, w in enumerate(self.waveforms) if w.vb is box), None)
+
+    def _lane_at(self, scene_pos) -> int | None:
+        return next((i for i, w in enumerate(self.waveforms)
+                     if w.vb.sceneBoundingRect().contains(scene_pos)), None)
+
+    def _on_document_selection_changed(self, _selection: Selection) -> None:
+        self._draw_selection()
+
+    def _draw_selection(self) -> None:
+        sel, rate = self.document.selection, self.document.sample_rate
+        lanes = {w: i for i, w in enumerate(self.waveforms)}
+        for plot, (region, cursor) in self._marks.items():
+            shown = plot not in lanes or sel.includes_channel(lanes[plot])
+            if sel.is_empty:
+                region.hide()
+                cursor.setPos(sel.start / rate)
+                cursor.setVisible(shown)
+            else:
+                region.setRegion((sel.start / rate, sel.stop / rate))
+                region.setVisible(shown)
+                cursor.hide()
+        self.selection_changed.emit(self.selection)
 
     # -- drawing -----------------------------------------------------------
     def refresh(self) -> None:
@@ -201,6 +340,13 @@ class DocumentView(QWidget):
             view.redraw()
         self.overview.redraw()
         self._sync_scrollbar()
+
+    def _on_document_changed(self) -> None:
+        self._follow_channel_layout()
+        t0, t1 = self.visible_range()
+        self.set_visible_range(t0, t1)  # the audio may have become shorter
+        self.refresh()
+        self._draw_selection()  # positions in seconds move when the rate changes
 
     def is_idle(self) -> bool:
         """True when every view shows its final picture for the current range."""

@@ -16,10 +16,18 @@ ZOOM_STEP = 1.25  # per wheel notch (120 units)
 
 
 class TimeViewBox(pg.ViewBox):
-    """A ViewBox whose x axis is time in seconds."""
+    """A ViewBox whose x axis is time in seconds.
 
-    drag_selected = Signal(float, float, bool)  # start s, end s, finished
+    GUI thread only.  A drag reports where it started and where the pointer
+    is now (unsorted, so the receiver knows which end moves), whether it has
+    finished, the keyboard modifiers held when it started, and the pointer's
+    scene position (to find the row under it).
+    """
+
+    drag_selected = Signal(float, float, bool, object, object)
+    # origin s, pointer s, finished, Qt.KeyboardModifiers at the start, scene QPointF
     clicked_at = Signal(float, object)  # time s, Qt.KeyboardModifiers
+    double_clicked_at = Signal(float, object)  # time s, Qt.KeyboardModifiers
     zoom_requested = Signal(float, float)  # factor (>1 zooms in), anchor time s
     pan_requested = Signal(float)  # fraction of the visible width (+ = later)
 
@@ -28,6 +36,7 @@ class TimeViewBox(pg.ViewBox):
         self.setMouseEnabled(x=False, y=False)
         self.setMenuEnabled(False)
         self._drag_origin: float | None = None
+        self._drag_modifiers = Qt.KeyboardModifier.NoModifier
 
     def wheelEvent(self, ev, axis=None) -> None:  # noqa: N802 (Qt override)
         mods = ev.modifiers()
@@ -52,16 +61,21 @@ class TimeViewBox(pg.ViewBox):
         t = self.mapSceneToView(ev.scenePos()).x()
         if ev.isStart():
             self._drag_origin = self.mapSceneToView(ev.buttonDownScenePos()).x()
+            self._drag_modifiers = ev.modifiers()
         if self._drag_origin is None:
             return
-        a, b = sorted((self._drag_origin, t))
-        self.drag_selected.emit(a, b, bool(ev.isFinish()))
+        self.drag_selected.emit(self._drag_origin, t, bool(ev.isFinish()),
+                                self._drag_modifiers, ev.scenePos())
         if ev.isFinish():
             self._drag_origin = None
 
     def mouseClickEvent(self, ev) -> None:  # noqa: N802 (Qt override)
         if ev.button() == Qt.MouseButton.LeftButton:
             ev.accept()
-            self.clicked_at.emit(self.mapSceneToView(ev.scenePos()).x(), ev.modifiers())
+            t = self.mapSceneToView(ev.scenePos()).x()
+            if ev.double():
+                self.double_clicked_at.emit(t, ev.modifiers())
+            else:
+                self.clicked_at.emit(t, ev.modifiers())
         else:
             ev.ignore()
