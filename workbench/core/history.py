@@ -242,6 +242,11 @@ class History:
         self._saved = self._index
         self.changed.emit()
 
+    def mark_unsaved(self) -> None:
+        """Say that no state this history can reach is the one on disk (a recovered document)."""
+        self._saved = None
+        self.changed.emit()
+
     @property
     def is_dirty(self) -> bool:
         """Whether the document differs from the state last marked saved."""

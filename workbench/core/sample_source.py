@@ -68,6 +68,14 @@ class SampleSource:
     def channels(self) -> int:
         return int(self.data.shape[1])
 
+    def opened_file_stat(self) -> os.stat_result | None:
+        """os.fstat of the file a memory-mapped source reads; None for data in memory.
+
+        It describes the file as it was opened, which is not what the path names
+        any more once the file has been replaced (recovery journals check this).
+        """
+        return None if self._fd is None else os.fstat(self._fd)
+
     def read(self, start: int, stop: int) -> np.ndarray:
         """Frames [start, stop) as a new float32 array (frames x channels)."""
         out = self.read_raw(start, stop).astype(np.float32, copy=True)
