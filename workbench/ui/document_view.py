@@ -139,7 +139,10 @@ class DocumentView(QWidget):
         for item in list(layout.items):
             layout.removeItem(item)
         rows = [(w, 0) for w in self.waveforms]
-        rows += [(self.spectrogram, max(2, len(self.waveforms))), *self._rows, (self.ruler, 0)]
+        # A hidden row would still take its share of the height (graphics layouts
+        # ignore visibility), so it is left out until it shows (see add_timeline_row).
+        shown = [(p, s) for p, s in self._rows if p.isVisible()]
+        rows += [(self.spectrogram, max(2, len(self.waveforms))), *shown, (self.ruler, 0)]
         for row, (plot, stretch) in enumerate(rows):
             layout.addItem(plot, row=row, col=0)
             layout.layout.setRowStretchFactor(row, stretch)
@@ -154,12 +157,14 @@ class DocumentView(QWidget):
         plot.hideAxis("bottom")
         self._add_marks(plot)
         self._rows.append((plot, stretch))
+        plot.visibleChanged.connect(self._lay_out)
         self._lay_out()
         self._draw_selection()
 
     def remove_timeline_row(self, plot: pg.PlotItem) -> None:
         """Take out a row added with `add_timeline_row` (the plot is not deleted)."""
         self._rows = [(p, s) for p, s in self._rows if p is not plot]
+        plot.visibleChanged.disconnect(self._lay_out)
         self._remove_marks(plot)
         self._lay_out()
 

@@ -26,6 +26,7 @@ from workbench.core import paths
 from workbench.core.audio_export import export_audio
 from workbench.core.audio_stats import AudioStats
 from workbench.core.document import Document
+from workbench.core.history import History
 from workbench.core.jobs import JobRequest
 from workbench.core.settings import Settings
 from workbench.ml.model_cache import ModelCache
@@ -35,6 +36,7 @@ from workbench.runtime.job_runner import JobRunner
 from workbench.runtime.model_jobs import ModelJobService
 from workbench.ui.classifier_ui import ClassifierUi
 from workbench.ui.document_view import DocumentView, format_readout
+from workbench.ui.edit_actions import EditActions
 from workbench.ui.error_reporter import ErrorReporter
 from workbench.ui.export_dialog import ExportDialog
 from workbench.ui.file_info_panel import FileInfoPanel
@@ -50,6 +52,7 @@ ZOOM_FACTOR = 2.0
 class OpenDocument:
     document: Document
     view: DocumentView
+    history: History  # the document's one undo history (edits, labels, model results)
     stats: AudioStats | None = None
     warnings: list[str] = field(default_factory=list)
 
@@ -97,6 +100,7 @@ class MainWindow(QMainWindow):
         self.models_menu = ModelsMenu(self, self.model_jobs)
         self.menuBar().addMenu(self.models_menu)
         self.classifier_ui = ClassifierUi(self)  # class timeline, segment actions, inspector
+        self.edit_actions = EditActions(self)  # Edit/Effect menus, history dock, selection bar
 
     # -- menus ---------------------------------------------------------------
     def _action(self, menu, text, slot, shortcut=None) -> QAction:
@@ -150,7 +154,8 @@ class MainWindow(QMainWindow):
     def _on_document_loaded(self, doc: Document) -> None:
         view = DocumentView(doc, self.runner)
         view.pointer_moved.connect(lambda info: self.readout.setText(format_readout(info)))
-        entry = OpenDocument(doc, view)
+        # The model job service keeps one History per document; edits share it.
+        entry = OpenDocument(doc, view, self.model_jobs.history(doc))
         self.open_documents.append(entry)
         self.tabs.addTab(view, doc.title)
         self.tabs.setCurrentWidget(view)
