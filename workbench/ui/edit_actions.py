@@ -52,6 +52,7 @@ from workbench.ui.effect_dialogs import (
 )
 from workbench.ui.event_subscription import subscribe_while_alive
 from workbench.ui.history_panel import HistoryPanel, budget_bytes
+from workbench.ui.label_actions import LabelActions
 from workbench.ui.selection_bar import SelectionBar
 
 APP_TITLE = "Audio Workbench"
@@ -73,6 +74,8 @@ def document_title(entry) -> str:
 
 class EditActions(QObject):
     """Editing for `window` (a MainWindow): menus, history dock, selection bar, titles.
+
+    `labels` is the LabelActions (Labels menu, label rows) built alongside.
 
     GUI thread only.  Built once by the MainWindow after its own menus; it
     owns its actions, panels and the clipboard; documents and histories
@@ -124,8 +127,9 @@ class EditActions(QObject):
         after_file = bar.actions()[1] if len(bar.actions()) > 1 else None
         self.edit_menu = QMenu("&Edit", self.window)
         self.effect_menu = QMenu("Effe&ct", self.window)
-        bar.insertMenu(after_file, self.edit_menu)
-        bar.insertMenu(after_file, self.effect_menu)
+        self.labels = LabelActions(self.window, self)  # the Labels menu and label rows
+        for menu in (self.edit_menu, self.effect_menu, self.labels.menu):
+            bar.insertMenu(after_file, menu)
         m = self.edit_menu
         self._action(m, "undo", "&Undo", self.undo, ["Ctrl+Z"])
         self._action(m, "redo", "&Redo", self.redo, ["Ctrl+Shift+Z", "Ctrl+Y"])
