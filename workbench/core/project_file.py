@@ -30,6 +30,7 @@ Everything here is stateless and may run on any thread; `write_project` and
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import secrets
@@ -244,8 +245,13 @@ def _content_key(source: SampleSource, lo: int, hi: int) -> str:
     """A name for these stored rows that stays the same when a loaded project is re-saved.
 
     A source that is itself a whole extracted project source keeps its name,
-    so loading the re-saved project finds the copy it already has.
+    so loading the re-saved project finds the copy it already has; a constant
+    source (silence) is named by its one row.
     """
+    meta = source_meta(source)
+    if meta["constant"]:
+        row = raw_rows(source, 0, 1).tobytes()
+        return "const-" + hashlib.sha256(meta["dtype"].encode() + row).hexdigest()[:32]
     filename = getattr(source.data, "filename", None)
     if filename and Path(filename).parent == extract_dir() and (lo, hi) == (0, source.frames):
         return Path(filename).stem
