@@ -8,7 +8,8 @@ import traceback
 
 from tests.benchmarks.harness import print_table, write_results
 
-MODULES = ["tests.benchmarks.bench_foundation", "tests.benchmarks.bench_spectrogram"]
+MODULES = ["tests.benchmarks.bench_foundation", "tests.benchmarks.bench_spectrogram",
+           "tests.benchmarks.bench_editing"]
 
 
 def main() -> int:
