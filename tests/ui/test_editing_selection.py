@@ -34,7 +34,7 @@ def test_dragging_on_the_waveform_selects_a_time_range_shown_in_every_row(qtbot,
     assert near(sel.start, 0.5) and near(sel.stop, 1.25) and sel.channels is None
     shown = [(plot, marks) for plot, marks in view._marks.items() if plot.isVisible()]
     assert len(shown) >= 3  # two waveform lanes and the spectrogram at least
-    for plot, (region, cursor) in shown:
+    for _plot, (region, cursor) in shown:
         assert region.isVisible() and not cursor.isVisible()
         assert np.allclose(region.getRegion(), (sel.start / RATE, sel.stop / RATE))
     assert view.selection == (sel.start / RATE, sel.stop / RATE)
