@@ -80,7 +80,8 @@ class PulseServer:
         env = dict(os.environ, **self.client_env(), HOME=str(self.root / "home"))
         self.process = subprocess.Popen(
             [exe, "--daemonize=no", "--exit-idle-time=-1", "-n", "--use-pid-file=no",
-             "--disallow-exit", f"--load=module-null-sink sink_name={SINK}",
+             "--disallow-exit", "--realtime=yes", "--high-priority=yes",
+             f"--load=module-null-sink sink_name={SINK}",
              "--load=module-native-protocol-unix auth-anonymous=1",
              "--log-target=stderr", "--log-level=error"],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

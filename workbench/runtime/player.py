@@ -28,7 +28,7 @@ from workbench.runtime.audio_devices import (
 from workbench.runtime.playback_feeder import PlaybackFeeder
 
 POSITION_INTERVAL_MS = 16  # ~60 playhead updates a second
-SINK_BUFFER_S = 0.15  # what the sink holds: rides out GUI stalls this long
+SINK_BUFFER_S = 0.25  # what the sink holds: rides out GUI stalls this long
 
 
 class PlaybackState(Enum):
@@ -72,6 +72,7 @@ class Player(QObject):
         self._position = 0
         self._range: tuple[int, int] | None = None  # the range being played or paused in
         self._origin = 0  # where the current playback started; stop() returns here
+        self._underruns = 0
         self._sink: QAudioSink | None = None
         self._feeder: PlaybackFeeder | None = None
         self._timer = QTimer(self)
@@ -202,6 +203,10 @@ class Player(QObject):
     def output_device(self) -> QAudioDevice | None:
         return self._device
 
+    def underrun_count(self) -> int:
+        """How often the device ran dry before the audio ended (the GUI thread was late)."""
+        return self._underruns
+
     def active_format(self) -> str | None:
         """The device format of the running playback, for status displays."""
         return describe_format(self._sink.format()) if self._sink else None
@@ -300,6 +305,8 @@ class Player(QObject):
         error = self._sink.error()
         if state == QtAudio.State.IdleState and self._feeder and self._feeder.finished:
             self._finish()
+        elif state == QtAudio.State.IdleState and error == QtAudio.Error.UnderrunError:
+            self._underruns += 1
         elif state == QtAudio.State.StoppedState and error != QtAudio.Error.NoError:
             self._fail(AudioStreamError(
                 f"playback on {self._active_device.description()} stopped ({error.name})", error))
