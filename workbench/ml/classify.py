@@ -9,8 +9,9 @@ than one window is looped to fill it (a class does not change by repetition,
 while zero padding would add silence).
 
 Inspection, for one window of a model in eval mode (as loaded; the model is
-shared between jobs, so nothing here switches its mode): `saliency` (input gradient times input above the
-log floor, per mel band and frame), `first_layer_filters` and `feature_maps`.
+shared between jobs, so nothing here switches its mode): `saliency` (input
+gradient times input above the window's background level, per mel band and
+frame), `first_layer_filters` and `feature_maps`.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from workbench.ml.nets.audio_classifier import AudioClassifier, ClassifierConfig
 # About a minute of audio per pass: long enough to amortise the call, short
 # enough that cancelling is noticed within a second on a slow CPU.
 CHUNK_WINDOWS = 256
-LOG_FLOOR_DB = -100.0
+# Saliency measures input from the window's background: this quantile of its log-mel cells.
+BACKGROUND_QUANTILE = 0.1
 
 
 @dataclass(frozen=True)
@@ -156,18 +158,23 @@ def window_view(model: AudioClassifier, window: np.ndarray) -> WindowView:
 def saliency(model: AudioClassifier, window: np.ndarray, label: str | int) -> np.ndarray:
     """How much each mel band and frame pushed the window towards ``label``.
 
-    Input gradient times input, measured from the log floor (-100 dB, digital
-    silence) so that a quiet cell counts as little evidence: ``[n_mels, frames]``,
-    the shape of `window_view`'s ``logmel``; positive is evidence for the class.
+    Gradient of the class logit times the input measured from the window's
+    background (the 10 % quantile of its log-mel cells): a cell at the
+    background level counts as no evidence, so steady room tone spread over
+    every band does not bury the sound that decided.  ``[n_mels, frames]``, the
+    shape of `window_view`'s ``logmel``; positive is evidence for the class.
     """
     index = model.config.labels.index(label) if isinstance(label, str) else int(label)
     samples = fill_window(window, model.config.window_samples)
     # Callers may sit inside inference mode (the model tasks do); gradients need it off.
     with torch.inference_mode(False), torch.enable_grad():
         logmel = model.logmel(_on_model_device(model, samples)).detach().requires_grad_(True)
-        score = torch.log_softmax(model.net(logmel), dim=-1)[0, index]
+        # The logit, not the probability: a confident window would saturate the softmax.
+        score = model.net(logmel)[0, index]
         (gradient,) = torch.autograd.grad(score, logmel)
-    return (gradient * (logmel.detach() - LOG_FLOOR_DB))[0, 0].cpu().numpy()
+    inputs = logmel.detach()
+    background = torch.quantile(inputs, BACKGROUND_QUANTILE)
+    return (gradient * (inputs - background))[0, 0].cpu().numpy()
 
 
 def first_layer_filters(model: AudioClassifier) -> np.ndarray:

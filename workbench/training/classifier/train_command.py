@@ -33,25 +33,32 @@ def _log(message: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from workbench.ml.nets.audio_classifier import AudioClassifierNet, ClassifierConfig
-
     settings = TrainSettings(run_dir=args.run_dir, train_clips_per_class=args.clips_per_class,
                              epochs=args.epochs, steps_per_epoch=args.steps_per_epoch,
                              seed=args.seed, threads=args.threads)
     zoo = Path(args.zoo or paths.models_dir())
     summary = train_classifier(settings, zoo / card.WEIGHTS_FILE, _log)
+    install_card(zoo, summary)
+    _log(f"wrote {zoo / card.WEIGHTS_FILE} and {zoo / card.CARD_FILE}")
+    return 0
+
+
+def install_card(zoo: Path, summary: dict) -> None:
+    """Write the card of freshly trained weights (training facts, validation accuracy) and
+    register the model; `workbench eval classifier --update-card` adds the test metrics."""
+    from workbench.ml.nets.audio_classifier import AudioClassifierNet, ClassifierConfig
+
     config = ClassifierConfig(labels=CLASSES)
+    settings = summary["settings"]
     minutes = (summary["synthesis_s"] + summary["training_s"]) / 60
     training = {
-        "hardware": f"{platform.machine()} CPU, {settings.threads} torch threads",
+        "hardware": f"{platform.machine()} CPU, {settings['threads']} torch threads",
         "training_time": f"{minutes:.0f} min ({summary['synthesis_s'] / 60:.0f} min synthesis, "
                          f"{summary['training_s'] / 60:.0f} min training)",
-        "settings": summary["settings"], "history": summary["history"],
+        "settings": settings, "history": summary["history"],
     }
     last = summary["history"][-1]["val_accuracy"] if summary["history"] else 0.0
     parameters = sum(p.numel() for p in AudioClassifierNet(config).parameters())
     card.write_card(zoo, config, parameters, training, {"validation_window_accuracy": last},
                     "Not evaluated yet: run `workbench eval classifier --update-card`.")
     card.register(zoo)
-    _log(f"wrote {zoo / card.WEIGHTS_FILE} and {zoo / card.CARD_FILE}")
-    return 0
