@@ -48,8 +48,12 @@ def click(qtbot, view, plot, t: float, y: float = 0.0, modifier=NO_MODIFIER,
 
 
 def double_click(qtbot, view, plot, t: float, y: float = 0.0) -> None:
-    qtbot.mouseDClick(view.timeline.viewport(), LEFT, NO_MODIFIER,
-                      viewport_pos(view, plot, t, y))
+    """Press, release, double-click, release: what a mouse sends (QTest's alone sends no
+    release after the double-click, and pyqtgraph reports clicks on release)."""
+    viewport, pos = view.timeline.viewport(), viewport_pos(view, plot, t, y)
+    qtbot.mouseClick(viewport, LEFT, NO_MODIFIER, pos)
+    qtbot.mouseDClick(viewport, LEFT, NO_MODIFIER, pos)
+    qtbot.mouseRelease(viewport, LEFT, NO_MODIFIER, pos)
 
 
 def write_ramp_file(path, seconds: float = 2.0, rate: int = 8000, channels: int = 2):
