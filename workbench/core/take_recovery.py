@@ -122,6 +122,19 @@ class TakeSidecar:
         )
 
 
+def describe_dropouts(take: Take) -> str:
+    """A sentence for the user about the input a take lost ("" when it lost none)."""
+    if not take.dropouts:
+        return ""
+    lost = sum(d.frames for d in take.dropouts) / take.sample_rate
+    where = ", ".join(f"{d.start / take.sample_rate:.3f} s" for d in take.dropouts[:5])
+    more = f" and {len(take.dropouts) - 5} more" if len(take.dropouts) > 5 else ""
+    n = len(take.dropouts)
+    return (f"The recording lost input {n} time{'s' if n > 1 else ''} ({lost:.3f} s in all), "
+            f"at {where}{more}. The gaps hold silence, so the audio after them "
+            f"keeps its true time.")
+
+
 def takes_dir() -> Path:
     """Where takes live (created on demand)."""
     path = paths.data_dir() / TAKES_SUBDIR
