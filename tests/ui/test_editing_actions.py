@@ -310,3 +310,28 @@ def test_without_a_player_preview_is_disabled_and_says_why(qtbot, window, ramp):
     assert not dialog.preview_button.isEnabled()
     assert "no player" in dialog.preview_button.toolTip()
     dialog.reject()
+
+
+def test_preview_plays_through_a_real_player_and_gives_it_back(qtbot, window, ramp,
+                                                              audio_server):
+    from tests.audio_server import SINK
+    from workbench.runtime.audio_devices import AudioDevices
+    from workbench.runtime.player import PlaybackState, Player
+
+    entry = open_and_wait(qtbot, window, ramp[0])
+    devices = AudioDevices()
+    player = Player(devices)
+    player.set_output_device(devices.find_output(SINK.encode()))
+    window.player = player
+    entry.document.set_selection(Selection(A, B))
+    window.edit_actions.actions["fade_out"].trigger()
+    dialog = window.edit_actions.last_dialog
+    with qtbot.waitSignal(player.finished, timeout=10000):
+        qtbot.mouseClick(dialog.preview_button, LEFT)
+        assert player.state is PlaybackState.PLAYING and player.frames == B - A
+    dialog.reject()
+    assert player.state is PlaybackState.STOPPED
+    assert player.frames == entry.document.frames  # the document is what it plays again
+    assert entry.history.labels == []
+    player.deleteLater()
+    devices.deleteLater()
