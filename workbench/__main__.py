@@ -10,6 +10,18 @@ import argparse
 import sys
 from pathlib import Path
 
+from workbench.core.analysis import MODEL_KINDS
+
+
+def _model_kinds(text: str) -> tuple[str, ...]:
+    """`transcribe,classify` -> ("transcribe", "classify"); unknown kinds are a usage error."""
+    kinds = tuple(k.strip() for k in text.split(",") if k.strip())
+    unknown = [k for k in kinds if k not in MODEL_KINDS]
+    if unknown or not kinds:
+        raise argparse.ArgumentTypeError(f"unknown model job {', '.join(unknown) or text!r}; "
+                                         f"choose from {','.join(MODEL_KINDS)}")
+    return kinds
+
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -23,10 +35,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("files", nargs="*", type=Path, help="audio files to open")
     parser.add_argument("--screenshot", type=Path, metavar="OUT.png",
                         help="render the window offscreen at 1600x1000, save a PNG, exit")
+    parser.add_argument("--run", type=_model_kinds, default=(), metavar="KINDS",
+                        help="run model jobs on the opened files, e.g. transcribe,enhance,"
+                             "classify (with --screenshot: wait for them, then shoot)")
+    parser.add_argument("--device", metavar="D", help="run models on auto, cpu, cuda, cuda:N "
+                                                      "or mps (over WORKBENCH_DEVICE and the "
+                                                      "setting)")
+    parser.add_argument("--zoo", type=Path, metavar="DIR",
+                        help="model folder (default: WORKBENCH_MODELS_DIR, else models/)")
     args = parser.parse_args(argv)
     from workbench.app import run_gui
 
-    return run_gui(args.files, screenshot=args.screenshot)
+    return run_gui(args.files, screenshot=args.screenshot, run=args.run, device=args.device,
+                   zoo=args.zoo)
 
 
 if __name__ == "__main__":

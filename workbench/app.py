@@ -3,7 +3,9 @@
 `run_gui` is the only place these objects are created and wired together;
 everything else receives what it needs.  `--screenshot` opens the window
 offscreen at 1600x1000, waits until every view has finished drawing, saves a
-PNG and exits.
+PNG and exits.  `--run transcribe,enhance,classify` submits those model jobs
+for each opened file (enhance last, so that the others read the original
+audio and are not stale); the screenshot waits for them.
 """
 
 from __future__ import annotations
@@ -18,23 +20,40 @@ DEMO_RECORDING = RESOURCES / "demo" / "demo.flac"
 SCREENSHOT_SIZE = (1600, 1000)
 SCREENSHOT_TIMEOUT_MS = 180_000
 EXIT_UNREADABLE_INPUT = 3
+EXIT_MODEL_ERROR = 4
 
 
-def run_gui(paths: list[Path], screenshot: Path | None = None) -> int:
-    """Open the workbench on `paths` (the demo when empty); returns the exit code."""
+def run_gui(paths: list[Path], screenshot: Path | None = None, run: tuple[str, ...] = (),
+            device: str | None = None, zoo: Path | None = None) -> int:
+    """Open the workbench on `paths` (the demo when empty); returns the exit code.
+
+    `run` names model jobs to start on each opened file, `device` is the
+    --device flag, `zoo` the model folder (default: core.paths.models_dir()).
+    """
     if screenshot is not None:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from PySide6.QtWidgets import QApplication
 
+    from workbench.core.paths import models_dir
     from workbench.core.settings import Settings
+    from workbench.ml.model_cache import ModelCache
+    from workbench.ml.zoo import ModelZoo
     from workbench.runtime.job_runner import JobRunner
+    from workbench.runtime.model_jobs import ModelJobService
     from workbench.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName("Audio Workbench")
     app.setStyle("Fusion")
     runner = JobRunner()
-    window = MainWindow(runner, Settings.load())
+    settings = Settings.load()
+    model_jobs = ModelJobService(runner, ModelZoo(zoo or models_dir()), ModelCache(),
+                                 settings.device, device_flag=device)
+    window = MainWindow(runner, settings, model_jobs=model_jobs)
+    run_failures: list[BaseException] = []
+    if run:
+        window.loader.loaded.connect(
+            lambda doc: _submit_runs(window, model_jobs, doc, run, run_failures))
     previous_hook = sys.excepthook
     sys.excepthook = lambda t, e, tb: window.errors.report("Unexpected error", e)
     window.open_paths(paths or [DEMO_RECORDING])
@@ -52,6 +71,17 @@ def run_gui(paths: list[Path], screenshot: Path | None = None) -> int:
     finally:
         sys.excepthook = previous_hook
         runner.shutdown()
+    if shooter is not None and code == 0 and run_failures:
+        return EXIT_MODEL_ERROR
     if shooter is not None and code == 0 and window.errors.last_error is not None:
         return EXIT_UNREADABLE_INPUT
     return code
+
+
+def _submit_runs(window, model_jobs, doc, kinds: tuple[str, ...],
+                 failures: list[BaseException]) -> None:
+    """Start the --run model jobs on a freshly opened document; enhance goes last."""
+    for kind in sorted(kinds, key=lambda k: k == "enhance"):
+        handle = model_jobs.submit(kind, doc)
+        handle.failed.connect(lambda exc, k=kind: (
+            failures.append(exc), window.errors.report(f"Cannot {k} {doc.title}", exc)))

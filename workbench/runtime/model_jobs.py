@@ -34,6 +34,7 @@ from workbench.core.time_format import span_text
 from workbench.ml.model_cache import ModelCache
 from workbench.ml.zoo import ModelZoo
 from workbench.runtime.job_runner import JobHandle, JobRunner
+from workbench.runtime.torch_import import ensure_torch_imported
 
 _VERBS = {"transcribe": "Transcribe", "enhance": "Enhance", "classify": "Classify"}
 
@@ -216,7 +217,8 @@ def snapshot_audio(tracks: Sequence[BlockSequence], start: int, stop: int
 
 def _model_task(kind, tracks, rate, start, stop, zoo, cache, model, device_flag, setting,
                 params, cancel):
-    """The job's task, run on the GPU lane: torch is imported here, on the worker."""
+    """The job's task, run on the GPU lane: torch is imported here, off the GUI thread."""
+    ensure_torch_imported()  # never first on a pool thread: see torch_import.py
     from workbench.ml.tasks import MODEL_TASKS, run_model_task
 
     audio = snapshot_audio(tracks, start, stop)
