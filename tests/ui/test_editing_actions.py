@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import shiboken6
 import soundfile as sf
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -165,6 +166,7 @@ def test_each_edit_changes_the_document_and_is_undone_and_redone(qtbot, window, 
     assert history.labels == [step_name]
     after = audio(doc)
     check(data, doc)
+    assert np.allclose(entry.view.visible_range(), (0.0, doc.duration))  # all of it in view
     assert window.tabs.tabText(0) == "ramp.wav*"
     assert window.windowTitle() == "ramp.wav* — Audio Workbench"
     assert window.edit_actions.actions["undo"].text() == f"&Undo {step_name}"
@@ -173,6 +175,7 @@ def test_each_edit_changes_the_document_and_is_undone_and_redone(qtbot, window, 
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     qtbot.keyClick(window, Qt.Key.Key_Z, CTRL)
     assert same_audio(audio(doc), before) and doc.selection == Selection(A, B)
+    assert np.allclose(entry.view.visible_range(), (0.0, doc.duration))
     assert window.tabs.tabText(0) == "ramp.wav" and window.windowTitle().startswith("ramp.wav ")
     qtbot.keyClick(window, Qt.Key.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)
     assert same_audio(audio(doc), after)
@@ -335,3 +338,26 @@ def test_preview_plays_through_a_real_player_and_gives_it_back(qtbot, window, ra
     assert entry.history.labels == []
     player.deleteLater()
     devices.deleteLater()
+
+
+def test_a_zoomed_view_keeps_its_range_through_an_edit(qtbot, window, ramp):
+    entry = open_and_wait(qtbot, window, ramp[0])
+    entry.view.set_visible_range(1.0, 1.5)
+    entry.document.set_selection(Selection(0, A))
+    qtbot.keyClick(window, Qt.Key.Key_Delete)
+    assert np.allclose(entry.view.visible_range(), (1.0, 1.5))
+
+
+def test_closing_a_tab_stops_its_views_listening_to_the_document(qtbot, window, ramp):
+    entry = open_and_wait(qtbot, window, ramp[0])
+    window.edit_actions.labels.add_tier("words")
+    entry.document.set_selection(Selection(A, B))
+    entry.history.mark_saved()  # nothing to ask about when closing
+    window.close_tab(0)
+    qtbot.waitUntil(lambda: not shiboken6.isValid(entry.view))
+    # A model result for the closed document still lands on its history, drawing nothing.
+    entry.history.push(ReplaceRangeCommand("Enhance", 0, A, [BlockSequence.from_array(
+        np.zeros((A, 2), np.float32))]))
+    window.model_jobs.history(entry.document).undo()
+    assert window.windowTitle() == "Audio Workbench" and window.tabs.count() == 0
+    assert window.edit_actions.history_panel.history is None

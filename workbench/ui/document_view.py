@@ -76,6 +76,7 @@ class DocumentView(QWidget):
         self._drag_anchor: int | None = None  # the fixed end of the selection being dragged
         self._drag_lane: int | None = None  # the lane a Ctrl+drag started in
         self._build_plots(runner)
+        self._shown_duration = document.duration  # the duration the visible range was set for
         self._updating_scroll = False
         self.scrollbar.valueChanged.connect(self._on_scrollbar_moved)
         self.overview.range_dragged.connect(self.set_visible_range)
@@ -349,7 +350,11 @@ class DocumentView(QWidget):
     def _on_document_changed(self) -> None:
         self._follow_channel_layout()
         t0, t1 = self.visible_range()
-        self.set_visible_range(t0, t1)  # the audio may have become shorter
+        if t0 <= 1e-9 and t1 >= self._shown_duration - 1e-9:
+            self.fit()  # the whole file was in view: keep it so as it grows or shrinks
+        else:
+            self.set_visible_range(t0, t1)  # the audio may have become shorter
+        self._shown_duration = self.document.duration
         self.refresh()
         self._draw_selection()  # positions in seconds move when the rate changes
 
