@@ -13,6 +13,12 @@ from workbench.core.blocks import BlockSequence
 from workbench.core.edit_commands import ReplaceRangeCommand
 from workbench.core.effects import FadeCurve, NormalizeMode, fade_gains
 from workbench.core.selection import Selection
+from workbench.runtime.torch_import import ensure_torch_imported
+
+# Resampling jobs import torch; doing it here, once, keeps the worker from starting the
+# import thread, whose start registers the pool thread as a dummy thread the leftover-thread
+# check cannot join.
+ensure_torch_imported()
 
 RATE = 8000
 CTRL = Qt.KeyboardModifier.ControlModifier

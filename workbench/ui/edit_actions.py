@@ -42,6 +42,7 @@ from workbench.core.track_commands import (
     SplitToMonoCommand,
 )
 from workbench.runtime.job_runner import JobHandle
+from workbench.runtime.torch_import import ensure_torch_imported
 from workbench.ui.effect_dialogs import (
     FadeDialog,
     GainDialog,
@@ -61,7 +62,8 @@ MESSAGE_MS = 8000
 
 
 def _resample_task(tracks, orig_rate: int, new_rate: int, cancel):
-    """The resampling job; torch is imported here, on the worker, never at window build."""
+    """The resampling job; torch is imported here, off the GUI thread, never at window build."""
+    ensure_torch_imported()  # never first on a pool thread: see runtime/torch_import.py
     from workbench.ml.resample import resample_tracks
 
     return (yield from resample_tracks(tracks, orig_rate, new_rate, cancel))
