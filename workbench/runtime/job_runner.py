@@ -15,6 +15,7 @@ import time
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from workbench.core.jobs import Cancelled, CancelToken, JobRequest, Partial, Progress, Task
+from workbench.runtime.torch_import import ensure_torch_imported
 
 PROGRESS_INTERVAL_S = 0.05  # at most 20 progress updates a second reach the GUI
 
@@ -92,6 +93,8 @@ class _Worker(QRunnable):
         h.started.emit()
         last_emit = 0.0
         try:
+            if h.request.lane == "gpu":  # torch work: see torch_import.py for why this first
+                ensure_torch_imported()
             gen = self._task(h.token)
             while True:
                 try:

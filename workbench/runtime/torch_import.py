@@ -1,4 +1,4 @@
-"""Importing torch for the first time on a thread of its own, never on a pool thread.
+"""Importing torch for the first time from a worker thread, safely.
 
 Why: torch's bindings (pybind11) remember the Python thread state of the
 thread that first imports torch.  PySide6 gives a QThreadPool thread a fresh
@@ -6,14 +6,22 @@ thread state for every QRunnable it runs and deletes it afterwards, so if a
 pool thread imports torch, the remembered state dangles, and the next job on
 that same thread that enters torch's C++ code waits forever for the GIL
 (pybind11 issue #2888).  The GPU lane is one reused thread: its second model
-job froze the whole application.  A short-lived thread that imports torch
-and exits leaves no thread that can reuse the stale state.
+job froze the whole application.
 
-Call `ensure_torch_imported()` at the start of any task that imports torch.
+The fix: before that first import, the importing thread takes one more hold
+on its own thread state (PyGILState_Ensure, never released), so the state
+outlives the job and every later job on that thread gets the very same
+state, the one torch remembered.  That costs one thread state for the life of
+one pool thread.  (Importing on a short-lived helper thread instead would
+register a dummy threading.Thread for the pool thread, which never goes away.)
+
+The runner calls `ensure_torch_imported()` before every GPU-lane job; a CPU
+job that imports torch should call it first too.
 """
 
 from __future__ import annotations
 
+import ctypes
 import importlib
 import sys
 import threading
@@ -22,25 +30,12 @@ _lock = threading.Lock()
 
 
 def ensure_torch_imported() -> None:
-    """Import torch (once per process) on a new thread and wait for it.
-
-    Re-raises the import's exception (e.g. a broken installation) in the caller.
-    """
+    """Import torch once per process, pinning the importing thread's Python state."""
     if "torch" in sys.modules:  # imported, or being imported (the import lock waits for it)
         return
     with _lock:
         if "torch" in sys.modules:
             return
-        failures: list[BaseException] = []
-
-        def load() -> None:
-            try:
-                importlib.import_module("torch")
-            except BaseException as exc:  # handed to the waiting caller
-                failures.append(exc)
-
-        thread = threading.Thread(target=load, name="import-torch")
-        thread.start()
-        thread.join()
-        if failures:
-            raise failures[0]
+        if threading.get_ident() != threading.main_thread().ident:
+            ctypes.pythonapi.PyGILState_Ensure()  # deliberately never released: see above
+        importlib.import_module("torch")
