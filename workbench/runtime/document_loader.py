@@ -18,7 +18,8 @@ from workbench.core.audio_stats import compute_stats
 from workbench.core.blocks import BlockSequence
 from workbench.core.document import Document, Track
 from workbench.core.jobs import JobRequest
-from workbench.core.peaks import PeakPyramid
+from workbench.core.peaks import SYNC_BUILD_LIMIT, PeakPyramid
+from workbench.core.sample_source import SampleSource
 from workbench.runtime.job_runner import JobRunner
 
 PEAK_PARTS = 2  # the peak pass is split over this many CPU workers (at most)
@@ -53,13 +54,25 @@ class DocumentLoader(QObject):
     def _on_job_ended(self) -> None:
         self._pending -= 1
 
+    def adopt(self, doc: Document) -> None:
+        """Hand a document built elsewhere (an opened project, a recovered document) to
+        `loaded` listeners, then summarize its long sources as for an opened file."""
+        sources = {b.source.id: b.source for t in doc.tracks for b in t.samples.blocks}
+        pyramids = [_attach_pyramid(s) for s in sources.values()
+                    if s.peaks is None and s.frames > SYNC_BUILD_LIMIT]
+        self.loaded.emit(doc)
+        for pyramid in pyramids:
+            self._summarize(doc, pyramid, doc.path or Path(doc.title))
+
     def _on_loaded(self, path: Path, loaded: LoadedAudio) -> None:
         source = loaded.source
         doc = Document([Track(path.stem, BlockSequence.from_source(source))],
                        loaded.info.sample_rate, path=path, info=loaded.info)
-        pyramid = PeakPyramid(source)
-        source.peaks = pyramid  # queries see cells as they are filled in
+        pyramid = _attach_pyramid(source)
         self.loaded.emit(doc)
+        self._summarize(doc, pyramid, path)
+
+    def _summarize(self, doc: Document, pyramid: PeakPyramid, path: Path) -> None:
         parts = max(1, min(PEAK_PARTS, self._runner.cpu_threads))
         for part in range(parts):
             request = JobRequest("peaks", f"Read peaks of {path.name}", target=str(path))
@@ -83,3 +96,9 @@ class DocumentLoader(QObject):
         self._pending += 1
         handle.finished.connect(lambda stats: self.stats_ready.emit(doc, stats))
         handle.ended.connect(self._on_job_ended)
+
+
+def _attach_pyramid(source: SampleSource) -> PeakPyramid:
+    pyramid = PeakPyramid(source)
+    source.peaks = pyramid  # queries see cells as they are filled in
+    return pyramid

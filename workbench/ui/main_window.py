@@ -28,6 +28,7 @@ from workbench.core.audio_stats import AudioStats
 from workbench.core.document import Document
 from workbench.core.history import History
 from workbench.core.jobs import JobRequest
+from workbench.core.project_file import PROJECT_SUFFIX
 from workbench.core.settings import Settings
 from workbench.ml.model_cache import ModelCache
 from workbench.ml.zoo import ModelZoo
@@ -42,6 +43,7 @@ from workbench.ui.export_dialog import ExportDialog
 from workbench.ui.file_info_panel import FileInfoPanel
 from workbench.ui.jobs_panel import BACKGROUND_KINDS, JobsPanel
 from workbench.ui.models_menu import ModelsMenu
+from workbench.ui.project_actions import ProjectActions
 from workbench.ui.status_indicators import DeviceIndicator, JobsIndicator
 
 AUDIO_FILTER = "Audio files (*.wav *.flac *.ogg *.oga *.mp3 *.aif *.aiff *.aifc);;All files (*)"
@@ -101,6 +103,7 @@ class MainWindow(QMainWindow):
         self.menuBar().addMenu(self.models_menu)
         self.classifier_ui = ClassifierUi(self)  # class timeline, segment actions, inspector
         self.edit_actions = EditActions(self)  # Edit/Effect menus, history dock, selection bar
+        self.projects = ProjectActions(self)  # projects, autosave journals, asking before loss
 
     # -- menus ---------------------------------------------------------------
     def _action(self, menu, text, slot, shortcut=None) -> QAction:
@@ -149,7 +152,10 @@ class MainWindow(QMainWindow):
     def open_paths(self, paths: list[Path | str]) -> None:
         for path in map(Path, paths):
             self.statusBar().showMessage(f"Opening {path.name}…")
-            self.loader.open(path)
+            if path.suffix.lower() == PROJECT_SUFFIX:
+                self.projects.open_project(path)
+            else:
+                self.loader.open(path)
 
     def _on_document_loaded(self, doc: Document) -> None:
         view = DocumentView(doc, self.runner)
@@ -230,7 +236,7 @@ class MainWindow(QMainWindow):
     def close_tab(self, index: int) -> None:
         widget = self.tabs.widget(index)
         entry = next((e for e in self.open_documents if e.view is widget), None)
-        if entry is None:
+        if entry is None or not self.projects.may_close(entry):
             return
         self.tabs.removeTab(index)
         self.open_documents.remove(entry)
@@ -324,6 +330,9 @@ class MainWindow(QMainWindow):
         # Work the user asked for is not thrown away without asking; view jobs are.
         asked = [h for h in self.runner.live_jobs if h.request.kind not in BACKGROUND_KINDS]
         if asked and not self._confirm_quit(asked):
+            event.ignore()
+            return
+        if not self.projects.may_quit():  # unsaved documents: asked, maybe being saved
             event.ignore()
             return
         self.runner.cancel_all()
