@@ -66,6 +66,8 @@ def run_gui(paths: list[Path], screenshot: Path | None = None, run: tuple[str, .
         shooter.done.connect(app.exit)
         shooter.start()
     window.show()
+    if screenshot is None:  # unsaved work a crash left behind; never in unattended runs
+        window.projects.offer_recovery()
     try:
         code = app.exec()
     finally:
