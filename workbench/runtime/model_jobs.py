@@ -17,6 +17,7 @@ History per document it applied results to.
 from __future__ import annotations
 
 import functools
+import os
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -219,6 +220,7 @@ def _model_task(kind, tracks, rate, start, stop, zoo, cache, model, device_flag,
                 params, cancel):
     """The job's task, run on the GPU lane: torch is imported here, off the GUI thread."""
     ensure_torch_imported()  # never first on a pool thread: see torch_import.py
+    _leave_a_core_for_the_gui()
     from workbench.ml.tasks import MODEL_TASKS, run_model_task
 
     audio = snapshot_audio(tracks, start, stop)
@@ -226,3 +228,17 @@ def _model_task(kind, tracks, rate, start, stop, zoo, cache, model, device_flag,
                                       cache=cache, model=model, device=device_flag,
                                       device_setting=setting, params=params,
                                       offset=start / rate))
+
+
+def _leave_a_core_for_the_gui() -> None:
+    """Run torch's CPU kernels on one thread fewer than there are cores.
+
+    With every core busy (and OpenMP threads spin-waiting between kernels)
+    the GUI thread is scheduled late and timers stutter; one core left free
+    keeps the window responsive while a model runs on the CPU.
+    """
+    import torch
+
+    wanted = max(1, (os.cpu_count() or 2) - 1)
+    if torch.get_num_threads() > wanted:
+        torch.set_num_threads(wanted)
