@@ -190,11 +190,17 @@ class JobsPanel(QWidget):
     def _on_runner_job_submitted(self, handle: JobHandle) -> None:
         if handle.request.kind in QUIET_KINDS:
             return
-        job = self._model_jobs.job_for(handle) if self._model_jobs else None
-        row = self._add_row(handle, job.device if job else handle.request.lane)
+        row = self._add_row(handle, self._device_of(handle))
         handle.started.connect(row.show_started)
         handle.progressed.connect(row.show_progress)
         handle.ended.connect(lambda: self._on_handle_ended(handle))
+
+    def _device_of(self, handle: JobHandle) -> str:
+        """CPU-pool jobs run on the CPU; GPU-lane jobs where the model setting says
+        (model jobs correct it once the worker has chosen)."""
+        if handle.request.lane == "cpu":
+            return "cpu"
+        return self._model_jobs.device_preference if self._model_jobs else "gpu lane"
 
     def _add_row(self, handle: JobHandle, device: str) -> JobRow:
         row = JobRow(handle, device)
