@@ -87,7 +87,7 @@ class ClassTimeline(pg.PlotItem):
         self.uncertain = pg.BarGraphItem(x0=[], x1=[], y0=[], y1=[], brush=hatch, pen=None)
         self.addItem(self.uncertain)
         self._texts: list[pg.TextItem] = []
-        self.setMinimumHeight(110)
+        self.setMinimumHeight(90)
         self.vb.clicked_at.connect(self._on_box_clicked_at)
         document.analyses_changed.connect(self._on_document_analyses_changed)
         view.add_timeline_row(self, stretch=1)

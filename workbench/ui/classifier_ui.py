@@ -27,6 +27,7 @@ from workbench.ui.classifier_inspector import ClassifierInspector
 from workbench.ui.saliency_overlay import SaliencyOverlay
 
 POINTER_DELAY_MS = 120  # inspect where the pointer rests, not every pixel it crosses
+DOCK_HEIGHT = 230
 
 
 class ClassifierUi(QObject):
@@ -41,6 +42,8 @@ class ClassifierUi(QObject):
         self.dock.setObjectName("classifier-inspector")
         self.dock.setWidget(self.inspector)
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
+        # Leave most of the height to the timeline: the inspector's plots read fine small.
+        window.resizeDocks([self.dock], [DOCK_HEIGHT], Qt.Orientation.Vertical)
         self._parts: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # view -> parts
         self._pending_time: float | None = None
         self._last_time: float | None = None
