@@ -6,8 +6,9 @@ journal and flushing it to disk.  The peer is the same cut done the simplest
 way: `np.concatenate` of the whole file held in memory as int16 (the smaller
 dtype, so the cheaper peer).  Saving a project (embedding the hour, fsync,
 atomic rename) is compared with soundfile writing the same int16 samples,
-already in memory, to a WAV (no fsync).  Each runs in a fresh process;
-medians of repeated runs, with ours and the peer interleaved.
+already in memory, to a WAV (no fsync), both to new files after os.sync().
+Each runs in a fresh process; medians of repeated runs, with ours and the
+peer interleaved.
 """
 
 from __future__ import annotations
@@ -65,9 +66,11 @@ import soundfile as sf
 from workbench.core.project_file import save_project
 whole = np.ascontiguousarray(loaded.source.read_raw(0, doc.frames))
 ours, peer = [], []
-for i in range(3):
+for i in range(5):
     project, wav = scratch / f"hour{i}.wbproj", scratch / f"hour{i}.wav"
+    os.sync()  # neither pays for writing back the other's dirty pages
     ours.append(ms(lambda: save_project(doc, project)))
+    os.sync()
     peer.append(ms(lambda: sf.write(wav, whole, doc.sample_rate, subtype="PCM_16")))
     size = project.stat().st_size
     project.unlink(); wav.unlink()
