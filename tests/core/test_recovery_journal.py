@@ -226,6 +226,23 @@ def test_a_recovered_document_continues_its_journal(edited):
     assert again.last_action == "Gain -20.0 dB"
 
 
+def test_a_recovered_journal_with_a_torn_tail_continues_cleanly(edited):
+    _doc, _history, journal, states, sizes = edited
+    journal.close()
+    journal.journal_path.write_bytes(journal.journal_path.read_bytes()[: sizes[-1] - 7])
+    recovered = recover_document(journal.directory)
+    assert_documents_equal(states[-2], recovered.document)
+    history = History(recovered.document)
+    history.mark_unsaved()
+    resumed = RecoveryJournal(recovered.document, history, directory=recovered.directory,
+                              resumed_keys=recovered.source_keys)
+    history.push(DeleteCommand(0, 50))
+    resumed.close()
+    [offered], set_aside = find_recoverable()
+    assert set_aside == []
+    assert_documents_equal(recovered.document, recover_document(offered.directory).document)
+
+
 def test_a_failing_disk_stops_the_journal_but_not_the_editing(edited, monkeypatch):
     doc, history, journal, states, sizes = edited
     failures = []

@@ -99,6 +99,14 @@ class ScanResult:
     torn_tail: bool = False  # the file ended inside a record, which was ignored
     size: int = 0
 
+    @property
+    def end(self) -> int:
+        """Where the last complete record ends: appending must start here."""
+        if not self.records:
+            return len(FILE_MAGIC) if self.size >= len(FILE_MAGIC) else 0
+        last = self.records[-1]
+        return last.offset + last.length
+
 
 def scan(path: Path) -> ScanResult:
     """Every complete record of the journal at `path`, in order.

@@ -51,6 +51,7 @@ from workbench.core.journal_format import (
     HEADER,
     STATE,
     json_record,
+    scan,
     source_record,
     write_all,
 )
@@ -199,9 +200,15 @@ class RecoveryJournal:
         self._fd = fd
 
     def _reopen(self) -> None:
-        """Continue an existing journal (after recovering from it)."""
+        """Continue an existing journal (after recovering from it).
+
+        A torn last record is cut off first: appending after it would turn it
+        into damage in the middle of the file.
+        """
         self._acquire_folder()
+        end = scan(self.journal_path).end
         self._fd = os.open(self.journal_path, os.O_WRONLY | os.O_APPEND)
+        os.ftruncate(self._fd, end)
         self._last = (self.document.revision, self.history.is_dirty)
 
     def _acquire_folder(self) -> None:

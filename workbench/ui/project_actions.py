@@ -149,9 +149,9 @@ class ProjectActions(QObject):
         entry = entry or self.window.current_entry()
         if entry is None:
             return
-        files = self.files[entry.document]
+        files = self.files.get(entry.document)
         info = entry.document.info
-        if files.project_path is not None:
+        if files is not None and files.project_path is not None:
             self.save_project(entry, files.project_path, then)
         elif isinstance(info, AudioFileInfo) and entry.document.path == info.path:
             self.ask("Save", f"“{info.path.name}” was opened as an audio file. Overwrite it "
