@@ -17,7 +17,7 @@ import pyqtgraph as pg
 
 from workbench.core.spectrogram import SpectrogramSettings, row_to_frequency
 
-HOT = (255, 80, 20)
+HOT = (60, 255, 190)  # cyan-green: stands out on the warm spectrogram colormaps
 MAX_ALPHA = 220
 DISPLAY_ROWS = 192
 
@@ -61,7 +61,8 @@ class SaliencyOverlay:
                                sample_rate)
         rgba = np.zeros(values.shape + (4,), dtype=np.uint8)
         rgba[..., :3] = HOT
-        rgba[..., 3] = (values * MAX_ALPHA).astype(np.uint8)
+        # Square root: saliency is peaky, and a linear ramp would hide all but the top cell.
+        rgba[..., 3] = (np.sqrt(values) * MAX_ALPHA).astype(np.uint8)
         frames = values.shape[0]
         width = frames * inspection.view.frame_s
         start = inspection.start_s
