@@ -209,3 +209,21 @@ def test_a_broken_label_file_is_reported_and_changes_nothing(qtbot, window, entr
     assert not window.edit_actions.labels.import_labels(bad)
     assert "bad.csv" in window.statusBar().currentMessage()
     assert window.errors.last_error is not None and entry.document.label_tiers == ()
+
+
+def test_a_crowded_tier_is_drawn_as_a_band_until_zoomed_in(qtbot, window, entry):
+    doc, view = entry.document, entry.view
+    many = tuple(Label(i * 40, i * 40 + 20, f"w{i}") for i in range(400))  # one per 5 ms
+    entry.history.push(AddTiersCommand((LabelTier("words", many),)))
+    row = rows_of(window).views[doc.label_tiers[0].id]
+    assert row.graphics == {} and row.summary.isVisible()
+    assert len(row.summary.opts["x0"]) == 400
+    view.set_visible_range(0.5, 0.6)  # 20 labels in view: each one movable, with its text
+    assert not row.summary.isVisible()
+    assert sorted(row.graphics) == sorted(lab.id for lab in row.visible_labels(
+        doc.label_tiers[0]))
+    assert 19 <= len(row.graphics) <= 22
+    label = doc.label_tiers[0].labels[105]  # 0.525-0.5275 s
+    drag(qtbot, view, row, label.end / RATE, 0.54, y=0.5)
+    moved = doc.label_tiers[0].labels[105]
+    assert moved.id == label.id and near(moved.end, 0.54, 0.001)

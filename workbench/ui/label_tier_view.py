@@ -5,12 +5,16 @@ A `LabelTierView` draws one tier of a document in a row of its DocumentView
 selection).  Dragging a region's edge, a whole region, or a point pushes
 MoveLabelCommands that merge into one history step per drag; a click on a
 label selects its span; a double-click opens an editor for its text in
-place; a right click asks the owner for a context menu.  `LabelTierRows`
-keeps one such row per tier of the document, in the document's order.
+place; a right click asks the owner for a context menu.  Only labels in
+view get items; with more than MAX_EDITABLE_LABELS in view they are drawn as
+one plain band until the user zooms in, so a tier of thousands of words
+stays fast.  `LabelTierRows` keeps one such row per tier of the document, in
+the document's order.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
 from PySide6.QtGui import QFontMetrics
@@ -35,6 +39,7 @@ POINT_GRAB_PX = 5  # a click this close to a point label hits it
 POINT_TEXT_PX = 160  # room for a point label's text
 TIER_NAME_CHARS = 8  # what fits in the left axis
 EDITOR_MIN_WIDTH = 140
+MAX_EDITABLE_LABELS = 150  # more labels in view are drawn as one band until zoomed in
 
 
 class LabelTextEditor(QLineEdit):
@@ -98,6 +103,7 @@ class _LabelGraphic:
         plot.addItem(self.item, ignoreBounds=True)
         plot.addItem(self.text, ignoreBounds=True)
         self.label = label
+        self._elided_for: tuple[str, int] | None = None
         self.place(label, rate, duration)
 
     def place(self, label: Label, rate: int, duration: float) -> None:
@@ -114,9 +120,12 @@ class _LabelGraphic:
     def elide(self, pixels_per_second: float, rate: int, metrics: QFontMetrics) -> None:
         """Fit the text into the label's width on screen (points get a fixed room)."""
         lab = self.label
-        room = POINT_TEXT_PX if self.is_point else (lab.end - lab.start) / rate * \
-            pixels_per_second - 6
-        shown = metrics.elidedText(lab.text, Qt.TextElideMode.ElideRight, max(0, int(room)))
+        room = POINT_TEXT_PX if self.is_point else int((lab.end - lab.start) / rate
+                                                       * pixels_per_second) - 6
+        if (lab.text, room) == self._elided_for:
+            return  # setting a TextItem's text is slow; most redraws change nothing
+        self._elided_for = (lab.text, room)
+        shown = metrics.elidedText(lab.text, Qt.TextElideMode.ElideRight, max(0, room))
         self.text.setText(shown if room > metrics.horizontalAdvance("…") else "")
 
     def remove(self, plot: pg.PlotItem) -> None:
@@ -145,6 +154,7 @@ class LabelTierView(pg.PlotItem):
         self._editing: str | None = None  # id of the label being edited
         self._dragging: str | None = None  # id of the label a drag is moving
         self._placing = False  # True while items are moved to the document's positions
+        self._placed_for = (0, 0.0)  # (rate, duration) the items were placed for
         self.hideButtons()
         self.setMenuEnabled(False)
         self.setMinimumHeight(ROW_HEIGHT)
@@ -152,6 +162,11 @@ class LabelTierView(pg.PlotItem):
         self.getAxis("left").setStyle(tickLength=0)
         self.setYRange(0.0, 1.0, padding=0)
         self.vb.setBackgroundColor(BACKGROUND)
+        self.summary = pg.BarGraphItem(x0=[0.0], width=[0.0], y0=[0.0], height=[0.0],
+                                       brush=pg.mkBrush(*REGION_HOVER_BRUSH), pen=None)
+        self.summary.setToolTip("Too many labels to edit here; zoom in")
+        self.summary.hide()
+        self.addItem(self.summary, ignoreBounds=True)
         self.vb.clicked_at.connect(self._on_box_clicked_at)
         self.vb.double_clicked_at.connect(self._on_box_double_clicked_at)
         self.vb.sigXRangeChanged.connect(self._on_box_range_changed)
@@ -174,22 +189,54 @@ class LabelTierView(pg.PlotItem):
         name = tier.name if len(tier.name) <= TIER_NAME_CHARS else \
             tier.name[: TIER_NAME_CHARS - 1] + "…"
         self.getAxis("left").setTicks([[(0.5, name)]])
+        self._draw(tier)
+
+    def visible_labels(self, tier: LabelTier) -> list[Label]:
+        """The tier's labels that reach into the visible time range."""
+        rate = self.document.sample_rate
+        t0, t1 = self.vb.viewRange()[0]
+        a, b = t0 * rate, t1 * rate
+        return [lab for lab in tier.labels if lab.start <= b and lab.end >= a]
+
+    def _draw(self, tier: LabelTier) -> None:
+        """Movable items for the visible labels; a plain band where there are too many."""
         rate, duration = self.document.sample_rate, self.document.duration
-        wanted = {lab.id: lab for lab in tier.labels}
+        visible = self.visible_labels(tier)
+        crowded = len(visible) > MAX_EDITABLE_LABELS
+        self._draw_summary(visible if crowded else [], rate)
+        wanted = {} if crowded else {lab.id: lab for lab in visible}
+        if self._dragging is not None:  # never take away the item under the mouse
+            dragged = next((lab for lab in tier.labels if lab.id == self._dragging), None)
+            if dragged is not None:
+                wanted[dragged.id] = dragged
         self._placing = True
         try:
             for label_id in [i for i, g in self.graphics.items()
                              if i not in wanted or g.is_point != wanted[i].is_point]:
                 self.graphics.pop(label_id).remove(self)
-            for lab in tier.labels:
+            for lab in wanted.values():
                 graphic = self.graphics.get(lab.id)
                 if graphic is None:
                     self.graphics[lab.id] = self._new_graphic(lab, rate, duration)
-                else:  # also when only the duration (the drag bounds) changed
+                elif graphic.label is not lab or (rate, duration) != self._placed_for:
+                    # Untouched labels are the very same objects: a drag of one label
+                    # re-places only that one.
                     graphic.place(lab, rate, duration)
         finally:
             self._placing = False
+        self._placed_for = (rate, duration)
         self._elide_texts()
+
+    def _draw_summary(self, labels: list[Label], rate: int) -> None:
+        self.summary.setVisible(bool(labels))
+        if not labels:
+            return
+        t0, t1 = self.vb.viewRange()[0]
+        pixel = (t1 - t0) / max(self.vb.width(), 1.0)
+        starts = np.array([lab.start for lab in labels], np.float64) / rate
+        widths = np.maximum(np.array([lab.end - lab.start for lab in labels]) / rate, pixel)
+        self.summary.setOpts(x0=starts, width=widths, y0=np.full(len(labels), 0.2),
+                             height=np.full(len(labels), 0.6))
 
     def _new_graphic(self, label: Label, rate: int, duration: float) -> _LabelGraphic:
         graphic = _LabelGraphic(self, label, rate, duration)
@@ -203,7 +250,9 @@ class LabelTierView(pg.PlotItem):
         return graphic
 
     def _on_box_range_changed(self, *_args) -> None:
-        self._elide_texts()
+        tier = self.tier
+        if tier is not None:
+            self._draw(tier)
 
     def _elide_texts(self) -> None:
         t0, t1 = self.vb.viewRange()[0]
@@ -311,8 +360,9 @@ class LabelTierView(pg.PlotItem):
         rect = timeline.mapFromScene(self.scene_rect_of(label_id)).boundingRect()
         editor = LabelTextEditor(self.graphics[label_id].label.text, timeline.viewport())
         height = editor.sizeHint().height()
-        editor.setGeometry(max(0, rect.left()), rect.center().y() - height // 2,
-                           max(EDITOR_MIN_WIDTH, rect.width()), height)
+        width = min(max(EDITOR_MIN_WIDTH, rect.width()), timeline.viewport().width())
+        left = min(max(0, rect.left()), timeline.viewport().width() - width)  # stays on screen
+        editor.setGeometry(left, rect.center().y() - height // 2, width, height)
         editor.committed.connect(lambda text: self._on_editor_committed(label_id, text))
         editor.cancelled.connect(self.close_editor)
         self.editor, self._editing = editor, label_id
