@@ -80,11 +80,13 @@ class CaptureWorker(QObject):
     def stop_capture(self) -> None:
         if self._source is None:
             return
-        self._on_io_ready_read()  # what the source still holds belongs to the take
-        self._release_held()  # a loss still being judged at the end is not filled
         self._source.stateChanged.disconnect(self._on_source_state_changed)
-        self._io.readyRead.disconnect(self._on_io_ready_read)
+        # Stopping moves what the server still holds into Qt's buffer, and the reader
+        # device stays valid after stop() precisely so that it can be read out.
         self._source.stop()
+        self._on_io_ready_read()
+        self._release_held()  # a loss still being judged at the end is not filled
+        self._io.readyRead.disconnect(self._on_io_ready_read)
         self._source.deleteLater()
         self._source = self._io = None
 
