@@ -28,6 +28,7 @@ from workbench.core.time_format import TimeFormat, format_time, parse_time
 from workbench.ui.event_subscription import subscribe_while_alive
 
 FIELD_WIDTH = 120
+CHANNEL_BUTTON_STYLE = "QToolButton:checked { background: #3a78c8; color: white; }"
 
 
 class SelectionBar(QWidget):
@@ -132,6 +133,7 @@ class SelectionBar(QWidget):
             button = QToolButton()
             button.setText(name)
             button.setCheckable(True)
+            button.setStyleSheet(CHANNEL_BUTTON_STYLE)
             button.setToolTip(f"Channel {c + 1} is part of the selection")
             button.clicked.connect(self._on_channel_button_clicked)
             self._channel_layout.addWidget(button)
