@@ -51,6 +51,18 @@ features exactly), mean+max pooling, a linear head. {parameters} parameters.
 - Silence is room tone at -62 dBFS RMS or quieter; sounds are -48 dBFS or louder. Levels in
   between were never trained on.
 
+## Data
+
+{data}
+
+## Training
+
+`{command}` (defaults: {epochs} epochs x {steps} steps x {batch} windows, AdamW with a
+one-cycle schedule, label smoothing {smoothing}; seeded and resumable from checkpoints in
+`runs/classifier`). {training_time} on {hardware}, a machine shared with other jobs.
+Validation window accuracy after the last epoch: {val_accuracy} (validation windows
+include 30% joined-class windows, which are harder than the test's single-class windows).
+
 ## Held out for evaluation
 
 {held_out}
@@ -82,8 +94,16 @@ def write_card(zoo: Path, config: ClassifierConfig, parameters: int, training: d
         "metrics": metrics, "held_out": held_out_text(),
         "training": {k: v for k, v in training.items() if k not in ("hardware", "training_time")},
     }
+    settings = training.get("settings", {})
+    history = training.get("history", [])
     body = _BODY.format(window_s=config.window_s, hop_s=config.hop_s, parameters=parameters,
-                        held_out=held_out_text(), evaluation=evaluation)
+                        held_out=held_out_text(), evaluation=evaluation, data=_DATA,
+                        command=TRAINING_COMMAND, epochs=settings.get("epochs", "?"),
+                        steps=settings.get("steps_per_epoch", "?"),
+                        batch=settings.get("batch_size", "?"),
+                        smoothing=settings.get("label_smoothing", "?"),
+                        training_time=front["training_time"], hardware=front["hardware"],
+                        val_accuracy=f"{history[-1]['val_accuracy']:.3f}" if history else "-")
     path = zoo / CARD_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("---\n" + json.dumps(front, indent=2) + "\n---\n\n" + body, encoding="utf-8")
