@@ -8,7 +8,9 @@ returns a dict of numbers:
   while idle and while recording with live views (level meter + a waveform of
   the last seconds redrawn at every drain), in the same run;
 - `bench_loopback_dropouts`: play N seconds into the null sink while recording
-  the virtual microphone; dropouts, lost frames, underruns, correlation;
+  the virtual microphone; dropouts, lost frames, underruns, correlation, and
+  how often the take's alignment jumps next to a parec recording of the same
+  microphone (jumps in both are glitches of the server path, not the recorder);
 - `bench_playback_start`: from play() to the first samples handed over and to
   the first sound heard by the recorder;
 - `bench_long_take_memory`: hours of stereo 48 kHz pushed through the take
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -110,7 +113,7 @@ spin(0.5)
 take = recorder.stop()
 data = sf.read(take.path, dtype="float32")[0]
 lag, ncc = align(noise, data)
-print(json.dumps({"frames": take.frames, "dropouts": len(take.dropouts),
+print(json.dumps({"path": str(take.path), "frames": take.frames, "dropouts": len(take.dropouts),
                   "lost_frames": sum(d.frames for d in take.dropouts),
                   "causes": sorted({d.cause.value for d in take.dropouts}),
                   "underruns": player.underrun_count(), "ncc": ncc}))
@@ -178,15 +181,18 @@ for pos in range(0, total, block):
     writer.wait_for_room(block)
     writer.push(chunk)
     ring.write(chunk.astype(np.float32) / 32768)
-    if pos % (rate * 600) == 0:
+    if pos % (rate * 60) == 0:
         rss_samples.append(rss_mb())
 elapsed = time.perf_counter() - t0
 peak = tracemalloc.get_traced_memory()[1]; tracemalloc.stop()
 frames, dropouts = writer.finish()
 size = sidecar.wav_path.stat().st_size
 sidecar.wav_path.unlink(); sidecar.path.unlink()
+# The ring's pages are touched during its first 30 s; after that RSS must stay put.
+settled = rss_samples[1] if len(rss_samples) > 1 else rss_samples[0]
 print(json.dumps({"frames": frames, "expected": total, "dropouts": len(dropouts),
                   "peak_traced_mb": peak / 1e6, "rss_growth_mb": max(rss_samples) - rss0,
+                  "rss_growth_after_1_min_mb": max(rss_samples) - settled,
                   "rss_first_mb": rss_samples[0], "rss_last_mb": rss_samples[-1],
                   "file_gb": size / 1e9, "seconds": elapsed,
                   "realtime_factor": hours * 3600 / elapsed}))
@@ -200,9 +206,9 @@ def _run_with_server(script: str, *args: str, timeout: int = 900,
     server = PulseServer(Path(tempfile.mkdtemp(prefix="bench-pulse-")))
     server.prepare()
     control = None
+    data_dir = Path(tempfile.mkdtemp(prefix="bench-data-"))
     try:
         server.start()
-        data_dir = Path(tempfile.mkdtemp(prefix="bench-data-"))
         env = dict(os.environ, **server.client_env(), QT_QPA_PLATFORM="offscreen",
                    PYTHONPATH=str(ROOT), WORKBENCH_DATA_DIR=str(data_dir))
         if control_wav is not None:
@@ -215,12 +221,16 @@ def _run_with_server(script: str, *args: str, timeout: int = 900,
             raise RuntimeError(f"benchmark script failed:\n{out.stderr[-3000:]}")
         result = json.loads(out.stdout.strip().splitlines()[-1])
         result["loadavg_1min"] = os.getloadavg()[0]
+        if "path" in result:  # analysed here, before the take is deleted
+            import soundfile as sf
+            result["audio"] = sf.read(result.pop("path"), dtype="float32")[0]
         return result
     finally:
         if control is not None:
             control.terminate()
             control.wait()
         server.stop()
+        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def _jumps(reference, recorded, window_s: float = 0.25) -> int:
@@ -232,7 +242,10 @@ def _jumps(reference, recorded, window_s: float = 0.25) -> int:
     offsets = []
     for a in range(0, len(reference) - w, w):
         lo = max(0, lag0 + a - 24000)
-        lag, ncc = align(reference[a:a + w], recorded[lo:lag0 + a + w + 24000])
+        segment = recorded[lo:lag0 + a + w + 24000]
+        if len(segment) < w:
+            break  # the recording ended before the reference did
+        lag, ncc = align(reference[a:a + w], segment)
         offsets.append(lag + lo - a - lag0)
     return sum(1 for x, y in zip(offsets, offsets[1:]) if abs(x - y) > 2)
 
@@ -266,15 +279,18 @@ def bench_loopback_dropouts(seconds: float = 30.0) -> dict:
 
     from tests.runtime.loopback import band_noise
 
-    control = Path(tempfile.mkdtemp(prefix="bench-parec-")) / "parec.wav"
-    r = _run_with_server(LOOPBACK_SCRIPT, str(seconds), timeout=int(seconds) * 3 + 120,
-                         control_wav=control)
-    reference = band_noise(48000, seconds, seed=7)
-    parec_jumps = _jumps(reference, sf.read(control, dtype="float32")[0])
+    control_dir = Path(tempfile.mkdtemp(prefix="bench-parec-"))
+    try:
+        r = _run_with_server(LOOPBACK_SCRIPT, str(seconds), timeout=int(seconds) * 3 + 120,
+                             control_wav=control_dir / "parec.wav")
+        reference = band_noise(48000, seconds, seed=7)
+        parec_jumps = _jumps(reference, sf.read(control_dir / "parec.wav", dtype="float32")[0])
+    finally:
+        shutil.rmtree(control_dir, ignore_errors=True)
     return {"seconds": seconds, "dropouts": r["dropouts"], "lost_frames": r["lost_frames"],
             "underruns": r["underruns"], "ncc": r["ncc"], "take_frames": r["frames"],
-            "causes": r["causes"], "parec_jumps": parec_jumps,
-            "loadavg_1min": r["loadavg_1min"]}
+            "causes": r["causes"], "take_jumps": _jumps(reference, r["audio"]),
+            "parec_jumps": parec_jumps, "loadavg_1min": r["loadavg_1min"]}
 
 
 def bench_playback_start(runs: int = 10) -> dict:

@@ -9,6 +9,8 @@ from workbench.core.take_recovery import (
     FINISHED,
     Dropout,
     DropoutCause,
+    Take,
+    describe_dropouts,
     discard_take,
     find_unfinished_takes,
     mark_finished,
@@ -88,3 +90,12 @@ def test_new_takes_never_reuse_a_name():
         write_sidecar(s)
         names.add(s.wav_path)
     assert len(names) == 6
+
+
+def test_dropouts_are_described_for_the_user(tmp_path):
+    take = Take(tmp_path / "t.wav", 480000, 48000, 2, SampleFormat.INT16,
+                (Dropout(48000, 60000, DropoutCause.INPUT_OVERFLOW),
+                 Dropout(96000, 96480, DropoutCause.WRITER_STALLED)))
+    text = describe_dropouts(take)
+    assert "2 times" in text and "0.260 s" in text and "1.000 s, 2.000 s" in text
+    assert describe_dropouts(Take(tmp_path / "u.wav", 10, 48000, 1, SampleFormat.INT16)) == ""
