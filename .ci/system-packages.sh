@@ -4,7 +4,7 @@
 set -euo pipefail
 purpose=${1:-test}
 pkgs=(python3-venv libpulse0 libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0
-      libsndfile1 espeak-ng flite pulseaudio sox)
+      libsndfile1 espeak-ng flite pulseaudio pulseaudio-utils sox)
 if [ "$purpose" = run ]; then
   pkgs+=(libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-xinerama0
          libxcb-randr0 libxcb-shape0 libxcb-xkb1 libxcb-cursor0 libxkbcommon-x11-0)

@@ -93,3 +93,22 @@ def test_shutdown_cancels_running_jobs(qtbot, qapp):
     gate.set()
     assert r.shutdown(timeout_ms=2000)
     qtbot.waitUntil(lambda: handle.state == "cancelled", timeout=2000)
+
+
+def test_finished_handles_and_what_their_slots_capture_are_freed(qtbot, runner):
+    import gc
+    import weakref
+
+    class Payload:
+        pass
+
+    payload = Payload()
+    handle = runner.submit(JobRequest("count", "Count"), counting_task(3))
+    handle.finished.connect(lambda _r, p=payload: p)  # a slot that captures something
+    with qtbot.waitSignal(handle.ended, timeout=5000):
+        pass
+    refs = weakref.ref(handle), weakref.ref(payload)
+    del handle, payload
+    qtbot.wait(10)
+    gc.collect()
+    assert [r() for r in refs] == [None, None]

@@ -162,3 +162,4 @@ def test_nan_samples_open_with_a_visible_warning_and_export_as_zero(qtbot, windo
         pass
     written, _ = sf.read(out, dtype="float32")
     assert np.isfinite(written).all() and (written[100:110] == 0).all()
+

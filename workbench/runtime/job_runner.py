@@ -29,7 +29,10 @@ class JobHandle(QObject):
     finished = Signal(object)  # the task's return value
     failed = Signal(object)  # the exception
     cancelled = Signal()
-    ended = Signal()  # after any of the three above
+    # After any of the three above, with the handle itself: listeners should use
+    # it rather than a closure over the handle (Qt keeps connections where the
+    # garbage collector cannot see them, so such a closure would never be freed).
+    ended = Signal(object)
 
     def __init__(self, request: JobRequest, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -73,7 +76,7 @@ class JobHandle(QObject):
 
     def _end(self, state: str, result=None, error=None) -> None:
         self.state, self.result, self.error = state, result, error
-        self.ended.emit()
+        self.ended.emit(self)
 
 
 class _Worker(QRunnable):
@@ -142,7 +145,7 @@ class JobRunner(QObject):
         handle's signals first: a fast task can never finish unheard.
         """
         handle = JobHandle(request)  # owned by Python refs, not by the runner
-        handle.ended.connect(functools.partial(self._on_handle_ended, handle))
+        handle.ended.connect(self._on_handle_ended)
         self._live.append(handle)
         self.job_submitted.emit(handle)
         worker = _Worker(handle, task)

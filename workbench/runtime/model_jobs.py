@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import functools
 import os
-import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -95,8 +94,9 @@ class ModelJobService(QObject):
         self.runner, self.zoo, self.model_cache = runner, zoo, model_cache
         self._device_setting, self.device_flag = device_setting, device_flag
         self._history_for = history_for
-        self._histories: weakref.WeakKeyDictionary[Document, History] = \
-            weakref.WeakKeyDictionary()
+        # A plain dict: each History refers to its document, so weak keys would
+        # never be released anyway.  Closing a document calls forget().
+        self._histories: dict[Document, History] = {}
         self._jobs: dict[JobHandle, ModelJob] = {}
 
     # -- settings ---------------------------------------------------------------
@@ -123,6 +123,13 @@ class ModelJobService(QObject):
             self._histories[document] = History(document)
         return self._histories[document]
 
+    def forget(self, document: Document) -> None:
+        """Let go of a closed document: cancel its jobs and drop its history."""
+        for handle, job in list(self._jobs.items()):
+            if job.document is document:
+                handle.cancel()
+        self._histories.pop(document, None)
+
     # -- jobs ---------------------------------------------------------------------
     def submit(self, kind: str, document: Document, span: tuple[float, float] | None = None,
                model: str | None = None, params: dict | None = None) -> JobHandle:
@@ -142,7 +149,7 @@ class ModelJobService(QObject):
         self._jobs[handle] = job
         handle.partial_ready.connect(functools.partial(self._on_handle_partial, job))
         handle.finished.connect(functools.partial(self._on_handle_finished, job))
-        handle.ended.connect(functools.partial(self._on_handle_ended, job))
+        handle.ended.connect(self._on_handle_ended)
         self.job_submitted.emit(job)
         return handle
 
@@ -196,8 +203,8 @@ class ModelJobService(QObject):
             return
         self.result_applied.emit(job, result)
 
-    def _on_handle_ended(self, job: ModelJob) -> None:
-        self._jobs.pop(job.handle, None)
+    def _on_handle_ended(self, handle: JobHandle) -> None:
+        self._jobs.pop(handle, None)
 
 
 def snapshot_audio(tracks: Sequence[BlockSequence], start: int, stop: int

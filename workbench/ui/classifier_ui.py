@@ -13,8 +13,6 @@ it adds (they live as long as their DocumentView).
 
 from __future__ import annotations
 
-import weakref
-
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget
 
@@ -44,7 +42,10 @@ class ClassifierUi(QObject):
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
         # Leave most of the height to the timeline: the inspector's plots read fine small.
         window.resizeDocks([self.dock], [DOCK_HEIGHT], Qt.Orientation.Vertical)
-        self._parts: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # view -> parts
+        # view -> parts; the parts refer to their view, so entries are
+        # dropped when the window closes the document, not by weak references.
+        self._parts: dict = {}
+        window.document_closed.connect(self._on_window_document_closed)
         self._pending_time: float | None = None
         self._last_time: float | None = None
         self._pointer_timer = QTimer(self)
@@ -156,3 +157,6 @@ class ClassifierUi(QObject):
             self.segments_menu.addAction("Classify a recording first").setEnabled(False)
             return
         actions.populate(self.segments_menu)
+
+    def _on_window_document_closed(self, entry) -> None:
+        self._parts.pop(entry.view, None)

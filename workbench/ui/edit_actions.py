@@ -399,7 +399,9 @@ class EditActions(QObject):
         self.push(ChangeSampleRateCommand(rate, tracks), entry)
 
     def _resample_job(self, tracks, orig_rate: int, new_rate: int, target: str) -> JobHandle:
-        request = JobRequest(RESAMPLE_JOB_KIND, f"Resample to {new_rate} Hz", target=target)
+        # torch work goes on the GPU lane, the one thread where torch is imported safely
+        request = JobRequest(RESAMPLE_JOB_KIND, f"Resample to {new_rate} Hz", lane="gpu",
+                             target=target)
         handle = self.window.runner.submit(
             request, functools.partial(_resample_task, tracks, orig_rate, new_rate))
         handle.failed.connect(lambda exc: self.window.errors.report(

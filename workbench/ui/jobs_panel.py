@@ -194,7 +194,7 @@ class JobsPanel(QWidget):
         row = self._add_row(handle, self._device_of(handle))
         handle.started.connect(row.show_started)
         handle.progressed.connect(row.show_progress)
-        handle.ended.connect(lambda: self._on_handle_ended(handle))
+        handle.ended.connect(self._on_handle_ended)
 
     def _device_of(self, handle: JobHandle) -> str:
         """CPU-pool jobs run on the CPU; GPU-lane jobs where the model setting says

@@ -12,7 +12,6 @@ which is how tests and scripts call them.
 
 from __future__ import annotations
 
-import weakref
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt
@@ -55,7 +54,10 @@ class LabelActions(QObject):
     def __init__(self, window, edit_actions) -> None:
         super().__init__(window)
         self.window, self.edit_actions = window, edit_actions
-        self.rows: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # view -> rows
+        # view -> rows; the parts refer to their view, so entries are
+        # dropped when the window closes the document, not by weak references.
+        self.rows: dict = {}
+        window.document_closed.connect(self._on_window_document_closed)
         self.last_dialog: QInputDialog | None = None
         self.menu = QMenu("&Labels", window)
         self.actions: dict[str, QAction] = {}
@@ -285,3 +287,6 @@ class LabelActions(QObject):
         menu = self.context_menu(tier_id, label_id)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.popup(screen_pos)
+
+    def _on_window_document_closed(self, entry) -> None:
+        self.rows.pop(entry.view, None)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -61,6 +61,8 @@ class OpenDocument:
 
 class MainWindow(QMainWindow):
     """Top-level window.  Owns the views; the runner and settings are passed in."""
+
+    document_closed = Signal(object)  # OpenDocument: whoever keeps parts of it lets go
 
     def __init__(self, runner: JobRunner, settings: Settings,
                  model_jobs: ModelJobService | None = None) -> None:
@@ -240,6 +242,8 @@ class MainWindow(QMainWindow):
             return
         self.tabs.removeTab(index)
         self.open_documents.remove(entry)
+        self.model_jobs.forget(entry.document)
+        self.document_closed.emit(entry)
         entry.view.deleteLater()
 
     def spectrogram_settings_dialog(self) -> None:

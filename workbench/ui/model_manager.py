@@ -150,7 +150,7 @@ class ModelManagerDialog(QDialog):
         self._show_pretrained(list_pretrained())
         return handle
 
-    def _on_download_ended(self, name: str) -> None:
+    def _on_download_ended(self, name: str, _handle=None) -> None:
         self.downloads.pop(name, None)
         self._show_pretrained(list_pretrained())
 
