@@ -89,6 +89,8 @@ class ClassTimeline(pg.PlotItem):
         self._texts: list[pg.TextItem] = []
         self.setMinimumHeight(90)
         self.vb.clicked_at.connect(self._on_box_clicked_at)
+        self.vb.sigXRangeChanged.connect(self._fit_texts)
+        self.vb.sigResized.connect(self._fit_texts)
         document.analyses_changed.connect(self._on_document_analyses_changed)
         view.add_timeline_row(self, stretch=1)
         self.show_result(document.analyses.get("classify"))
@@ -129,12 +131,23 @@ class ClassTimeline(pg.PlotItem):
         for s in segs[:MAX_SEGMENT_TEXTS]:
             text = pg.TextItem(s.label, color=(15, 15, 20), anchor=(0, 0.5))
             text.setPos(s.start, (y0 + y1) / 2)
+            text.segment = s
             self.addItem(text)
             self._texts.append(text)
+        self._fit_texts()
         ticks = [(classes - 1 - i + 0.5, lab) for i, lab in enumerate(result.labels)]
         self.getAxis("left").setTicks([ticks + [((y0 + y1) / 2, "segments")]])
         self.setYRange(0.0, y1, padding=0.02)
         self._draw_chosen()
+
+    def _fit_texts(self, *_args) -> None:
+        """Name only the segments wide enough on screen for their name (no overlaps)."""
+        t0, t1 = self.vb.viewRange()[0]
+        px_per_s = self.vb.width() / max(t1 - t0, 1e-9)
+        for text in self._texts:
+            seg = text.segment
+            needed = text.boundingRect().width() + 4
+            text.setVisible((seg.end - seg.start) * px_per_s >= needed)
 
     def _draw_chosen(self) -> None:
         if self.result is None:
