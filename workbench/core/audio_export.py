@@ -26,6 +26,7 @@ import numpy as np
 import soundfile as sf
 
 from workbench.core.blocks import BlockSequence
+from workbench.core.durable_files import fsync_folder
 from workbench.core.jobs import CancelToken, Progress
 
 # Frames per write.  Keep it far below 2**21: one libsndfile Vorbis write of
@@ -106,7 +107,7 @@ def export_audio(samples: BlockSequence, sample_rate: int, path: str | os.PathLi
             reason = getattr(exc, "error_string", None) or str(exc)
             raise AudioExportError(path, reason) from exc
         raise
-    _fsync_folder(target.parent)
+    fsync_folder(target.parent)
     clipped, nonfinite = counts
     return ExportReport(path, samples.frames, clipped, nonfinite)
 
@@ -220,14 +221,3 @@ def _to_stored(block: np.ndarray, subtype: str) -> np.ndarray:
     if subtype == "PCM_24":  # libsndfile keeps the top 24 bits of int32 input
         return ints.astype(np.int32) << 8
     return ints.astype(np.int32)
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename durable.  Best effort: the rename has already happened and
-    cannot be undone, and some filesystems refuse to fsync a directory."""
-    with suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)

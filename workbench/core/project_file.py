@@ -58,6 +58,7 @@ from workbench.core.document_codec import (
     encode_document,
     encode_info,
 )
+from workbench.core.durable_files import fsync_file, fsync_folder
 from workbench.core.jobs import CancelToken, Progress, run_to_completion
 from workbench.core.sample_source import SampleSource
 from workbench.core.source_storage import (
@@ -157,7 +158,7 @@ def write_project(snapshot: ProjectSnapshot, path: str | os.PathLike,
     try:
         with closing(_connect(tmp)) as db:
             yield from _fill(db, snapshot, path.name, cancel)
-        _fsync_file(tmp)
+        fsync_file(tmp)
         cancel.check()
         os.replace(tmp, target)
     except BaseException as exc:
@@ -165,7 +166,7 @@ def write_project(snapshot: ProjectSnapshot, path: str | os.PathLike,
         if isinstance(exc, OSError | sqlite3.Error):
             raise ProjectFileError(path, _reason(exc), saving=True) from exc
         raise
-    _fsync_folder(target.parent)
+    fsync_folder(target.parent)
     return path
 
 
@@ -296,25 +297,6 @@ def _remove_temp(tmp: Path) -> None:
     for suffix in ("", *_SIDE_FILES):
         with suppress(FileNotFoundError):
             os.unlink(f"{tmp}{suffix}")
-
-
-def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename durable.  Best effort: the rename has already happened and
-    cannot be undone, and some filesystems refuse to fsync a directory."""
-    with suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def _reason(exc: BaseException) -> str:
