@@ -2,7 +2,7 @@
 
 Ctrl+B labels the selection (a point label at a bare cursor) in the current
 tier and opens its text for typing, as in Audacity; Ctrl+M puts a point
-label at the playhead (the cursor when there is no player).  Without any
+label at the playhead (the cursor when nothing plays or is paused).  Without any
 tier, a tier named "Labels" is made in the same history step.  Tiers can be
 added, renamed, moved up and down and deleted; labels can be imported from
 and exported to Audacity label text, Praat TextGrid and CSV.  Methods that
@@ -36,6 +36,7 @@ from workbench.core.label_formats import (
     import_labels,
 )
 from workbench.core.labels import find_tier
+from workbench.runtime.player import PlaybackState
 from workbench.ui.label_tier_view import LabelTierRows
 
 DEFAULT_TIER_NAME = "Labels"
@@ -119,12 +120,13 @@ class LabelActions(QObject):
         return self._add_label(entry, rows, sel.start, sel.stop, text)
 
     def add_label_at_playhead(self, text: str | None = None) -> str | None:
-        """A point label where the player's playhead is (the cursor without a player)."""
+        """A point label at the playhead while playing or paused, else at the cursor."""
         entry, rows = self.rows_for_current()
         if entry is None:
             return None
         player = getattr(self.window, "player", None)
-        at = player.position_frames() if player is not None else entry.document.selection.start
+        live = player is not None and player.state is not PlaybackState.STOPPED
+        at = player.position_frames() if live else entry.document.selection.start
         at = min(max(0, at), entry.document.frames)
         return self._add_label(entry, rows, at, at, text)
 

@@ -35,6 +35,7 @@ from workbench.ml.zoo import ModelZoo
 from workbench.runtime.document_loader import DocumentLoader
 from workbench.runtime.job_runner import JobRunner
 from workbench.runtime.model_jobs import ModelJobService
+from workbench.ui.audio_transport import AudioTransport
 from workbench.ui.classifier_ui import ClassifierUi
 from workbench.ui.document_view import DocumentView, format_readout
 from workbench.ui.edit_actions import EditActions
@@ -106,6 +107,8 @@ class MainWindow(QMainWindow):
         self.classifier_ui = ClassifierUi(self)  # class timeline, segment actions, inspector
         self.edit_actions = EditActions(self)  # Edit/Effect menus, history dock, selection bar
         self.projects = ProjectActions(self)  # projects, autosave journals, asking before loss
+        # Transport bar, playheads, recording monitor; sets self.player and self.recorder.
+        self.transport = AudioTransport(self)
 
     # -- menus ---------------------------------------------------------------
     def _action(self, menu, text, slot, shortcut=None) -> QAction:
