@@ -9,7 +9,8 @@ import traceback
 from tests.benchmarks.harness import print_table, write_results
 
 MODULES = ["tests.benchmarks.bench_foundation", "tests.benchmarks.bench_spectrogram",
-           "tests.benchmarks.bench_editing", "tests.benchmarks.bench_runtime"]
+           "tests.benchmarks.bench_editing", "tests.benchmarks.bench_runtime",
+           "tests.benchmarks.bench_recording"]
 
 
 def main() -> int:
