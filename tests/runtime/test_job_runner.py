@@ -112,3 +112,17 @@ def test_finished_handles_and_what_their_slots_capture_are_freed(qtbot, runner):
     qtbot.wait(10)
     gc.collect()
     assert [r() for r in refs] == [None, None]
+
+
+def test_a_quick_job_still_reports_its_first_measured_step_and_its_end(qtbot, runner):
+    def task(cancel):
+        yield Progress(None, "loading")
+        for i in range(1, 5):  # far faster than the 20-per-second throttle
+            yield Progress(i / 4, f"step {i}")
+        return "done"
+    seen = []
+    handle = runner.submit(JobRequest("quick", "Quick"), task)
+    handle.progressed.connect(lambda p: seen.append(p.fraction))
+    with qtbot.waitSignal(handle.finished, timeout=5000):
+        pass
+    assert seen[0] is None and seen[1] == 0.25 and seen[-1] == 1.0

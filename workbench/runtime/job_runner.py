@@ -94,7 +94,7 @@ class _Worker(QRunnable):
             h.cancelled.emit()
             return
         h.started.emit()
-        last_emit = 0.0
+        last_emit, fraction_sent = 0.0, False
         try:
             if h.request.lane == "gpu":  # torch work: see torch_import.py for why this first
                 ensure_torch_imported()
@@ -109,9 +109,14 @@ class _Worker(QRunnable):
                 if isinstance(item, Partial):
                     h.partial_ready.emit(item.value)
                 elif isinstance(item, Progress):
+                    # Throttled, but the first measured step and the end always get
+                    # through, so even a quick job shows how it went.
                     now = time.monotonic()
-                    if now - last_emit >= PROGRESS_INTERVAL_S or item.fraction == 1.0:
+                    first_fraction = item.fraction is not None and not fraction_sent
+                    if (now - last_emit >= PROGRESS_INTERVAL_S or first_fraction
+                            or item.fraction == 1.0):
                         last_emit = now
+                        fraction_sent = fraction_sent or item.fraction is not None
                         h.progressed.emit(item)
             h.token.check()  # a cancel that came during the last chunk still wins
         except Cancelled:
