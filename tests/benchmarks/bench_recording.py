@@ -53,22 +53,13 @@ def spin(seconds):
 """
 
 EVENT_LOOP_SCRIPT = _PRELUDE + r"""
-import pyqtgraph as pg
 from workbench.ui.level_meter import LevelMeter
+from workbench.ui.recording_monitor import RecordingMonitor
 seconds = float(sys.argv[1])
 meter = LevelMeter(2); meter.resize(400, 20); meter.show()
-plot = pg.PlotWidget(); plot.resize(1200, 300); plot.show()
-curve = plot.plot(pen="y")
+monitor = None
 def draw_live(first, frames):
     meter.feed(frames)
-    recent = recorder.recent_samples(5 * 48000)[:, 0]
-    cols = 1200
-    n = len(recent) // cols * cols
-    if n:
-        blocks = recent[-n:].reshape(cols, -1)
-        env = np.empty(2 * cols, np.float32)
-        env[0::2], env[1::2] = blocks.min(1), blocks.max(1)
-        curve.setData(env)
 recorder.set_format(48000, 2)
 def lateness(duration):
     late, last = [], [None]
@@ -90,8 +81,11 @@ recorder.start(); spin(0.3)
 bare = lateness(seconds)  # recording, nothing drawn
 recorder.stop()
 recorder.samples_arrived.connect(draw_live)
+# the app's own live views: a waveform and a scrolling spectrogram of the input
+monitor = RecordingMonitor(recorder); monitor.resize(1200, 400); monitor.show()
 recorder.start(); spin(0.3)
-busy = lateness(seconds)  # recording with the live views
+assert monitor.is_running()
+busy = lateness(seconds)  # recording with the live waveform, spectrogram and meter
 take = recorder.stop()
 print(json.dumps({"idle": idle, "bare": bare, "busy": busy, "frames": take.frames,
                   "dropouts": len(take.dropouts)}))
@@ -269,6 +263,9 @@ def bench_event_loop_while_recording(seconds: float = 10.0) -> dict:
     }
 
 
+LOOPBACK_SECONDS = 300  # the issue's 5-minute loop-back recording
+
+
 def bench_loopback_dropouts(seconds: float = 30.0) -> dict:
     """Play `seconds` of noise into the null sink while recording it; count the losses.
 
@@ -320,14 +317,15 @@ def run() -> list:
     from tests.benchmarks.harness import Metric
 
     loop = bench_event_loop_while_recording()
-    loopback = bench_loopback_dropouts()
+    loopback = bench_loopback_dropouts(LOOPBACK_SECONDS)
     start = bench_playback_start()
+    p99, idle = loop["recording_p99_ms"], loop["idle_p99_ms"]
     return [
-        Metric("10 ms timer p99 lateness while recording", loop["recording_p99_ms"], "ms",
-               "idle event loop", loop["idle_p99_ms"], "<= 3x idle + 5 ms",
-               loop["recording_p99_ms"] <= 3 * loop["idle_p99_ms"] + 5),
-        Metric("loop-back dropouts in 30 s", loopback["dropouts"], "", "none", 0.0, "0",
-               loopback["dropouts"] == 0),
+        Metric("10 ms timer p99 lateness while recording", p99, "ms", "idle event loop", idle,
+               "<= 50 ms and <= idle + 16.7 ms", p99 <= 50 and p99 <= idle + 16.7),
+        # The peer is parec recording the same microphone: jumps of the server path itself.
+        Metric(f"loop-back dropouts in {LOOPBACK_SECONDS // 60} min", loopback["dropouts"], "",
+               "parec jumps", loopback["parec_jumps"], "0", loopback["dropouts"] == 0),
         Metric("playback start (first audio consumed)", start["first_processed_p50_ms"], "ms",
                "target", 100.0, "<= 100 ms", start["first_processed_max_ms"] <= 100),
     ]

@@ -179,3 +179,17 @@ def test_the_live_views_math():
     assert abs(int(np.argmax(levels[10])) - 32) <= 1  # 3 kHz: bin 32 of 512 at 48 kHz
     x, y = min_max_columns(np.linspace(-1, 1, 1000, dtype=np.float32), 100)
     assert len(x) == len(y) == 200 and y.min() == -1 and y.max() == 1
+
+
+def test_the_scrolling_spectrogram_equals_a_full_recompute():
+    from workbench.ui.recording_monitor import FFT_SIZE, ScrollingSpectrogram
+
+    rng = np.random.default_rng(4)
+    mono = (rng.standard_normal(48000) * 0.1).astype(np.float32)
+    scroll = ScrollingSpectrogram(columns=100)
+    for end in range(1000, len(mono) + 1, 1777):  # uneven deliveries, as from a live ring
+        start = max(0, scroll.next_start - 100)
+        scroll.update(mono[start:end], start)
+    # every frame whose samples have arrived: starts 0, hop, ..., next_start - hop
+    full = live_spectrogram(mono[: scroll.next_start - FFT_SIZE // 2 + FFT_SIZE])
+    assert len(full) > 100 and np.array_equal(scroll.levels, full[-100:])
