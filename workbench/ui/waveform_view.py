@@ -64,7 +64,7 @@ class WaveformView(pg.PlotItem):
         stop = min(samples.frames, int(np.ceil(t1 * rate)) + 1)
         if stop <= start:
             self.curve.setData([], [])
-            self.dots.setData([], [])
+            self._clear_dots()
             self.columns_drawn = 0
             return
         if (stop - start) / width < 2:
@@ -79,12 +79,18 @@ class WaveformView(pg.PlotItem):
         y = np.empty(2 * width, np.float32)
         y[0::2], y[1::2] = lo[:, self.channel], hi[:, self.channel]
         self.curve.setData(x, y)
-        self.dots.setData([], [])
+        self._clear_dots()
         self.columns_drawn = width
+
+    def _clear_dots(self) -> None:
+        if len(self.dots.data):  # clearing an empty scatter still costs a rebuild
+            self.dots.setData([], [])
 
     def _draw_samples(self, values, start, rate, width) -> None:
         x = (start + np.arange(len(values))) / rate
         self.curve.setData(x, values)
-        sparse = len(values) / width < DOTS_BELOW_FRAMES_PER_PIXEL
-        self.dots.setData(x, values) if sparse else self.dots.setData([], [])
+        if len(values) / width < DOTS_BELOW_FRAMES_PER_PIXEL:
+            self.dots.setData(x, values)
+        else:
+            self._clear_dots()
         self.columns_drawn = len(values)
