@@ -298,7 +298,11 @@ class SpectrogramView(pg.PlotItem):
         for key, image in self._images.items():
             tile = self._cache.get(key)
             if tile is not None:  # placeholders no longer cached keep their rows
+                # setRect scales by the image's size at the time: with fewer rows the
+                # old scale would draw the tile shorter than its place, so set it again.
+                rect = image.mapRectToParent(image.boundingRect())
                 image.setImage(pool_rows(tile, display_rows), autoLevels=False)
+                image.setRect(rect)
 
     def _show_tile(self, key: TileKey, tile) -> None:
         start, duration = TileGrid(self._samples.frames, self._sample_rate,
