@@ -319,32 +319,15 @@ def test_the_dialog_keeps_the_hop_within_the_window(qtbot):
     assert dialog.get_settings().window_length == 512
 
 
-def test_tiles_keep_filling_their_place_when_the_view_gets_shorter(qtbot):
+
+def test_tiles_keep_filling_their_place_when_the_view_gets_shorter(qtbot, shown):
     """Shrinking the view below the image's rows pools rows; tiles must still span 0..rows."""
-    import numpy as np
-    import pyqtgraph as pg
-
-    from workbench.core.document import Document
-    from workbench.runtime.job_runner import JobRunner
-    from workbench.ui.spectrogram_view import SpectrogramView
-
-    rate = 16000
-    t = np.arange(2 * rate) / rate
-    doc = Document.from_array((0.5 * np.sin(2 * np.pi * 1000 * t)).astype(np.float32), rate)
-    runner = JobRunner(cpu_threads=2)
-    widget = pg.GraphicsLayoutWidget()
-    qtbot.addWidget(widget)
-    view = SpectrogramView(runner)
-    widget.addItem(view)
-    widget.resize(800, 600)
-    widget.show()
-    view.set_document(doc)
-    view.vb.setXRange(0, 2, padding=0)
-    qtbot.waitUntil(view.is_idle, timeout=10000)
-    widget.resize(800, 120)  # now fewer pixels than the 256 rows
+    view, _ = shown
+    view.set_document(Document.from_array(tone(1000, 2.0), RATE))
+    show_range(qtbot, view, 0, 2)
+    view.getViewWidget().resize(800, 120)  # now fewer pixels than the 256 rows
     qtbot.waitUntil(lambda: view._display_rows < view.settings.rows, timeout=5000)
     qtbot.waitUntil(view.is_idle, timeout=10000)
-    for image in view._images.values():
+    for image in images(view):
         rect = image.mapRectToParent(image.boundingRect())
         assert abs(rect.top()) < 1e-6 and abs(rect.height() - view.settings.rows) < 1e-6
-    runner.shutdown()
