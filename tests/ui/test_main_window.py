@@ -163,3 +163,18 @@ def test_nan_samples_open_with_a_visible_warning_and_export_as_zero(qtbot, windo
     written, _ = sf.read(out, dtype="float32")
     assert np.isfinite(written).all() and (written[100:110] == 0).all()
 
+
+
+def test_closing_a_tab_lets_the_document_go(qtbot, window, tone_file):
+    """A closed document is freed: its samples, file handles and views go with it."""
+    import gc
+    import weakref
+
+    entry = open_and_wait(qtbot, window, tone_file)
+    doc_ref = weakref.ref(entry.document)
+    del entry
+    window.close_tab(0)
+    qtbot.waitUntil(lambda: window.tabs.count() == 0)
+    qtbot.wait(50)  # deleteLater runs for the view
+    gc.collect()
+    assert doc_ref() is None

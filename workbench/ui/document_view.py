@@ -14,8 +14,6 @@ GUI thread only; the view listens to its document until it is destroyed.
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
@@ -181,7 +179,10 @@ class DocumentView(QWidget):
             box.setXLink(self.master_box)
         box.zoom_requested.connect(self.zoom)
         box.pan_requested.connect(self.pan)
-        box.drag_selected.connect(functools.partial(self._on_box_drag_selected, box))
+        # A bound method (the box comes from sender()): Qt keeps connected callables
+        # out of the garbage collector's sight, and a partial holding the view would
+        # keep a closed document alive.
+        box.drag_selected.connect(self._on_box_drag_selected)
         box.clicked_at.connect(self._on_box_clicked_at)
         return box
 
@@ -276,8 +277,9 @@ class DocumentView(QWidget):
             selection = self.document.snapped_to_zero_crossings(selection, self.snap_radius())
         self.document.set_selection(selection)
 
-    def _on_box_drag_selected(self, box: TimeViewBox, origin_s: float, pointer_s: float,
+    def _on_box_drag_selected(self, origin_s: float, pointer_s: float,
                               finished: bool, modifiers, scene_pos) -> None:
+        box = self.sender()
         sel = self.document.selection
         if self._drag_anchor is None:  # the first report of a new drag
             origin = self._frame_at(origin_s)

@@ -10,6 +10,8 @@ widget's lifetime.  GUI thread only.
 from __future__ import annotations
 
 import contextlib
+import inspect
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -25,10 +27,18 @@ def subscribe_while_alive(owner: QObject, event: Event,
     Returns a function that disconnects earlier (calling it twice is harmless).
     """
     event.connect(callback)
+    # Only weak references in the closure: Qt keeps the `destroyed` connection
+    # where the garbage collector cannot see it, and a strong reference to the
+    # event (and through it the document) would keep a closed document alive.
+    event_ref = weakref.ref(event)
+    callback_ref = (weakref.WeakMethod(callback) if inspect.ismethod(callback)
+                    else (lambda: callback))
 
     def unsubscribe(*_args: object) -> None:
-        with contextlib.suppress(ValueError):  # already disconnected
-            event.disconnect(callback)
+        ev, cb = event_ref(), callback_ref()
+        if ev is not None and cb is not None:
+            with contextlib.suppress(ValueError):  # already disconnected
+                ev.disconnect(cb)
 
     owner.destroyed.connect(unsubscribe)
     return unsubscribe
