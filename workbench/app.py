@@ -72,6 +72,9 @@ def run_gui(paths: list[Path], screenshot: Path | None = None, run: tuple[str, .
         code = app.exec()
     finally:
         sys.excepthook = previous_hook
+        if shooter is not None:  # an unattended render: nothing it did was the user's work,
+            for entry in list(window.open_documents):  # so it leaves no recovery data behind
+                window.projects.forget(entry.document)
         runner.shutdown()
     if shooter is not None and code == 0 and run_failures:
         return EXIT_MODEL_ERROR

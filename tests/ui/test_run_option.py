@@ -24,6 +24,9 @@ def test_screenshot_waits_for_two_model_jobs_in_a_row(tmp_path, tone_file):
                         "--zoo", zoo, "--device", "cpu")
     assert out.returncode == 0, out.stderr
     assert shot.stat().st_size > 10_000
+    # the results were applied (the document changed), yet a render leaves nothing to recover
+    recovery = Path(os.environ["WORKBENCH_DATA_DIR"]) / "recovery"
+    assert not recovery.exists() or not any(recovery.iterdir())
 
 
 def test_a_failing_run_still_shoots_and_exits_4(tmp_path, tone_file):
