@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QGridLayout,
     QLabel,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -26,6 +27,7 @@ from workbench.core.take_recovery import TakeSidecar
 
 RECOVER, DISCARD, LATER = "Recover", "Discard", "Later"
 CHOICES = (RECOVER, DISCARD, LATER)
+DIALOG_WIDTH, DIALOG_MAX_HEIGHT = 720, 600
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,9 @@ class RecoveryDialog(QDialog):
                        "saved; choose what to do with each item. Items left for later are "
                        "offered again at the next start.")
         intro.setWordWrap(True)
-        grid = QGridLayout()
+        rows = QWidget()
+        grid = QGridLayout(rows)
+        grid.setColumnStretch(0, 1)
         self._boxes: list[QComboBox] = []
         for row, item in enumerate(self.items):
             label = QLabel(item.description)
@@ -78,10 +82,15 @@ class RecoveryDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Decide Later")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        # Many items must scroll, not squeeze: squeezed word-wrapped labels overlap.
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(rows)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
-        layout.addLayout(grid)
+        layout.addWidget(scroll, 1)
         layout.addWidget(buttons)
+        self.resize(DIALOG_WIDTH, min(DIALOG_MAX_HEIGHT, 160 + 60 * len(self.items)))
 
     def set_choice(self, index: int, choice: str) -> None:
         self._boxes[index].setCurrentText(choice)
