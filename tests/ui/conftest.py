@@ -1,11 +1,17 @@
 """Fixtures for GUI tests: a job runner that is always shut down, a main window."""
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 import soundfile as sf
 
 from workbench.core.settings import Settings
 from workbench.runtime.job_runner import JobRunner
+
+# pyqtgraph drops mouse moves that come within 10 ms of the previous one (100/s).
+# Tests send a whole drag in a few milliseconds, so a drag right after another
+# one would lose every move and turn into a click, at random.  No rate limit here.
+pg.setConfigOption("mouseRateLimit", 0)
 
 
 @pytest.fixture
