@@ -14,6 +14,7 @@ one is clean (correlation >= 0.9, no dropout, no playback underrun); every
 attempt's outcome is in the failure message.
 """
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -304,6 +305,32 @@ def first_clean_dropout(record, reference, gap):
     raise AssertionError(f"no clean loop-back around the dropout; correlations: {seen}")
 
 
+@contextlib.contextmanager
+def recording_noise(qtbot, recorder, vmic, audio_server, noise_path, before_cleanup=None):
+    """Record mono from the virtual mic while `noise_path` plays into the null sink.
+
+    Entered once 2 s are in; on exit stops whatever still runs (calling
+    `before_cleanup` first) and lets the recorder go.
+    """
+    recorder.set_input_device(vmic)
+    recorder.set_format(RATE, 1)
+    playing = None
+    try:
+        recorder.start()
+        playing = paplay(audio_server, noise_path)
+        qtbot.waitUntil(lambda: recorder.frames_recorded() > 2 * RATE, timeout=10000)
+        yield recorder
+    finally:
+        if before_cleanup is not None:
+            before_cleanup()
+        if recorder.is_recording():
+            recorder.stop()
+        if playing is not None:
+            playing.kill()
+            playing.wait()
+        recorder.deleteLater()
+
+
 def test_a_stalled_writer_becomes_a_dropout_and_later_audio_keeps_its_time(
         qtbot, devices, vmic, audio_server, tmp_path, monkeypatch):
     noise = band_noise(RATE, 8.0, seed=2)
@@ -324,13 +351,8 @@ def test_a_stalled_writer_becomes_a_dropout_and_later_audio_keeps_its_time(
         stall.clear()
         resume.clear()
         recorder = Recorder(devices, queue_seconds=0.5)
-        recorder.set_input_device(vmic)
-        recorder.set_format(RATE, 1)
-        playing = None
-        try:
-            recorder.start()
-            playing = paplay(audio_server, tmp_path / "noise.wav")
-            qtbot.waitUntil(lambda: recorder.frames_recorded() > 2 * RATE, timeout=10000)
+        with recording_noise(qtbot, recorder, vmic, audio_server, tmp_path / "noise.wav",
+                             before_cleanup=resume.set):  # a stalled writer would block stop()
             stall.set()
             qtbot.waitUntil(lambda: bool(recorder.writer.dropouts)
                             and recorder.writer.dropouts[-1].frames > RATE // 2, timeout=10000)
@@ -338,14 +360,6 @@ def test_a_stalled_writer_becomes_a_dropout_and_later_audio_keeps_its_time(
             until = recorder.frames_recorded() + 2 * RATE
             qtbot.waitUntil(lambda: recorder.frames_recorded() > until, timeout=10000)
             return recorder.stop(), None
-        finally:
-            resume.set()
-            if recorder.is_recording():
-                recorder.stop()
-            if playing is not None:
-                playing.kill()
-                playing.wait()
-            recorder.deleteLater()
 
     block = RATE // 50  # one capture block is a few ms; allow 20 ms
     take, dropout, recorded, first, second, _ = first_clean_dropout(record, noise, block)
@@ -363,25 +377,12 @@ def test_lost_input_becomes_a_dropout_within_one_buffer_of_the_true_time(
 
     def record():
         recorder = Recorder(devices, device_buffer_s=buffer_s)
-        recorder.set_input_device(vmic)
-        recorder.set_format(RATE, 1)
-        playing = None
-        try:
-            recorder.start()
-            playing = paplay(audio_server, tmp_path / "noise.wav")
-            qtbot.waitUntil(lambda: recorder.frames_recorded() > 2 * RATE, timeout=10000)
+        with recording_noise(qtbot, recorder, vmic, audio_server, tmp_path / "noise.wav"):
             stalled_at = recorder.frames_recorded()
             starve_python_threads(seconds=0.8)  # the capture thread cannot read: overflow
             until = recorder.frames_recorded() + 2 * RATE
             qtbot.waitUntil(lambda: recorder.frames_recorded() > until, timeout=10000)
             return recorder.stop(), stalled_at
-        finally:
-            if recorder.is_recording():
-                recorder.stop()
-            if playing is not None:
-                playing.kill()
-                playing.wait()
-            recorder.deleteLater()
 
     take, dropout, recorded, first, second, stalled_at = first_clean_dropout(
         record, noise, RATE // 50)
