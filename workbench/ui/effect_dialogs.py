@@ -37,6 +37,7 @@ from workbench.core.effects import (
     NormalizeCommand,
     NormalizeMode,
 )
+from workbench.ui.dialog_buttons import ok_cancel_buttons
 
 PREVIEW_MAX_S = 30.0
 NO_PLAYER_TIP = "Preview needs audio playback, and this window has no player"
@@ -65,10 +66,7 @@ class ParameterDialog(QDialog):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.hide()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel_buttons(self)
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(self.message)

@@ -7,7 +7,6 @@ from pathlib import Path
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core.audio_export import supported_export_formats
+from workbench.ui.dialog_buttons import ok_cancel_buttons
 
 EXTENSIONS = {"WAV": ".wav", "FLAC": ".flac", "OGG": ".ogg"}
 
@@ -41,10 +41,7 @@ class ExportDialog(QDialog):
         form.addRow("File:", row)
         form.addRow("Format:", self.format_box)
         form.addRow("Sample format:", self.subtype_box)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel_buttons(self)
         form.addRow(buttons)
         self.format_box.currentTextChanged.connect(self._on_format_changed)
         self._on_format_changed(self.format_box.currentText())

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QGridLayout,
     QLabel,
     QScrollArea,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from workbench.core.recovery import RecoverableDocument
 from workbench.core.take_recovery import TakeSidecar
+from workbench.ui.dialog_buttons import ok_cancel_buttons
 
 RECOVER, DISCARD, LATER = "Recover", "Discard", "Later"
 CHOICES = (RECOVER, DISCARD, LATER)
@@ -76,12 +76,7 @@ class RecoveryDialog(QDialog):
             grid.addWidget(label, row, 0)
             grid.addWidget(box, row, 1)
             self._boxes.append(box)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Apply")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Decide Later")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel_buttons(self, "Apply", "Decide Later")
         # Many items must scroll, not squeeze: squeezed word-wrapped labels overlap.
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
     QSpinBox,
@@ -16,6 +15,7 @@ from workbench.core.colormaps import COLORMAP_NAMES
 from workbench.core.frequency_scale import SCALES
 from workbench.core.spectrogram import SpectrogramSettings
 from workbench.core.stft import WINDOWS
+from workbench.ui.dialog_buttons import ok_cancel_buttons
 
 WINDOW_LENGTHS = tuple(2**k for k in range(8, 15))  # 256 .. 16384 samples
 SCALE_LABELS = {"linear": "Linear", "log": "Logarithmic", "mel": "Mel"}
@@ -73,10 +73,7 @@ class SpectrogramSettingsDialog(QDialog):
         form.addRow("Frequency scale:", self.scale)
         form.addRow("Colours:", self.colormap)
         form.addRow("Channel:", self.channel)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel_buttons(self)
         form.addRow(buttons)
         self.window_length.currentIndexChanged.connect(self._on_window_length_changed)
 
