@@ -31,3 +31,13 @@ def _no_leftover_threads():
         t.join(timeout=2)
     leftover = [t for t in leftover if t.is_alive()]
     assert not leftover, f"threads left running: {leftover}"
+
+
+@pytest.fixture
+def runner(qapp):
+    """A JobRunner whose worker threads must all have stopped when the test ends."""
+    from workbench.runtime.job_runner import JobRunner
+
+    runner = JobRunner(cpu_threads=2)
+    yield runner
+    assert runner.shutdown(), "worker threads did not stop"

@@ -2,17 +2,8 @@
 
 import threading
 
-import pytest
-
 from workbench.core.jobs import JobRequest, Partial, Progress
 from workbench.runtime.job_runner import JobRunner
-
-
-@pytest.fixture
-def runner(qapp):
-    r = JobRunner(cpu_threads=2)
-    yield r
-    assert r.shutdown()
 
 
 def counting_task(n, gate=None):

@@ -14,7 +14,6 @@ from workbench.ml.errors import DeviceError
 from workbench.ml.model_cache import ModelCache
 from workbench.ml.tasks import MODEL_TASKS, NoModelError
 from workbench.ml.zoo import ModelZoo
-from workbench.runtime.job_runner import JobRunner
 from workbench.runtime.model_jobs import ModelJobService
 
 RATE = 16000
@@ -23,13 +22,6 @@ RATE = 16000
 @pytest.fixture(scope="module")
 def zoo_dir(tmp_path_factory):
     return make_zoo(tmp_path_factory.mktemp("zoo"))
-
-
-@pytest.fixture
-def runner(qapp):
-    r = JobRunner(cpu_threads=2)
-    yield r
-    assert r.shutdown(), "worker threads did not stop"
 
 
 @pytest.fixture

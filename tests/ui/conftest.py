@@ -6,19 +6,11 @@ import pytest
 import soundfile as sf
 
 from workbench.core.settings import Settings
-from workbench.runtime.job_runner import JobRunner
 
 # pyqtgraph drops mouse moves that come within 10 ms of the previous one (100/s).
 # Tests send a whole drag in a few milliseconds, so a drag right after another
 # one would lose every move and turn into a click, at random.  No rate limit here.
 pg.setConfigOption("mouseRateLimit", 0)
-
-
-@pytest.fixture
-def runner(qapp):
-    runner = JobRunner(cpu_threads=2)
-    yield runner
-    assert runner.shutdown(), "worker threads did not stop"
 
 
 @pytest.fixture
