@@ -33,3 +33,5 @@ TRAINERS["classifier"] = CommandEntry("train the sound-class CNN (speech, music,
 EVALUATORS["classifier"] = CommandEntry("score the sound-class CNN, a threshold baseline and "
                                         "silero-vad on held-out recordings",
                                         "workbench.training.classifier.eval_command")
+TRAINERS["enhancer"] = CommandEntry("train the causal GRU speech enhancer on synthesized speech "
+                                    "and noise", "workbench.training.enhancer.train_command")
