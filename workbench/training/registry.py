@@ -35,3 +35,6 @@ EVALUATORS["classifier"] = CommandEntry("score the sound-class CNN, a threshold 
                                         "workbench.training.classifier.eval_command")
 TRAINERS["enhancer"] = CommandEntry("train the causal GRU speech enhancer on synthesized speech "
                                     "and noise", "workbench.training.enhancer.train_command")
+TRAINERS["recognizer"] = CommandEntry("train the CTC speech recognizer on synthesized speech "
+                                      "and transcribed recordings (--corpus)",
+                                      "workbench.training.recognizer.train_command")

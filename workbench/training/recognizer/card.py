@@ -1,0 +1,171 @@
+"""The recognizer's model card and zoo entry: what was trained, how, and how well it does.
+
+`workbench train recognizer` writes the card with the training facts;
+`workbench eval recognizer --update-card` rewrites it with the measured metrics and
+registers the files again (fresh checksums).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from workbench.ml.zoo import read_card, register_model
+from workbench.training.classifier import recipe
+from workbench.training.recognizer.net import ARCHITECTURE, CHARACTERS
+
+MODEL_NAME = "recognizer"
+TRAINING_COMMAND = ("workbench train recognizer --hours 1.5 "
+                    "--corpus ../shared/speech/kathleen")
+
+
+def weights_file(name: str = MODEL_NAME) -> str:
+    return f"{name}/{name}.safetensors"
+
+
+def card_file(name: str = MODEL_NAME) -> str:
+    return f"{name}/{name}.md"
+
+
+def held_out_text() -> str:
+    return ("Synthetic: the voices the classifier also holds out, never heard in training: "
+            f"espeak-ng voices {', '.join(recipe.HELD_OUT_ESPEAK_NAMES)} (all variants), "
+            f"espeak-ng variants {', '.join(recipe.HELD_OUT_VARIANTS)} (all voices), flite "
+            f"{', '.join(recipe.HELD_OUT_FLITE)}; sentences from the evaluation seed stream "
+            "(any sentence that also occurs in the training pool is dropped). Corpora: every "
+            "utterance whose normalized transcript has CRC-32 divisible by 20 (about 5%; a "
+            "prompt read twice is held out both times).")
+
+
+def data_text(summary: dict) -> str:
+    facts = summary.get("data", {})
+    corpora = summary.get("settings", {}).get("corpora", [])
+    real = ""
+    if corpora:
+        names = ", ".join(Path(c).name for c in corpora)
+        real = (f" Real read speech: {names} ({facts.get('corpus_utterances', '?')} "
+                "utterances, shown twice per epoch with different augmentation). The "
+                "'kathleen' corpus is one U.S. English speaker reading CMU ARCTIC prompts "
+                "(rhasspy/dataset-voice-cathy, CC0 1.0), 16 kHz.")
+    return (f"{facts.get('hours', '?')} h, {facts.get('utterances', '?')} utterances. "
+            f"Synthetic ({facts.get('synthetic_utterances', '?')} utterances): espeak-ng and "
+            f"flite, {len(recipe.voice_pool('train'))} training voice/variant combinations, "
+            "rate 115-235 wpm, pitch 20-80, word gaps 0-80 ms; texts: grammar sentences "
+            "(50%), two sentences (15%), random strings of 2-10 vocabulary words (23%), 1-3 "
+            f"isolated words (12%).{real} Augmentation on the fly: speed 0.85-1.15 (60%), "
+            "room reverb RT60 0.1-1.0 s (30%), noise of eight kinds at 0-30 dB SNR (50%), "
+            "telephone band 300-3400 Hz (10%), clipping (5%), level -35 to -1 dBFS peak, "
+            "random EQ curve on the log-mel, SpecAugment.")
+
+
+_BODY = """# Speech recognizer (CTC, latency-controlled bidirectional GRU)
+
+log-mel (80 bands, 10 ms hop; fixed normalization stored in the weights) -> two stride-2
+convolutions (one output frame per 40 ms) -> {layers} latency-controlled bidirectional GRU
+layers of {hidden} units per direction -> characters (blank, space, apostrophe, a-z).
+{parameters} parameters.
+
+**One network for files and live use.** Time is cut into chunks of {chunk_s:.2f} s; every
+layer reads the chunk plus {right_s:.2f} s of look-ahead; the forward GRU carries its state
+across chunks and the backward GRU restarts at the end of each window. A whole file is run as
+these windows in one batch, a live stream one window at a time, and the two give the same
+posteriors (to float rounding). No output depends on audio more than {lookahead_s:.2f} s
+beyond its chunk, so a word is decodable at most {latency_s:.2f} s after it ends.
+
+## Data
+
+{data}
+
+## Training
+
+`{command}`: AdamW (peak learning rate {lr}, weight decay {wd}), warm-up then cosine decay
+over the time budget, gradient clipping at {clip}, batches of up to {batch_s:.0f} s of
+similar-length utterances; seeded and resumable from checkpoints in `runs/recognizer`.
+{training_time} on {hardware}, a machine shared with other jobs; {steps} steps
+({epochs} epochs).
+
+Validation during training (greedy, clean; 60 held-out-voice synthetic utterances and 40
+held-out corpus utterances): {validation}
+
+## Held out for evaluation
+
+{held_out}
+
+## Evaluation (`workbench eval recognizer`)
+
+{evaluation}
+
+## Where it fails, and what to use instead
+
+{limits}
+"""
+
+_LIMITS = (
+    "The only real voice it has heard is one U.S. English woman reading; figures on her "
+    "held-out utterances are 'seen speaker' figures, not real-speech accuracy in general. "
+    "Expect clearly worse results on other people, accents, spontaneous speech, distant "
+    "microphones and loud noise, and on words outside everyday English spelling (names). For "
+    "better accuracy on real speech use a torchaudio pretrained recognizer (model manager: "
+    "WAV2VEC2_ASR_BASE_960H or EMFORMER_RNNT_BASE_LIBRISPEECH, with their weights placed "
+    "in the zoo), or adapt this one to your voice: `workbench train recognizer --from "
+    "recognizer --corpus DIR`.")
+
+
+def write_card(zoo: Path, name: str, summary: dict, metrics: dict, evaluation: str) -> Path:
+    """Write the card (JSON front matter + markdown) into ``zoo``; returns its path."""
+    settings = summary.get("settings", {})
+    config = settings.get("config", {})
+    history = summary.get("history", [])
+    minutes = (summary.get("synthesis_s", 0) + summary.get("training_s", 0)) / 60
+    training_time = (f"{minutes:.0f} min ({summary.get('synthesis_s', 0) / 60:.0f} min data "
+                     f"loading/synthesis, {summary.get('training_s', 0) / 60:.0f} min training)")
+    hardware = summary.get("hardware", "x86_64 CPU, 2 torch threads")
+    spf = 0.04
+    chunk_s, right_s = config.get("chunk", 12) * spf, config.get("right", 8) * spf
+    lookahead_s = right_s + 0.03
+    front = {
+        "task": "speech-recognition", "architecture": ARCHITECTURE, "sample_rate": 16000,
+        "alphabet": CHARACTERS, "config": config, "training_data": data_text(summary),
+        "training_command": TRAINING_COMMAND, "hardware": hardware,
+        "training_time": training_time, "metrics": metrics, "held_out": held_out_text(),
+        "streaming": {"chunk_s": chunk_s, "lookahead_s": round(lookahead_s, 3)},
+        "training": {k: v for k, v in summary.items() if k not in ("hardware",)},
+    }
+    body = _BODY.format(
+        layers=config.get("layers"), hidden=config.get("hidden"),
+        parameters=summary.get("parameters", "?"), chunk_s=chunk_s, right_s=right_s,
+        lookahead_s=lookahead_s, latency_s=chunk_s + lookahead_s, data=data_text(summary),
+        command=TRAINING_COMMAND, lr=settings.get("learning_rate"),
+        wd=settings.get("weight_decay"), clip=settings.get("clip_norm"),
+        batch_s=settings.get("max_batch_s", 0), training_time=training_time,
+        hardware=hardware, steps=summary.get("steps", "?"),
+        epochs=summary.get("epochs_done", "?"),
+        validation=_validation_text(history), held_out=held_out_text(),
+        evaluation=evaluation, limits=_LIMITS)
+    path = zoo / card_file(name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("---\n" + json.dumps(front, indent=2) + "\n---\n\n" + body, encoding="utf-8")
+    return path
+
+
+def _validation_text(history: list[dict]) -> str:
+    if not history:
+        return "none recorded."
+    rows = [f"{h['minutes']} min: CER {h.get('val_cer', float('nan')):.3f}, WER "
+            f"{h.get('val_wer', float('nan')):.3f}" for h in history]
+    return "; ".join(rows) + "."
+
+
+def install(zoo: Path, name: str, summary: dict) -> None:
+    """Write the card of freshly trained weights and register the model."""
+    write_card(zoo, name, summary, {},
+               "Not evaluated yet: run `workbench eval recognizer --update-card`.")
+    register_model(zoo, name, weights_file(name), card_file(name))
+
+
+def read_summary(zoo: Path, name: str = MODEL_NAME) -> dict:
+    """The training summary stored on the card (for rewriting it after evaluation)."""
+    card = read_card(zoo / card_file(name))
+    summary = dict(card.extra.get("training", {}))
+    summary["hardware"] = card.hardware
+    return summary
