@@ -7,8 +7,8 @@ from pathlib import Path
 
 import torch
 
-from workbench.ml.nets.audio_classifier import AudioClassifier, ClassifierConfig
-from workbench.ml.safe_load import save_safetensors
+from workbench.ml.classifier.net import AudioClassifier, ClassifierConfig
+from workbench.ml.zoo.safe_load import save_safetensors
 from workbench.training.classifier import card
 
 

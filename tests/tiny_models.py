@@ -17,10 +17,10 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from workbench.ml.nets.ctc_recognizer import CHARACTERS, CtcRecognizer
-from workbench.ml.nets.mask_enhancer import MaskEnhancer
-from workbench.ml.safe_load import save_safetensors
+from workbench.ml.enhancer.net import MaskEnhancer
+from workbench.ml.recognizer.net import CHARACTERS, CtcRecognizer
 from workbench.ml.zoo import register_model
+from workbench.ml.zoo.safe_load import save_safetensors
 
 RATE = 16000
 RECOGNIZER_CONFIG = {"n_mels": 16, "conv_channels": 4, "hidden": 8, "layers": 1}
@@ -49,7 +49,7 @@ def build_tiny_classifier(card) -> TinyClassifier:
 
 def tiny_classify_spec():
     """The registered classify spec with the test-built classifier architecture."""
-    from workbench.ml.tasks import MODEL_TASKS
+    from workbench.ml.model_tasks import MODEL_TASKS
 
     return replace(MODEL_TASKS["classify"], build_model=build_tiny_classifier)
 

@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from workbench.core.analysis import MODEL_KINDS
+from workbench.core.analysis.results import MODEL_KINDS
 
 
 def _model_kinds(text: str) -> tuple[str, ...]:

@@ -36,11 +36,11 @@ def run_gui(paths: list[Path], screenshot: Path | None = None, run: tuple[str, .
 
     from workbench.core.paths import models_dir
     from workbench.core.settings import Settings
-    from workbench.ml.model_cache import ModelCache
     from workbench.ml.zoo import ModelZoo
+    from workbench.ml.zoo.model_cache import ModelCache
     from workbench.runtime.job_runner import JobRunner
     from workbench.runtime.model_jobs import ModelJobService
-    from workbench.ui.main_window import MainWindow
+    from workbench.ui.shell.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName("Audio Workbench")
@@ -59,7 +59,7 @@ def run_gui(paths: list[Path], screenshot: Path | None = None, run: tuple[str, .
     window.open_paths(paths or [DEMO_RECORDING])
     shooter = None
     if screenshot is not None:
-        from workbench.ui.screenshot import ScreenshotTaker
+        from workbench.ui.shell.screenshot import ScreenshotTaker
 
         window.resize(*SCREENSHOT_SIZE)
         shooter = ScreenshotTaker(window, screenshot, SCREENSHOT_TIMEOUT_MS)

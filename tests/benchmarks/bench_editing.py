@@ -26,9 +26,9 @@ import numpy as np
 scratch = Path(tempfile.mkdtemp(dir=sys.argv[2]))
 os.environ["WORKBENCH_DATA_DIR"] = str(scratch / "data")
 os.environ["WORKBENCH_CACHE_DIR"] = str(scratch / "cache")
-from workbench.core.audio_file import read_audio
-from workbench.core.blocks import BlockSequence
-from workbench.core.document import Document, Track
+from workbench.core.audio.audio_file import read_audio
+from workbench.core.audio.blocks import BlockSequence
+from workbench.core.document.document import Document, Track
 loaded = read_audio(sys.argv[1])
 doc = Document([Track("hour", BlockSequence.from_source(loaded.source))],
                loaded.info.sample_rate, path=Path(sys.argv[1]), info=loaded.info)
@@ -37,9 +37,9 @@ def ms(fn):
 """
 
 EDIT_SCRIPT = _PRELUDE + r"""
-from workbench.core.edit_commands import CutCommand, PasteCommand
-from workbench.core.history import History
-from workbench.core.recovery_journal import RecoveryJournal
+from workbench.core.document.edit_commands import CutCommand, PasteCommand
+from workbench.core.document.history import History
+from workbench.core.storage.recovery_journal import RecoveryJournal
 history = History(doc)
 journal = RecoveryJournal(doc, history)
 rate, n = doc.sample_rate, doc.frames
@@ -63,7 +63,7 @@ print(json.dumps({k: statistics.median(v) for k, v in times.items()}
 
 SAVE_SCRIPT = _PRELUDE + r"""
 import soundfile as sf
-from workbench.core.project_file import save_project
+from workbench.core.storage.project_file import save_project
 whole = np.ascontiguousarray(loaded.source.read_raw(0, doc.frames))
 ours, peer = [], []
 for i in range(5):

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication
 app = QApplication([])
 from workbench.core.settings import Settings
 from workbench.runtime.job_runner import JobRunner
-from workbench.ui.main_window import MainWindow
+from workbench.ui.shell.main_window import MainWindow
 path = sys.argv[1]
 with open(path, 'rb') as f:  # warm the page cache, as for the peer
     while f.read(1 << 24): pass
@@ -101,7 +101,7 @@ app = QApplication([])
 if sys.argv[1] == 'workbench':
     from workbench.core.settings import Settings
     from workbench.runtime.job_runner import JobRunner
-    from workbench.ui.main_window import MainWindow
+    from workbench.ui.shell.main_window import MainWindow
     runner = JobRunner(); win = MainWindow(runner, Settings())
 else:
     import pyqtgraph as pg

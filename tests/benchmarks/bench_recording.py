@@ -53,8 +53,8 @@ def spin(seconds):
 """
 
 EVENT_LOOP_SCRIPT = _PRELUDE + r"""
-from workbench.ui.level_meter import LevelMeter
-from workbench.ui.recording_monitor import RecordingMonitor
+from workbench.ui.panels.level_meter import LevelMeter
+from workbench.ui.panels.recording_monitor import RecordingMonitor
 seconds = float(sys.argv[1])
 meter = LevelMeter(2); meter.resize(400, 20); meter.show()
 monitor = None
@@ -92,7 +92,7 @@ print(json.dumps({"idle": idle, "bare": bare, "busy": busy, "frames": take.frame
 """
 
 LOOPBACK_SCRIPT = _PRELUDE + r"""
-from workbench.core.blocks import BlockSequence
+from workbench.core.audio.blocks import BlockSequence
 from tests.runtime.loopback import align, band_noise
 import soundfile as sf
 seconds = float(sys.argv[1])
@@ -114,7 +114,7 @@ print(json.dumps({"path": str(take.path), "frames": take.frames, "dropouts": len
 """
 
 START_SCRIPT = _PRELUDE + r"""
-from workbench.core.blocks import BlockSequence
+from workbench.core.audio.blocks import BlockSequence
 from tests.runtime.loopback import chirp, align
 import soundfile as sf
 runs = int(sys.argv[1])
@@ -154,8 +154,8 @@ MEMORY_SCRIPT = r"""
 import json, sys, time, tempfile, tracemalloc
 import numpy as np
 from pathlib import Path
-from workbench.core.audio_convert import SampleFormat
-from workbench.core.take_recovery import new_take_sidecar
+from workbench.core.audio.audio_convert import SampleFormat
+from workbench.core.storage.take_recovery import new_take_sidecar
 from workbench.runtime.sample_ring import SampleRing
 from workbench.runtime.take_writer import TakeWriter
 def rss_mb():

@@ -39,10 +39,10 @@ if not wav.exists():
             f.write((0.2 * voice + 0.05 * rng.standard_normal(len(t))).astype(np.float32))
 
 app = QApplication([])
-from workbench.core.audio_file import read_audio
-from workbench.core.blocks import BlockSequence
-from workbench.core.document import Document, Track
-from workbench.ml.model_cache import ModelCache
+from workbench.core.audio.audio_file import read_audio
+from workbench.core.audio.blocks import BlockSequence
+from workbench.core.document.document import Document, Track
+from workbench.ml.zoo.model_cache import ModelCache
 from workbench.ml.zoo import ModelZoo
 from workbench.runtime.job_runner import JobRunner
 from workbench.runtime.model_jobs import ModelJobService
@@ -93,9 +93,9 @@ def install_full_size_recognizer(folder):
     """A zoo with a default-size CTC recognizer (random weights) in `folder`."""
     import json
 
-    from workbench.ml.nets.ctc_recognizer import CHARACTERS, CtcRecognizer
-    from workbench.ml.safe_load import save_safetensors
+    from workbench.ml.recognizer.net import CHARACTERS, CtcRecognizer
     from workbench.ml.zoo import register_model
+    from workbench.ml.zoo.safe_load import save_safetensors
 
     save_safetensors(CtcRecognizer(), folder / "bench-recognizer.safetensors")
     front = {"task": "speech-recognition", "architecture": "ctc-recognizer",

@@ -21,17 +21,17 @@ import time
 
 import numpy as np
 
-from workbench.core.blocks import Block, BlockSequence
-from workbench.core.jobs import JobRequest
-from workbench.core.sample_source import SampleSource
-from workbench.core.spectrogram import (
+from workbench.core.analysis.spectrogram import (
     SpectrogramSettings,
     TileGrid,
     choose_hop,
     compute_tile,
     tile_task,
 )
-from workbench.core.stft import analysis_window, magnitude_spectrum, read_frames
+from workbench.core.analysis.stft import analysis_window, magnitude_spectrum, read_frames
+from workbench.core.audio.blocks import Block, BlockSequence
+from workbench.core.audio.sample_source import SampleSource
+from workbench.core.jobs import JobRequest
 
 RATE = 48000
 WIDTH_PX = 1600
@@ -45,7 +45,7 @@ def hour_sequence(path: str | None = None) -> BlockSequence:
     the same int16 -> float32 path at 1/60 of the memory.
     """
     if path is not None:
-        from workbench.core.audio_file import read_audio
+        from workbench.core.audio.audio_file import read_audio
 
         return BlockSequence.from_source(read_audio(path).source)
     minute = 60 * RATE

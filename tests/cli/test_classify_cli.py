@@ -9,8 +9,8 @@ import soundfile as sf
 
 from tests.cli.test_cli_contract import workbench
 from workbench import cli
-from workbench.core.analysis import Classification
-from workbench.core.segment_export import segments_json
+from workbench.core.analysis.results import Classification
+from workbench.core.labels.segment_export import segments_json
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import soundfile as sf
 
 from tests.tiny_models import CLASS_LABELS, make_zoo, tiny_classify_spec
 from workbench import cli
-from workbench.ml.tasks import MODEL_TASKS
+from workbench.ml.model_tasks import MODEL_TASKS
 
 ROOT = Path(__file__).resolve().parents[2]
 

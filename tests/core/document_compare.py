@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from workbench.core.analysis import Classification, EnhancedAudio
-from workbench.core.document import Document
+from workbench.core.analysis.results import Classification, EnhancedAudio
+from workbench.core.document.document import Document
 
 
 def sample_bits(doc: Document) -> list[bytes]:

@@ -17,17 +17,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tests.core.project_docs import opened_document
-from workbench.core.document import Document, Track
-from workbench.core.edit_commands import (
+from workbench.core.document.document import Document, Track
+from workbench.core.document.edit_commands import (
     CutCommand,
     DeleteCommand,
     InsertSilenceCommand,
     PasteCommand,
 )
-from workbench.core.effects import GainCommand, ReverseCommand
-from workbench.core.history import History
-from workbench.core.label_commands import AddLabelCommand, AddTierCommand
-from workbench.core.recovery_journal import RecoveryJournal
+from workbench.core.document.effects import GainCommand, ReverseCommand
+from workbench.core.document.history import History
+from workbench.core.document.label_commands import AddLabelCommand, AddTierCommand
+from workbench.core.storage.recovery_journal import RecoveryJournal
 
 MAX_ACTIONS = 400
 

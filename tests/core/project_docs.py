@@ -7,16 +7,16 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from workbench.core.analysis import Classification, EnhancedAudio, Segment, Transcript, Word
-from workbench.core.audio_file import read_audio
-from workbench.core.blocks import BlockSequence
-from workbench.core.clipboard import Clipboard
-from workbench.core.document import Document, Track
-from workbench.core.edit_commands import CutCommand, InsertSilenceCommand, PasteCommand
-from workbench.core.effects import GainCommand
-from workbench.core.history import History
-from workbench.core.labels import Label, LabelTier
-from workbench.core.selection import Selection
+from workbench.core.analysis.results import Classification, EnhancedAudio, Segment, Transcript, Word
+from workbench.core.audio.audio_file import read_audio
+from workbench.core.audio.blocks import BlockSequence
+from workbench.core.document.clipboard import Clipboard
+from workbench.core.document.document import Document, Track
+from workbench.core.document.edit_commands import CutCommand, InsertSilenceCommand, PasteCommand
+from workbench.core.document.effects import GainCommand
+from workbench.core.document.history import History
+from workbench.core.document.selection import Selection
+from workbench.core.labels.labels import Label, LabelTier
 
 RATE = 8000
 

@@ -5,13 +5,13 @@ import pytest
 import torch
 
 from tests.tiny_models import CLASS_LABELS, TinyClassifier, make_zoo, tiny_classify_spec
-from workbench.core.analysis import Classification, EnhancedAudio, RunInfo, Transcript
-from workbench.core.blocks import BlockSequence
+from workbench.core.analysis.results import Classification, EnhancedAudio, RunInfo, Transcript
+from workbench.core.audio.blocks import BlockSequence
 from workbench.core.jobs import Cancelled, CancelToken, Partial, Progress
 from workbench.ml.errors import ModelLoadError, UnknownModelError
-from workbench.ml.model_cache import ModelCache
-from workbench.ml.tasks import MODEL_TASKS, ModelProvider, NoModelError, run_model_task
+from workbench.ml.model_tasks import MODEL_TASKS, ModelProvider, NoModelError, run_model_task
 from workbench.ml.zoo import ModelZoo, read_card
+from workbench.ml.zoo.model_cache import ModelCache
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +53,7 @@ def test_transcribe_reports_loading_first_then_model_device_and_a_placed_transcr
 
 def test_chunked_transcription_keeps_every_frame_of_the_whole_file(zoo, monkeypatch):
     seen = []
-    import workbench.ml.tasks.transcribe as transcribe
+    import workbench.ml.recognizer.task as transcribe
 
     real = transcribe.greedy_ctc_words
     monkeypatch.setattr(transcribe, "greedy_ctc_words",

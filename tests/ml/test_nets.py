@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 import torch
 
-from workbench.ml.nets.ctc_decode import greedy_ctc_words
-from workbench.ml.nets.ctc_recognizer import CHARACTERS, CtcRecognizer, build_recognizer
-from workbench.ml.nets.mask_enhancer import MaskEnhancer, build_enhancer
+from workbench.ml.enhancer.net import MaskEnhancer, build_enhancer
+from workbench.ml.recognizer.decode import greedy_ctc_words
+from workbench.ml.recognizer.net import CHARACTERS, CtcRecognizer, build_recognizer
 from workbench.ml.zoo import ModelCard
 
 SPF = 0.04

@@ -3,12 +3,12 @@
 import numpy as np
 import pytest
 
-from workbench.core.blocks import BlockSequence
-from workbench.core.document import Document
-from workbench.core.history import History
+from workbench.core.audio.blocks import BlockSequence
+from workbench.core.document.document import Document
+from workbench.core.document.history import History
+from workbench.core.document.track_commands import ChangeSampleRateCommand
 from workbench.core.jobs import Cancelled, CancelToken, Progress, run_to_completion
-from workbench.core.labels import Label, LabelTier
-from workbench.core.track_commands import ChangeSampleRateCommand
+from workbench.core.labels.labels import Label, LabelTier
 from workbench.ml.resample import resample_array, resample_tracks, resampled_length
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from workbench.core.audio_convert import RateConverter
+from workbench.core.audio.audio_convert import RateConverter
 
 
 def chirp(rate: int, seconds: float = 2.0, f0: float = 200.0, f1: float = 8000.0,

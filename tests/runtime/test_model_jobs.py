@@ -4,16 +4,16 @@ import numpy as np
 import pytest
 
 from tests.tiny_models import make_zoo, tiny_classify_spec
-from workbench.core.analysis import Classification, Transcript
-from workbench.core.analysis_commands import WORDS_TIER
-from workbench.core.blocks import BlockSequence
-from workbench.core.document import Document, Track
-from workbench.core.edit_commands import ReplaceRangeCommand
-from workbench.core.labels import Label, LabelTier
+from workbench.core.analysis.results import Classification, Transcript
+from workbench.core.audio.blocks import BlockSequence
+from workbench.core.document.analysis_commands import WORDS_TIER
+from workbench.core.document.document import Document, Track
+from workbench.core.document.edit_commands import ReplaceRangeCommand
+from workbench.core.labels.labels import Label, LabelTier
 from workbench.ml.errors import DeviceError
-from workbench.ml.model_cache import ModelCache
-from workbench.ml.tasks import MODEL_TASKS, NoModelError
+from workbench.ml.model_tasks import MODEL_TASKS, NoModelError
 from workbench.ml.zoo import ModelZoo
+from workbench.ml.zoo.model_cache import ModelCache
 from workbench.runtime.model_jobs import ModelJobService
 
 RATE = 16000

@@ -5,9 +5,9 @@ from PySide6.QtMultimedia import QMediaDevices
 
 from tests.audio_server import SINK, SINK_DESCRIPTION, SOURCE_DESCRIPTION
 from tests.runtime.loopback import resample
-from workbench.core.audio_convert import SampleFormat, decode
-from workbench.core.blocks import BlockSequence
-from workbench.core.document import Document
+from workbench.core.audio.audio_convert import SampleFormat, decode
+from workbench.core.audio.blocks import BlockSequence
+from workbench.core.document.document import Document
 from workbench.runtime.audio_devices import AudioDeviceLostError, make_format
 from workbench.runtime.playback_feeder import PlaybackFeeder
 from workbench.runtime.player import PlaybackState

@@ -29,8 +29,8 @@ import soundfile as sf
 from tests.audio_server import SINK
 from tests.runtime.loopback import align, band_noise, chirp, espeak_phrase, resample
 from workbench.core import paths
-from workbench.core.blocks import BlockSequence
-from workbench.core.take_recovery import (
+from workbench.core.audio.blocks import BlockSequence
+from workbench.core.storage.take_recovery import (
     DropoutCause,
     find_unfinished_takes,
     read_sidecar,

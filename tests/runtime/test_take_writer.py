@@ -6,8 +6,8 @@ import tracemalloc
 import numpy as np
 import soundfile as sf
 
-from workbench.core.audio_convert import SampleFormat
-from workbench.core.take_recovery import DropoutCause, new_take_sidecar, read_sidecar
+from workbench.core.audio.audio_convert import SampleFormat
+from workbench.core.storage.take_recovery import DropoutCause, new_take_sidecar, read_sidecar
 from workbench.runtime import take_writer
 from workbench.runtime.sample_ring import SampleRing
 from workbench.runtime.take_writer import TakeWriter

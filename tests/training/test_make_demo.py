@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from workbench.core.label_formats import read_audacity
+from workbench.core.labels.label_formats import read_audacity
 from workbench.core.paths import RESOURCES
 from workbench.training import make_demo
 

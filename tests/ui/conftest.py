@@ -15,7 +15,7 @@ pg.setConfigOption("mouseRateLimit", 0)
 
 @pytest.fixture
 def window(qtbot, runner):
-    from workbench.ui.main_window import MainWindow
+    from workbench.ui.shell.main_window import MainWindow
 
     win = MainWindow(runner, Settings())
     qtbot.addWidget(win)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from workbench.cli.common import EXIT_INPUT, EXIT_OK, CliCommand, fail
-from workbench.core.audio_file import AudioFileError, probe_audio
+from workbench.core.audio.audio_file import AudioFileError, probe_audio
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:

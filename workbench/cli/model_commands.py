@@ -26,13 +26,17 @@ from workbench.cli.common import (
 )
 from workbench.cli.progress import ProgressBar
 from workbench.core import paths
-from workbench.core.analysis import Classification, EnhancedAudio, Transcript
-from workbench.core.audio_export import AudioExportError, export_audio, supported_export_formats
-from workbench.core.audio_file import AudioFileError, LoadedAudio, load_audio
-from workbench.core.blocks import BlockSequence
+from workbench.core.analysis.results import Classification, EnhancedAudio, Transcript
+from workbench.core.audio.audio_export import (
+    AudioExportError,
+    export_audio,
+    supported_export_formats,
+)
+from workbench.core.audio.audio_file import AudioFileError, LoadedAudio, load_audio
+from workbench.core.audio.blocks import BlockSequence
 from workbench.core.jobs import Cancelled, run_to_completion
+from workbench.core.labels.subtitles import to_srt, to_vtt
 from workbench.core.settings import Settings
-from workbench.core.subtitles import to_srt, to_vtt
 
 _OUTPUT_FORMATS = {".wav": "WAV", ".wave": "WAV", ".flac": "FLAC", ".ogg": "OGG", ".oga": "OGG"}
 
@@ -75,7 +79,7 @@ def _run_model(kind: str, args: argparse.Namespace, path: Path
     """
     try:  # torch is imported only when a model runs
         from workbench.ml.errors import DeviceError, ModelLoadError, UnknownModelError
-        from workbench.ml.tasks import MODEL_TASKS, NoModelError, find_model, run_model_task
+        from workbench.ml.model_tasks import MODEL_TASKS, NoModelError, find_model, run_model_task
         from workbench.ml.zoo import ModelZoo
     except ImportError as exc:
         return fail(kind, f"the model runtime cannot be loaded ({exc})", EXIT_MODEL), None, None

@@ -9,8 +9,8 @@ from pathlib import Path
 from workbench.cli.common import EXIT_MODEL, EXIT_OK, CliCommand, fail
 from workbench.core import paths
 from workbench.ml.errors import ModelLoadError
-from workbench.ml.pretrained import list_pretrained
 from workbench.ml.zoo import ModelZoo, ZooEntry
+from workbench.ml.zoo.pretrained import list_pretrained
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -1,6 +1,6 @@
 """Sample-rate conversion with torchaudio, for the "Change sample rate" edit.
 
-The edit itself (core/track_commands.py, `ChangeSampleRateCommand`) takes the
+The edit itself (core/document/track_commands.py, `ChangeSampleRateCommand`) takes the
 finished sequences, so core never imports torch.  The GUI runs
 `resample_tracks` as a task on a worker and pushes the command with its result:
 
@@ -21,7 +21,7 @@ import numpy as np
 import torch
 import torchaudio.functional as F
 
-from workbench.core.blocks import BlockSequence
+from workbench.core.audio.blocks import BlockSequence
 from workbench.core.jobs import CancelToken, Progress, TaskGenerator
 
 

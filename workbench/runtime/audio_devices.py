@@ -17,7 +17,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtMultimedia import QAudioDevice, QAudioFormat, QMediaDevices, QtAudio
 
-from workbench.core.audio_convert import SampleFormat
+from workbench.core.audio.audio_convert import SampleFormat
 
 
 class AudioDeviceError(Exception):

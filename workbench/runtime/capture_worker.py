@@ -18,9 +18,9 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtMultimedia import QAudioDevice, QAudioFormat, QAudioSource, QtAudio
 
-from workbench.core.audio_convert import decode
-from workbench.core.input_gaps import GapVerdict, InputGapDetector
-from workbench.core.take_recovery import DropoutCause
+from workbench.core.audio.audio_convert import decode
+from workbench.core.audio.input_gaps import GapVerdict, InputGapDetector
+from workbench.core.storage.take_recovery import DropoutCause
 from workbench.runtime.audio_devices import (
     AudioDeviceError,
     AudioStreamError,

@@ -18,8 +18,8 @@ import functools
 
 from PySide6.QtCore import QObject, Signal
 
-from workbench.core.analysis import Classification
-from workbench.core.document import Document
+from workbench.core.analysis.results import Classification
+from workbench.core.document.document import Document
 from workbench.core.jobs import JobRequest
 from workbench.runtime.job_runner import JobHandle, JobRunner
 from workbench.runtime.model_jobs import ModelJobService, snapshot_audio
@@ -77,9 +77,9 @@ def _inspect_task(tracks, rate, start, stop, label, zoo, cache, model, device_fl
                   cancel):
     """The inspection, run on the GPU lane: torch is imported here, on the worker."""
     from workbench.core.jobs import Progress
-    from workbench.ml.classify import inspect_window
+    from workbench.ml.classifier.inspection import inspect_window
     from workbench.ml.device import choose_device
-    from workbench.ml.tasks import MODEL_TASKS, ModelProvider, find_model
+    from workbench.ml.model_tasks import MODEL_TASKS, ModelProvider, find_model
     from workbench.ml.tasks.audio import mono_at
 
     yield Progress(None, "Inspecting the classifier…")

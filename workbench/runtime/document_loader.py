@@ -13,13 +13,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from workbench.core.audio_file import LoadedAudio, load_audio
-from workbench.core.audio_stats import compute_stats
-from workbench.core.blocks import BlockSequence
-from workbench.core.document import Document, Track
+from workbench.core.analysis.peaks import SYNC_BUILD_LIMIT, PeakPyramid
+from workbench.core.audio.audio_file import LoadedAudio, load_audio
+from workbench.core.audio.audio_stats import compute_stats
+from workbench.core.audio.blocks import BlockSequence
+from workbench.core.audio.sample_source import SampleSource
+from workbench.core.document.document import Document, Track
 from workbench.core.jobs import JobRequest
-from workbench.core.peaks import SYNC_BUILD_LIMIT, PeakPyramid
-from workbench.core.sample_source import SampleSource
 from workbench.runtime.job_runner import JobRunner
 
 PEAK_PARTS = 2  # the peak pass is split over this many CPU workers (at most)

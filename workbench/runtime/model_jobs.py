@@ -2,7 +2,7 @@
 
 `ModelJobService.submit(kind, document, span)` snapshots the document's
 immutable sample blocks and its audio revision, and runs the kind's model
-task (workbench.ml.tasks, imported inside the worker so the GUI never waits
+task (workbench.ml.model_tasks, imported inside the worker so the GUI never waits
 for torch) on the runner's GPU lane.  When the job finishes, its result is
 applied to the document as one undoable command, but only if the audio is
 still what the job read (`Document.audio_revision` unchanged); otherwise
@@ -24,15 +24,15 @@ from dataclasses import dataclass, field
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from workbench.core.analysis import EnhancedAudio, RunInfo
-from workbench.core.analysis_commands import ApplyAnalysisCommand, enhancement_command
-from workbench.core.blocks import BlockSequence
-from workbench.core.document import Document
-from workbench.core.history import History
+from workbench.core.analysis.results import EnhancedAudio, RunInfo
+from workbench.core.audio.blocks import BlockSequence
+from workbench.core.document.analysis_commands import ApplyAnalysisCommand, enhancement_command
+from workbench.core.document.document import Document
+from workbench.core.document.history import History
 from workbench.core.jobs import JobRequest
 from workbench.core.time_format import span_text
-from workbench.ml.model_cache import ModelCache
 from workbench.ml.zoo import ModelZoo
+from workbench.ml.zoo.model_cache import ModelCache
 from workbench.runtime.job_runner import JobHandle, JobRunner
 from workbench.runtime.torch_import import ensure_torch_imported
 
@@ -228,7 +228,7 @@ def _model_task(kind, tracks, rate, start, stop, zoo, cache, model, device_flag,
     """The job's task, run on the GPU lane: torch is imported here, off the GUI thread."""
     ensure_torch_imported()  # never first on a pool thread: see torch_import.py
     _leave_a_core_for_the_gui()
-    from workbench.ml.tasks import MODEL_TASKS, run_model_task
+    from workbench.ml.model_tasks import MODEL_TASKS, run_model_task
 
     audio = snapshot_audio(tracks, start, stop)
     return (yield from run_model_task(MODEL_TASKS[kind], audio, rate, cancel, zoo=zoo,

@@ -22,8 +22,8 @@ import numpy as np
 from PySide6.QtCore import QIODevice, QObject
 from PySide6.QtMultimedia import QAudioFormat
 
-from workbench.core.audio_convert import RateConverter, encode, mix_channels
-from workbench.core.blocks import BlockSequence
+from workbench.core.audio.audio_convert import RateConverter, encode, mix_channels
+from workbench.core.audio.blocks import BlockSequence
 from workbench.runtime.audio_devices import core_sample_format
 
 MAX_CHUNK_FRAMES = 4096

@@ -14,8 +14,8 @@ from enum import Enum
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtMultimedia import QAudioDevice, QAudioSink, QtAudio
 
-from workbench.core.blocks import BlockSequence
-from workbench.core.document import Document
+from workbench.core.audio.blocks import BlockSequence
+from workbench.core.document.document import Document
 from workbench.runtime.audio_devices import (
     AudioDeviceLostError,
     AudioDevices,

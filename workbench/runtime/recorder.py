@@ -22,14 +22,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal
 
-from workbench.core.take_recovery import (
+from workbench.core.audio.wav_writer import RIFF_LIMIT
+from workbench.core.storage.take_recovery import (
     Dropout,
     Take,
     discard_take,
     new_take_sidecar,
     takes_dir,
 )
-from workbench.core.wav_writer import RIFF_LIMIT
 from workbench.runtime.audio_devices import (
     AudioDeviceLostError,
     AudioDevices,

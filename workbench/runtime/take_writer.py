@@ -21,14 +21,14 @@ from dataclasses import replace
 
 import numpy as np
 
-from workbench.core.take_recovery import (
+from workbench.core.audio.wav_writer import RIFF_LIMIT, WavWriter
+from workbench.core.storage.take_recovery import (
     Dropout,
     DropoutCause,
     TakeSidecar,
     mark_finished,
     write_sidecar,
 )
-from workbench.core.wav_writer import RIFF_LIMIT, WavWriter
 
 FLUSH_INTERVAL_S = 0.25
 

@@ -3,14 +3,14 @@
 import numpy as np
 import pytest
 
-from workbench.core.analysis import (
+from workbench.core.analysis.results import (
     Classification,
     Transcript,
     Word,
     merged,
     segments_from_windows,
 )
-from workbench.core.subtitles import to_srt, to_vtt, transcript_cues
+from workbench.core.labels.subtitles import to_srt, to_vtt, transcript_cues
 
 LABELS = ("speech", "music")
 

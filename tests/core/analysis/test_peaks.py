@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from workbench.core.blocks import BlockSequence
-from workbench.core.peaks import CHUNK_FRAMES, PeakPyramid, sequence_columns
-from workbench.core.sample_source import SampleSource
+from workbench.core.analysis.peaks import CHUNK_FRAMES, PeakPyramid, sequence_columns
+from workbench.core.audio.blocks import BlockSequence
+from workbench.core.audio.sample_source import SampleSource
 
 
 def _seq(data: np.ndarray) -> BlockSequence:

@@ -3,15 +3,15 @@
 import numpy as np
 import pytest
 
-from workbench.core.blocks import BlockSequence
-from workbench.core.jobs import Cancelled, CancelToken
-from workbench.core.sample_source import SampleSource
-from workbench.core.spectrogram import (
+from workbench.core.analysis.spectrogram import (
     SpectrogramSettings,
     compute_tile,
     frequency_to_row,
     row_to_frequency,
 )
+from workbench.core.audio.blocks import BlockSequence
+from workbench.core.audio.sample_source import SampleSource
+from workbench.core.jobs import Cancelled, CancelToken
 
 RATE = 48000
 BIN_HZ = RATE / 2048  # bin spacing of the default window

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from workbench.core.colormaps import COLORMAP_NAMES, colormap_lut
+from workbench.core.analysis.colormaps import COLORMAP_NAMES, colormap_lut
 
 
 def lightness(lut):

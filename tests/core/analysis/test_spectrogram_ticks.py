@@ -2,7 +2,7 @@
 
 import pytest
 
-from workbench.core.frequency_scale import (
+from workbench.core.analysis.frequency_scale import (
     format_frequency,
     frequency_ticks,
     frequency_to_position,

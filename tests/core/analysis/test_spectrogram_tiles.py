@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from workbench.core.spectrogram import (
+from workbench.core.analysis.spectrogram import (
     TILE_COLUMNS,
     SpectrogramSettings,
     TileCache,

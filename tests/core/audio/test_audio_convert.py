@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbench.core.audio_convert import (
+from workbench.core.audio.audio_convert import (
     RateConverter,
     SampleFormat,
     decode,

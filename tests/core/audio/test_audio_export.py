@@ -9,18 +9,18 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from workbench.core import audio_export
-from workbench.core.audio_export import (
+from workbench.core.audio import audio_export
+from workbench.core.audio.audio_export import (
     EXPORT_CHUNK_FRAMES,
     AudioExportError,
     ExportReport,
     export_audio,
     supported_export_formats,
 )
-from workbench.core.audio_file import read_audio
-from workbench.core.blocks import BlockSequence
+from workbench.core.audio.audio_file import read_audio
+from workbench.core.audio.blocks import BlockSequence
+from workbench.core.audio.sample_source import SampleSource
 from workbench.core.jobs import Cancelled, CancelToken, Progress, run_to_completion
-from workbench.core.sample_source import SampleSource
 
 FORMATS = [(fmt, sub) for fmt, subs in supported_export_formats().items() for sub in subs]
 EXTENSIONS = {"WAV": "wav", "FLAC": "flac", "OGG": "ogg"}

@@ -10,7 +10,7 @@ import soundfile as sf
 
 from tests.core.bad_files import fmt_chunk
 from workbench.core import paths
-from workbench.core.audio_file import (
+from workbench.core.audio.audio_file import (
     DECODE_CHUNK_FRAMES,
     AudioFileError,
     count_nonfinite,
@@ -18,8 +18,8 @@ from workbench.core.audio_file import (
     probe_audio,
     read_audio,
 )
+from workbench.core.audio.sample_source import SampleSource
 from workbench.core.jobs import Cancelled, CancelToken, Progress
-from workbench.core.sample_source import SampleSource
 
 # Reads are float32, so nothing comes back closer to the float64 original than this.
 FLOAT32_RESOLUTION = 1e-7
@@ -271,7 +271,7 @@ def test_full_cache_disk_is_an_audio_file_error(tmp_path, monkeypatch):
 
         return FullDisk()
 
-    monkeypatch.setattr("workbench.core.audio_file.os.fdopen", fdopen_that_fills_up)
+    monkeypatch.setattr("workbench.core.audio.audio_file.os.fdopen", fdopen_that_fills_up)
     with pytest.raises(AudioFileError, match="decode cache.*No space left on device") as caught:
         read_audio(path)
     assert caught.value.path == path

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from tests.core.bad_files import CASES, OPENS_AS, write_case
-from workbench.core.audio_file import (
+from workbench.core.audio.audio_file import (
     AudioFileError,
     count_nonfinite,
     probe_audio,

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from workbench.core.input_gaps import GapVerdict, InputGapDetector
+from workbench.core.audio.input_gaps import GapVerdict, InputGapDetector
 
 RATE = 48000
 

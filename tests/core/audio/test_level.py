@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from workbench.core.level import LevelTracker, amplitude_to_db, block_peak_rms
+from workbench.core.audio.level import LevelTracker, amplitude_to_db, block_peak_rms
 
 
 def sine(amplitude, frames=4800, rate=48000, freq=1000):

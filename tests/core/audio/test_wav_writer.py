@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from workbench.core import wav_writer
-from workbench.core.audio_convert import SampleFormat
-from workbench.core.riff import read_wav_layout
-from workbench.core.wav_writer import WavWriter, repair_wav_sizes
+from workbench.core.audio import wav_writer
+from workbench.core.audio.audio_convert import SampleFormat
+from workbench.core.audio.riff import read_wav_layout
+from workbench.core.audio.wav_writer import WavWriter, repair_wav_sizes
 
 RATE = 48000
 

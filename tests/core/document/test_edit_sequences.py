@@ -19,18 +19,18 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from workbench.core.blocks import BlockSequence
-from workbench.core.clipboard import Clipboard
-from workbench.core.document import Document, Track
-from workbench.core.edit_commands import (
+from workbench.core.audio.blocks import BlockSequence
+from workbench.core.document.clipboard import Clipboard
+from workbench.core.document.document import Document, Track
+from workbench.core.document.edit_commands import (
     CutCommand,
     DeleteCommand,
     InsertSilenceCommand,
     PasteCommand,
     TrimCommand,
 )
-from workbench.core.edits import EditError
-from workbench.core.effects import (
+from workbench.core.document.edits import EditError
+from workbench.core.document.effects import (
     FadeCommand,
     FadeCurve,
     GainCommand,
@@ -39,8 +39,8 @@ from workbench.core.effects import (
     ReverseCommand,
     SilenceCommand,
 )
-from workbench.core.history import History
-from workbench.core.label_commands import (
+from workbench.core.document.history import History
+from workbench.core.document.label_commands import (
     AddLabelCommand,
     AddTierCommand,
     DeleteLabelCommand,
@@ -50,12 +50,12 @@ from workbench.core.label_commands import (
     RenameTierCommand,
     SetLabelTextCommand,
 )
-from workbench.core.labels import Label, LabelTier
-from workbench.core.track_commands import (
+from workbench.core.document.track_commands import (
     ChangeSampleRateCommand,
     MixToMonoCommand,
     SplitToMonoCommand,
 )
+from workbench.core.labels.labels import Label, LabelTier
 
 # -- the reference ---------------------------------------------------------------------
 

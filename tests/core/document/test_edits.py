@@ -3,10 +3,11 @@
 import numpy as np
 import pytest
 
-from workbench.core.blocks import BlockSequence
-from workbench.core.clipboard import Clipboard
-from workbench.core.document import Document, Track
-from workbench.core.edit_commands import (
+from workbench.core.audio.blocks import BlockSequence
+from workbench.core.audio.sample_source import SampleSource
+from workbench.core.document.clipboard import Clipboard
+from workbench.core.document.document import Document, Track
+from workbench.core.document.edit_commands import (
     CutCommand,
     DeleteCommand,
     InsertSilenceCommand,
@@ -14,8 +15,8 @@ from workbench.core.edit_commands import (
     ReplaceRangeCommand,
     TrimCommand,
 )
-from workbench.core.edits import EditError
-from workbench.core.effects import (
+from workbench.core.document.edits import EditError
+from workbench.core.document.effects import (
     FadeCurve,
     FadeInCommand,
     FadeOutCommand,
@@ -25,10 +26,9 @@ from workbench.core.effects import (
     ReverseCommand,
     SilenceCommand,
 )
-from workbench.core.history import History
-from workbench.core.labels import Label, LabelTier
-from workbench.core.sample_source import SampleSource
-from workbench.core.selection import Selection
+from workbench.core.document.history import History
+from workbench.core.document.selection import Selection
+from workbench.core.labels.labels import Label, LabelTier
 
 RATE = 1000
 

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from workbench.core.blocks import BlockSequence
-from workbench.core.document import Document
-from workbench.core.selection import Selection, snap_to_zero_crossing, zero_crossing_near
+from workbench.core.audio.blocks import BlockSequence
+from workbench.core.document.document import Document
+from workbench.core.document.selection import Selection, snap_to_zero_crossing, zero_crossing_near
 from workbench.core.time_format import TimeFormat, format_time, parse_time, span_text
 
 

@@ -3,20 +3,20 @@
 import numpy as np
 import pytest
 
-from workbench.core.blocks import BlockSequence
-from workbench.core.clipboard import Clipboard
-from workbench.core.document import Document
-from workbench.core.edit_commands import CutCommand
-from workbench.core.edits import EditError
-from workbench.core.effects import GainCommand
-from workbench.core.history import History
-from workbench.core.labels import Label, LabelTier
-from workbench.core.selection import Selection
-from workbench.core.track_commands import (
+from workbench.core.audio.blocks import BlockSequence
+from workbench.core.document.clipboard import Clipboard
+from workbench.core.document.document import Document
+from workbench.core.document.edit_commands import CutCommand
+from workbench.core.document.edits import EditError
+from workbench.core.document.effects import GainCommand
+from workbench.core.document.history import History
+from workbench.core.document.selection import Selection
+from workbench.core.document.track_commands import (
     ChangeSampleRateCommand,
     MixToMonoCommand,
     SplitToMonoCommand,
 )
+from workbench.core.labels.labels import Label, LabelTier
 
 
 def stereo_doc(frames=100):

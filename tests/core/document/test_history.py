@@ -3,12 +3,12 @@
 import numpy as np
 import pytest
 
-from workbench.core.document import Document
-from workbench.core.edit_commands import DeleteCommand
-from workbench.core.edits import EditError
-from workbench.core.effects import GainCommand
-from workbench.core.history import History
-from workbench.core.label_commands import (
+from workbench.core.document.document import Document
+from workbench.core.document.edit_commands import DeleteCommand
+from workbench.core.document.edits import EditError
+from workbench.core.document.effects import GainCommand
+from workbench.core.document.history import History
+from workbench.core.document.label_commands import (
     AddLabelCommand,
     AddTierCommand,
     MoveLabelCommand,

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from workbench.core.class_segments import (
+from workbench.core.labels.class_segments import (
     DEFAULT_HYSTERESIS,
     Hysteresis,
     hysteresis_segments,

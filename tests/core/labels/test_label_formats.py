@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbench.core.label_formats import (
+from workbench.core.labels.label_formats import (
     LabelFormat,
     LabelFormatError,
     export_labels,
@@ -16,7 +16,7 @@ from workbench.core.label_formats import (
     write_csv,
     write_textgrid,
 )
-from workbench.core.labels import Label, LabelTier
+from workbench.core.labels.labels import Label, LabelTier
 
 RATE = 44100
 

@@ -3,12 +3,12 @@
 import numpy as np
 import pytest
 
-from workbench.core.clipboard import Clipboard
-from workbench.core.document import Document
-from workbench.core.edit_commands import CutCommand, PasteCommand
-from workbench.core.edits import EditError
-from workbench.core.history import History
-from workbench.core.label_commands import (
+from workbench.core.document.clipboard import Clipboard
+from workbench.core.document.document import Document
+from workbench.core.document.edit_commands import CutCommand, PasteCommand
+from workbench.core.document.edits import EditError
+from workbench.core.document.history import History
+from workbench.core.document.label_commands import (
     AddLabelCommand,
     AddTierCommand,
     AddTiersCommand,
@@ -19,7 +19,7 @@ from workbench.core.label_commands import (
     RenameTierCommand,
     SetLabelTextCommand,
 )
-from workbench.core.labels import (
+from workbench.core.labels.labels import (
     Label,
     LabelTier,
     labels_after_delete,

@@ -8,14 +8,14 @@ import json
 import numpy as np
 import pytest
 
-from workbench.core.analysis import Classification, Segment
-from workbench.core.analysis_commands import ApplyAnalysisCommand
-from workbench.core.class_tier import CLASSES_TIER
-from workbench.core.document import Document
-from workbench.core.history import History
-from workbench.core.label_formats import read_audacity
-from workbench.core.labels import Label, LabelTier
-from workbench.core.segment_export import export_segments, format_for, segments_json
+from workbench.core.analysis.results import Classification, Segment
+from workbench.core.document.analysis_commands import ApplyAnalysisCommand
+from workbench.core.document.document import Document
+from workbench.core.document.history import History
+from workbench.core.labels.class_tier import CLASSES_TIER
+from workbench.core.labels.label_formats import read_audacity
+from workbench.core.labels.labels import Label, LabelTier
+from workbench.core.labels.segment_export import export_segments, format_for, segments_json
 
 LABELS = ("speech", "music")
 

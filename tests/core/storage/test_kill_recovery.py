@@ -24,9 +24,9 @@ import pytest
 from tests.core.document_compare import assert_documents_equal, sample_bits, tier_values
 from tests.core.kill_child import replayed_states
 from tests.core.project_docs import write_wav
-from workbench.core.recovery import find_recoverable, recover_document
+from workbench.core.storage.recovery import find_recoverable, recover_document
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 POLL_LIMIT_S = 60.0  # a stuck child fails the test instead of hanging it
 
 

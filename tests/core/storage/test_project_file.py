@@ -15,12 +15,12 @@ import pytest
 
 from tests.core.document_compare import assert_documents_equal
 from tests.core.project_docs import opened_document, rich_document, write_wav
-from workbench.core import project_file
-from workbench.core.document import Document
-from workbench.core.edit_commands import TrimCommand
-from workbench.core.history import History
+from workbench.core.document.document import Document
+from workbench.core.document.edit_commands import TrimCommand
+from workbench.core.document.history import History
 from workbench.core.jobs import Cancelled, CancelToken
-from workbench.core.project_file import (
+from workbench.core.storage import project_file
+from workbench.core.storage.project_file import (
     FORMAT_VERSION,
     ProjectFileError,
     ProjectSnapshot,
@@ -30,7 +30,7 @@ from workbench.core.project_file import (
     write_project,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_rich_document_round_trips_exactly(tmp_path):
@@ -235,8 +235,8 @@ def test_a_cancelled_save_leaves_the_previous_project_intact(tmp_path, monkeypat
 FULL_DISK_CHILD = """
 import json, resource, signal, sys
 import numpy as np
-from workbench.core.document import Document
-from workbench.core.project_file import ProjectFileError, save_project
+from workbench.core.document.document import Document
+from workbench.core.storage.project_file import ProjectFileError, save_project
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writes past the limit then fail with EFBIG
 soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
 resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 20, hard))

@@ -12,18 +12,18 @@ import soundfile as sf
 
 from tests.core.document_compare import assert_documents_equal
 from tests.core.project_docs import opened_document, rich_document, write_wav
-from workbench.core.document import Document, Track
-from workbench.core.edit_commands import CutCommand, DeleteCommand, InsertSilenceCommand
-from workbench.core.effects import GainCommand, ReverseCommand
-from workbench.core.history import History
-from workbench.core.journal_format import JournalCorruptError
-from workbench.core.label_commands import AddLabelCommand, AddTierCommand
-from workbench.core.recovery import (
+from workbench.core.document.document import Document, Track
+from workbench.core.document.edit_commands import CutCommand, DeleteCommand, InsertSilenceCommand
+from workbench.core.document.effects import GainCommand, ReverseCommand
+from workbench.core.document.history import History
+from workbench.core.document.label_commands import AddLabelCommand, AddTierCommand
+from workbench.core.storage.journal_format import JournalCorruptError
+from workbench.core.storage.recovery import (
     RecoveryError,
     find_recoverable,
     recover_document,
 )
-from workbench.core.recovery_journal import RecoveryJournal, recovery_root
+from workbench.core.storage.recovery_journal import RecoveryJournal, recovery_root
 
 
 def _copy_state(doc: Document) -> Document:

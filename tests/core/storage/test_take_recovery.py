@@ -4,8 +4,9 @@ import numpy as np
 import soundfile as sf
 
 from workbench.core import paths
-from workbench.core.audio_convert import SampleFormat
-from workbench.core.take_recovery import (
+from workbench.core.audio.audio_convert import SampleFormat
+from workbench.core.audio.wav_writer import WavWriter
+from workbench.core.storage.take_recovery import (
     FINISHED,
     Dropout,
     DropoutCause,
@@ -20,7 +21,6 @@ from workbench.core.take_recovery import (
     takes_dir,
     write_sidecar,
 )
-from workbench.core.wav_writer import WavWriter
 
 
 def start_take(rate=16000, channels=2):

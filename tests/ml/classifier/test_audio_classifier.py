@@ -6,24 +6,18 @@ import pytest
 import torch
 
 from tests.classifier_zoo import make_classifier_zoo
-from workbench.core.blocks import BlockSequence
+from workbench.core.audio.blocks import BlockSequence
 from workbench.core.jobs import Cancelled, CancelToken, Progress, run_to_completion
 from workbench.core.paths import MODELS
-from workbench.ml.classify import (
-    classify_signal,
-    inspect_window,
-    plan_chunks,
-    saliency,
-    window_starts,
-    window_view,
-)
-from workbench.ml.nets.audio_classifier import (
+from workbench.ml.classifier.inspection import inspect_window, saliency, window_view
+from workbench.ml.classifier.net import (
     AudioClassifier,
     ClassifierConfig,
     build_classifier,
     window_count,
 )
-from workbench.ml.tasks import MODEL_TASKS, run_model_task
+from workbench.ml.classifier.task import classify_signal, plan_chunks, window_starts
+from workbench.ml.model_tasks import MODEL_TASKS, run_model_task
 from workbench.ml.zoo import ModelZoo
 from workbench.training.classifier.recipe import CLASSES, synthesize_clip
 from workbench.training.synth.arrays import normalize_rms

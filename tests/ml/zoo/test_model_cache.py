@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from workbench.ml.model_cache import ModelCache
+from workbench.ml.zoo.model_cache import ModelCache
 
 
 class CountingLoader:

@@ -26,7 +26,7 @@ from workbench.ml.errors import (
     PretrainedNotDownloadedError,
     UnknownModelError,
 )
-from workbench.ml.pretrained import (
+from workbench.ml.zoo.pretrained import (
     download_file,
     download_pretrained,
     list_pretrained,
@@ -55,7 +55,7 @@ def test_listing_shows_the_four_bundles_not_yet_cached(_isolated_torch_home):
 
 def test_listing_does_not_import_torch(_isolated_torch_home):
     script = ("import sys\n"
-              "from workbench.ml.pretrained import list_pretrained\n"
+              "from workbench.ml.zoo.pretrained import list_pretrained\n"
               "print(len(list_pretrained()), 'torch' in sys.modules)\n")
     done = subprocess.run([sys.executable, "-c", script], cwd=REPO_ROOT, capture_output=True,
                           text=True, check=True, env={**os.environ})

@@ -16,7 +16,7 @@ from torch import nn
 from tests.ml.payloads import CanaryPayload
 from tests.ml.tiny_nets import TinyNet, outputs, same_weights, trained_tiny_net
 from workbench.ml.errors import ModelLoadError
-from workbench.ml.safe_load import (
+from workbench.ml.zoo.safe_load import (
     load_state_dict_file,
     load_weights_into,
     save_safetensors,

@@ -11,8 +11,8 @@ import torch
 from tests.ml.tiny_nets import TinyNet, outputs, same_weights, trained_tiny_net
 from workbench.core.paths import MODELS, REPO_ROOT
 from workbench.ml.errors import ModelLoadError, UnknownModelError
-from workbench.ml.safe_load import save_safetensors
 from workbench.ml.zoo import ModelZoo, read_card, register_model
+from workbench.ml.zoo.safe_load import save_safetensors
 
 CARD_FRONT_MATTER = {
     "task": "keyword-spotting",

@@ -6,13 +6,13 @@ from PySide6.QtCore import Qt
 
 from tests.ui.conftest import open_and_wait
 from tests.ui.timeline_mouse import write_ramp_file
-from workbench.core.document import Document
-from workbench.core.edit_commands import CutCommand, InsertSilenceCommand
-from workbench.core.effects import GainCommand
-from workbench.core.history import History
-from workbench.core.label_commands import AddTierCommand
+from workbench.core.document.document import Document
+from workbench.core.document.edit_commands import CutCommand, InsertSilenceCommand
+from workbench.core.document.effects import GainCommand
+from workbench.core.document.history import History
+from workbench.core.document.label_commands import AddTierCommand
 from workbench.core.settings import Settings
-from workbench.ui.history_panel import START_TEXT, HistoryPanel, budget_bytes, format_bytes
+from workbench.ui.panels.history_panel import START_TEXT, HistoryPanel, budget_bytes, format_bytes
 
 RATE = 1000
 

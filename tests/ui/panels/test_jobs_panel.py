@@ -8,17 +8,17 @@ from PySide6.QtWidgets import QMessageBox
 
 from tests.tiny_models import make_zoo, tiny_classify_spec
 from tests.ui.conftest import open_and_wait
-from workbench.core.analysis_commands import WORDS_TIER
-from workbench.core.blocks import BlockSequence
-from workbench.core.document import Document
-from workbench.core.edit_commands import ReplaceRangeCommand
+from workbench.core.audio.blocks import BlockSequence
+from workbench.core.document.analysis_commands import WORDS_TIER
+from workbench.core.document.document import Document
+from workbench.core.document.edit_commands import ReplaceRangeCommand
 from workbench.core.settings import Settings
-from workbench.ml.model_cache import ModelCache
-from workbench.ml.tasks import MODEL_TASKS
+from workbench.ml.model_tasks import MODEL_TASKS
 from workbench.ml.zoo import ModelZoo
+from workbench.ml.zoo.model_cache import ModelCache
 from workbench.runtime.model_jobs import ModelJobService
-from workbench.ui.jobs_panel import JobsPanel, format_time_left, time_left
-from workbench.ui.status_indicators import DeviceIndicator, JobsIndicator
+from workbench.ui.panels.jobs_panel import JobsPanel, format_time_left, time_left
+from workbench.ui.shell.status_indicators import DeviceIndicator, JobsIndicator
 
 RATE = 16000
 
@@ -131,7 +131,7 @@ def test_device_indicator_shows_the_setting_then_the_device_used(qtbot, service)
 
 @pytest.fixture
 def model_window(qtbot, runner, service):
-    from workbench.ui.main_window import MainWindow
+    from workbench.ui.shell.main_window import MainWindow
 
     win = MainWindow(runner, Settings(), model_jobs=service)
     qtbot.addWidget(win)

@@ -5,11 +5,11 @@ import pytest
 from PySide6.QtCore import Qt
 
 from tests.audio_server import SINK, SOURCE
-from workbench.core.blocks import BlockSequence
+from workbench.core.audio.blocks import BlockSequence
 from workbench.runtime.audio_devices import AudioDevices
 from workbench.runtime.player import Player
 from workbench.runtime.recorder import Recorder
-from workbench.ui.level_meter import LevelMeter
+from workbench.ui.panels.level_meter import LevelMeter
 
 RATE = 48000
 

@@ -7,13 +7,13 @@ import soundfile as sf
 from PySide6.QtCore import Qt
 
 from tests.audio_server import SINK, SOURCE
-from workbench.core.audio_convert import SampleFormat
-from workbench.core.blocks import BlockSequence
-from workbench.core.take_recovery import Dropout, DropoutCause, Take
+from workbench.core.audio.audio_convert import SampleFormat
+from workbench.core.audio.blocks import BlockSequence
+from workbench.core.storage.take_recovery import Dropout, DropoutCause, Take
 from workbench.runtime.audio_devices import AudioDevices
 from workbench.runtime.player import PlaybackState, Player
 from workbench.runtime.recorder import Recorder, RecorderState
-from workbench.ui.transport_bar import TransportBar, format_duration
+from workbench.ui.panels.transport_bar import TransportBar, format_duration
 
 RATE = 48000
 

@@ -11,11 +11,11 @@ from PySide6.QtCore import Qt
 
 from tests.audio_server import SINK, SOURCE
 from tests.ui.conftest import open_and_wait
-from workbench.core.audio_file import read_audio
-from workbench.core.selection import Selection
+from workbench.core.audio.audio_file import read_audio
+from workbench.core.document.selection import Selection
 from workbench.runtime.player import PlaybackState
 from workbench.runtime.recorder import RecorderState
-from workbench.ui.recording_monitor import live_spectrogram, min_max_columns
+from workbench.ui.panels.recording_monitor import live_spectrogram, min_max_columns
 
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 
@@ -182,7 +182,7 @@ def test_the_live_views_math():
 
 
 def test_the_scrolling_spectrogram_equals_a_full_recompute():
-    from workbench.ui.recording_monitor import FFT_SIZE, ScrollingSpectrogram
+    from workbench.ui.panels.recording_monitor import FFT_SIZE, ScrollingSpectrogram
 
     rng = np.random.default_rng(4)
     mono = (rng.standard_normal(48000) * 0.1).astype(np.float32)

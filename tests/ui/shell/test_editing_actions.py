@@ -9,10 +9,10 @@ from PySide6.QtWidgets import QApplication
 
 from tests.ui.conftest import open_and_wait
 from tests.ui.timeline_mouse import write_ramp_file
-from workbench.core.blocks import BlockSequence
-from workbench.core.edit_commands import ReplaceRangeCommand
-from workbench.core.effects import FadeCurve, NormalizeMode, fade_gains
-from workbench.core.selection import Selection
+from workbench.core.audio.blocks import BlockSequence
+from workbench.core.document.edit_commands import ReplaceRangeCommand
+from workbench.core.document.effects import FadeCurve, NormalizeMode, fade_gains
+from workbench.core.document.selection import Selection
 from workbench.runtime.torch_import import ensure_torch_imported
 
 # Resampling jobs import torch; doing it here, once, keeps the worker from starting the

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 
 from tests.ui.conftest import open_and_wait
 from tests.ui.timeline_mouse import click, drag
-from workbench.core.selection import Selection
+from workbench.core.document.selection import Selection
 from workbench.core.time_format import TimeFormat
 
 RATE = 16000

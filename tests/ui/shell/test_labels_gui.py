@@ -7,10 +7,10 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 
 from tests.ui.conftest import open_and_wait
 from tests.ui.timeline_mouse import click, double_click, drag, write_ramp_file
-from workbench.core.label_commands import AddTiersCommand
-from workbench.core.labels import Label, LabelTier
-from workbench.core.selection import Selection
-from workbench.ui.label_tier_view import LabelTierView
+from workbench.core.document.label_commands import AddTiersCommand
+from workbench.core.document.selection import Selection
+from workbench.core.labels.labels import Label, LabelTier
+from workbench.ui.timeline.label_tier_view import LabelTierView
 
 RATE = 8000
 CTRL = Qt.KeyboardModifier.ControlModifier

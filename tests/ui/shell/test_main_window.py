@@ -16,7 +16,7 @@ def test_building_the_window_does_not_import_torch():
             "from PySide6.QtWidgets import QApplication; app=QApplication([]);"
             "from workbench.core.settings import Settings;"
             "from workbench.runtime.job_runner import JobRunner;"
-            "from workbench.ui.main_window import MainWindow;"
+            "from workbench.ui.shell.main_window import MainWindow;"
             "r=JobRunner(); w=MainWindow(r, Settings()); w.show(); app.processEvents();"
             "import sys; print('torch' in sys.modules); r.shutdown()")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

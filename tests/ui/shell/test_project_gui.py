@@ -12,19 +12,23 @@ import soundfile as sf
 from tests.core.document_compare import assert_documents_equal
 from tests.core.project_docs import opened_document, write_wav
 from tests.ui.conftest import open_and_wait
-from workbench.core.audio_convert import SampleFormat
-from workbench.core.edit_commands import DeleteCommand
-from workbench.core.effects import GainCommand
-from workbench.core.history import History
-from workbench.core.project_file import ProjectFileError
-from workbench.core.recovery import find_recoverable
-from workbench.core.recovery_journal import RecoveryJournal, recovery_root
-from workbench.core.selection import Selection
-from workbench.core.take_recovery import find_unfinished_takes, new_take_sidecar, write_sidecar
-from workbench.core.wav_writer import WavWriter
-from workbench.ui.project_actions import OVERWRITE, SAVE_PROJECT
-from workbench.ui.recovery_dialog import DISCARD, LATER, RECOVER
-from workbench.ui.unsaved_guard import CANCEL, SAVE
+from workbench.core.audio.audio_convert import SampleFormat
+from workbench.core.audio.wav_writer import WavWriter
+from workbench.core.document.edit_commands import DeleteCommand
+from workbench.core.document.effects import GainCommand
+from workbench.core.document.history import History
+from workbench.core.document.selection import Selection
+from workbench.core.storage.project_file import ProjectFileError
+from workbench.core.storage.recovery import find_recoverable
+from workbench.core.storage.recovery_journal import RecoveryJournal, recovery_root
+from workbench.core.storage.take_recovery import (
+    find_unfinished_takes,
+    new_take_sidecar,
+    write_sidecar,
+)
+from workbench.ui.dialogs.recovery_dialog import DISCARD, LATER, RECOVER
+from workbench.ui.shell.project_actions import OVERWRITE, SAVE_PROJECT
+from workbench.ui.shell.unsaved_guard import CANCEL, SAVE
 
 
 class Answers:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tests.tiny_models import make_zoo
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def run_workbench(*args):

@@ -8,14 +8,14 @@ import pytest
 import shiboken6
 from PySide6.QtGui import QImage
 
-from workbench.core.blocks import BlockSequence
-from workbench.core.colormaps import colormap_lut
-from workbench.core.document import Document
+from workbench.core.analysis.colormaps import colormap_lut
+from workbench.core.analysis.spectrogram import SpectrogramSettings, row_to_frequency
+from workbench.core.audio.blocks import BlockSequence
+from workbench.core.document.document import Document
 from workbench.core.jobs import JobRequest, run_to_completion
-from workbench.core.spectrogram import SpectrogramSettings, row_to_frequency
 from workbench.runtime.job_runner import JobHandle
-from workbench.ui.spectrogram_settings_dialog import SpectrogramSettingsDialog
-from workbench.ui.spectrogram_view import TILE_JOB_KIND, SpectrogramView
+from workbench.ui.dialogs.spectrogram_settings_dialog import SpectrogramSettingsDialog
+from workbench.ui.timeline.spectrogram_view import TILE_JOB_KIND, SpectrogramView
 
 RATE = 16000
 

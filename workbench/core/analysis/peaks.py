@@ -21,9 +21,9 @@ from collections.abc import Generator
 
 import numpy as np
 
-from workbench.core.blocks import BlockSequence
+from workbench.core.audio.blocks import BlockSequence
+from workbench.core.audio.sample_source import SampleSource
 from workbench.core.jobs import CancelToken, Progress
-from workbench.core.sample_source import SampleSource
 
 CELL_SIZES = (256, 4096, 65536)
 CHUNK_FRAMES = 1 << 20  # a multiple of the largest cell size

@@ -22,10 +22,10 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from workbench.core.blocks import BlockSequence
+from workbench.core.audio.blocks import BlockSequence
 
 # The kinds of model job the workbench knows, in menu order.  The registry of
-# how each runs lives in workbench.ml.tasks.MODEL_TASKS (which imports torch).
+# how each runs lives in workbench.ml.model_tasks.MODEL_TASKS (which imports torch).
 MODEL_KINDS = ("transcribe", "enhance", "classify")
 
 Span = tuple[float, float]

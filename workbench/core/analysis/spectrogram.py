@@ -4,7 +4,7 @@ A spectrogram column is the power spectrum of one centred frame, mapped to
 `settings.rows` display rows on a linear, log or mel frequency scale and
 quantised to uint8 levels: level 0 is `-db_range` dBFS or quieter, level 255
 is 0 dBFS, the level of a full-scale sine.  A colormap's 256-entry lookup
-table (core/colormaps.py) turns levels into colours when drawing, so
+table (core/analysis/colormaps.py) turns levels into colours when drawing, so
 changing the colormap never recomputes anything.
 
 Time resolution follows the zoom: a view asks for columns every `hop`
@@ -23,16 +23,16 @@ from functools import partial
 
 import numpy as np
 
-from workbench.core.blocks import BlockSequence
-from workbench.core.colormaps import COLORMAP_NAMES
-from workbench.core.frequency_scale import (
+from workbench.core.analysis.colormaps import COLORMAP_NAMES
+from workbench.core.analysis.frequency_scale import (
     SCALES,
     frequency_to_position,
     position_to_frequency,
     row_mapping,
 )
+from workbench.core.analysis.stft import WINDOWS, analysis_window, magnitude_spectrum, read_frames
+from workbench.core.audio.blocks import BlockSequence
 from workbench.core.jobs import CancelToken, Task, TaskGenerator, run_to_completion
-from workbench.core.stft import WINDOWS, analysis_window, magnitude_spectrum, read_frames
 
 TILE_COLUMNS = 256
 DEFAULT_CACHE_BYTES = 64 * 1024 * 1024

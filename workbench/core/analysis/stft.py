@@ -15,8 +15,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from workbench.core.blocks import BlockSequence
-from workbench.core.sample_source import SampleSource
+from workbench.core.audio.blocks import BlockSequence
+from workbench.core.audio.sample_source import SampleSource
 
 WINDOWS: tuple[str, ...] = ("hann", "hamming", "blackman", "rectangular")
 

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from workbench.core.blocks import BlockSequence
+from workbench.core.audio.blocks import BlockSequence
 from workbench.core.durable_files import fsync_folder
 from workbench.core.jobs import CancelToken, Progress
 

@@ -28,9 +28,9 @@ import numpy as np
 import soundfile as sf
 
 from workbench.core import paths
+from workbench.core.audio.riff import RiffError, WavLayout, explain_wav_header, read_wav_layout
+from workbench.core.audio.sample_source import SampleSource
 from workbench.core.jobs import CancelToken, Progress, run_to_completion
-from workbench.core.riff import RiffError, WavLayout, explain_wav_header, read_wav_layout
-from workbench.core.sample_source import SampleSource
 
 # Frames per libsndfile read while decoding.  Small on purpose: when a damaged
 # FLAC stream makes a read fail, libsndfile returns nothing of that read, so a

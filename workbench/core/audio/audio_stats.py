@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from workbench.core.blocks import BlockSequence
+from workbench.core.audio.blocks import BlockSequence
 from workbench.core.jobs import CancelToken, Progress
 
 CHUNK = 1 << 20

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from workbench.core.sample_source import SampleSource
+from workbench.core.audio.sample_source import SampleSource
 
 # Samples produced by edits are stored in blocks of at most this many frames,
 # so that a later edit inside them copies little.

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from workbench.core.sample_source import SampleSource
+from workbench.core.audio.sample_source import SampleSource
 
 
 def is_constant(source: SampleSource) -> bool:

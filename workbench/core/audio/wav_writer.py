@@ -21,8 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from workbench.core.audio_convert import SampleFormat, encode
-from workbench.core.riff import WAVE_FORMAT_IEEE_FLOAT, WAVE_FORMAT_PCM, read_wav_layout
+from workbench.core.audio.audio_convert import SampleFormat, encode
+from workbench.core.audio.riff import WAVE_FORMAT_IEEE_FLOAT, WAVE_FORMAT_PCM, read_wav_layout
 
 RIFF_LIMIT = 0xFFFFFFFF  # largest file a plain RIFF header can describe
 _UNSET = 0xFFFFFFFF

@@ -5,7 +5,7 @@
 selection replaces what the older result said inside the selection).  A
 transcript also becomes the "words" label tier, merged the same way, so the
 words show on the timeline and follow later edits like any labels; a
-classification becomes the "classes" tier (core/class_tier.py) the same way.
+classification becomes the "classes" tier (core/labels/class_tier.py) the same way.
 `enhancement_command` replaces the enhanced range of every track.
 """
 
@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from workbench.core.analysis import Classification, EnhancedAudio, Transcript, merged
-from workbench.core.blocks import BlockSequence
-from workbench.core.class_tier import classes_tier_merged
-from workbench.core.document import Document
-from workbench.core.edit_commands import ReplaceRangeCommand
-from workbench.core.history import Command, CompoundCommand
-from workbench.core.labels import Label, LabelTier, Tiers
+from workbench.core.analysis.results import Classification, EnhancedAudio, Transcript, merged
+from workbench.core.audio.blocks import BlockSequence
+from workbench.core.document.document import Document
+from workbench.core.document.edit_commands import ReplaceRangeCommand
+from workbench.core.document.history import Command, CompoundCommand
+from workbench.core.labels.class_tier import classes_tier_merged
+from workbench.core.labels.labels import Label, LabelTier, Tiers
 from workbench.core.time_format import span_text
 
 WORDS_TIER = "words"

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from workbench.core.blocks import BlockSequence
-from workbench.core.document import Document
-from workbench.core.edits import EditError, channel_view
-from workbench.core.labels import Tiers, labels_after_rescale, labels_in_range, labels_pasted
+from workbench.core.audio.blocks import BlockSequence
+from workbench.core.document.document import Document
+from workbench.core.document.edits import EditError, channel_view
+from workbench.core.labels.labels import Tiers, labels_after_rescale, labels_in_range, labels_pasted
 
 
 @dataclass(frozen=True)

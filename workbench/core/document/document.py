@@ -24,10 +24,10 @@ from pathlib import Path
 
 import numpy as np
 
-from workbench.core.blocks import BlockSequence
+from workbench.core.audio.blocks import BlockSequence
+from workbench.core.document.selection import Selection, snap_to_zero_crossing
 from workbench.core.events import Event
-from workbench.core.labels import LabelTier, Tiers
-from workbench.core.selection import Selection, snap_to_zero_crossing
+from workbench.core.labels.labels import LabelTier, Tiers
 
 
 @dataclass

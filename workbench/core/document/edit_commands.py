@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from workbench.core.blocks import BlockSequence
-from workbench.core.clipboard import Clipboard
-from workbench.core.document import Document
-from workbench.core.edits import (
+from workbench.core.audio.blocks import BlockSequence
+from workbench.core.document.clipboard import Clipboard
+from workbench.core.document.document import Document
+from workbench.core.document.edits import (
     EditError,
     EditPlan,
     SampleEditCommand,
@@ -24,7 +24,7 @@ from workbench.core.edits import (
     silence,
     tiers_if_changed,
 )
-from workbench.core.labels import labels_after_delete, labels_after_insert
+from workbench.core.labels.labels import labels_after_delete, labels_after_insert
 from workbench.core.time_format import seconds_text, span_text
 
 

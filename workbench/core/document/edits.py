@@ -17,12 +17,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from workbench.core.blocks import MAX_NEW_BLOCK_FRAMES, Block, BlockSequence
-from workbench.core.document import Document
-from workbench.core.history import Command
-from workbench.core.labels import Tiers
-from workbench.core.sample_source import SampleSource
-from workbench.core.selection import Selection
+from workbench.core.audio.blocks import MAX_NEW_BLOCK_FRAMES, Block, BlockSequence
+from workbench.core.audio.sample_source import SampleSource
+from workbench.core.document.document import Document
+from workbench.core.document.history import Command
+from workbench.core.document.selection import Selection
+from workbench.core.labels.labels import Tiers
 
 BYTES_PER_SAMPLE = 4  # new samples are float32
 

@@ -20,9 +20,9 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from workbench.core.blocks import MAX_NEW_BLOCK_FRAMES
-from workbench.core.document import Document
-from workbench.core.edits import (
+from workbench.core.audio.blocks import MAX_NEW_BLOCK_FRAMES
+from workbench.core.document.document import Document
+from workbench.core.document.edits import (
     EditError,
     EditPlan,
     SampleEditCommand,

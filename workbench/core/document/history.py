@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from workbench.core.events import Event
 
 if TYPE_CHECKING:
-    from workbench.core.document import Document
+    from workbench.core.document.document import Document
 
 DEFAULT_MEMORY_BUDGET = 1 << 30  # bytes of new samples the history may keep alive
 

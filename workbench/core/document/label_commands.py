@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from workbench.core.document import Document
-from workbench.core.edits import EditError
-from workbench.core.history import Command
-from workbench.core.labels import Label, LabelTier, Tiers, find_tier
+from workbench.core.document.document import Document
+from workbench.core.document.edits import EditError
+from workbench.core.document.history import Command
+from workbench.core.labels.labels import Label, LabelTier, Tiers, find_tier
 
 
 def _quoted(text: str, limit: int = 24) -> str:

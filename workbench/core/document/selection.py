@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from workbench.core.blocks import BlockSequence
+from workbench.core.audio.blocks import BlockSequence
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from workbench.core.blocks import MAX_NEW_BLOCK_FRAMES, BlockSequence
-from workbench.core.document import Document, Track
-from workbench.core.edits import EditError, channel_view, created_bytes, tiers_if_changed
-from workbench.core.history import Command
-from workbench.core.labels import Tiers, labels_after_rescale, rescale_position
-from workbench.core.selection import Selection
+from workbench.core.audio.blocks import MAX_NEW_BLOCK_FRAMES, BlockSequence
+from workbench.core.document.document import Document, Track
+from workbench.core.document.edits import EditError, channel_view, created_bytes, tiers_if_changed
+from workbench.core.document.history import Command
+from workbench.core.document.selection import Selection
+from workbench.core.labels.labels import Tiers, labels_after_rescale, rescale_position
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from workbench.core.analysis import Segment, Span
+from workbench.core.analysis.results import Segment, Span
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from workbench.core.analysis import Classification
-from workbench.core.labels import Label, LabelTier, Tiers
+from workbench.core.analysis.results import Classification
+from workbench.core.labels.labels import Label, LabelTier, Tiers
 
 CLASSES_TIER = "classes"
 

@@ -24,7 +24,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from workbench.core.labels import Label, LabelTier, Tiers
+from workbench.core.labels.labels import Label, LabelTier, Tiers
 
 
 class LabelFormatError(ValueError):

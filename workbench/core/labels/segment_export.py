@@ -19,7 +19,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from workbench.core.analysis import Classification, Segment
+from workbench.core.analysis.results import Classification, Segment
 
 FORMATS = {".csv": "csv", ".json": "json", ".txt": "audacity"}
 FORMAT_FILTERS = "CSV (*.csv);;JSON (*.json);;Audacity labels (*.txt)"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from workbench.core.analysis import Transcript, Word
+from workbench.core.analysis.results import Transcript, Word
 
 
 @dataclass(frozen=True)

@@ -23,13 +23,13 @@ from pathlib import Path
 
 import numpy as np
 
-from workbench.core.analysis import Classification, EnhancedAudio, Segment, Transcript, Word
-from workbench.core.audio_file import AudioFileInfo
-from workbench.core.blocks import Block, BlockSequence
-from workbench.core.document import Document, Track
-from workbench.core.labels import Label, LabelTier, Tiers
-from workbench.core.sample_source import SampleSource
-from workbench.core.selection import Selection
+from workbench.core.analysis.results import Classification, EnhancedAudio, Segment, Transcript, Word
+from workbench.core.audio.audio_file import AudioFileInfo
+from workbench.core.audio.blocks import Block, BlockSequence
+from workbench.core.audio.sample_source import SampleSource
+from workbench.core.document.document import Document, Track
+from workbench.core.document.selection import Selection
+from workbench.core.labels.labels import Label, LabelTier, Tiers
 
 
 class DocumentCodecError(ValueError):

@@ -48,25 +48,25 @@ import numpy as np
 
 from workbench import __version__
 from workbench.core import paths
-from workbench.core.audio_file import AudioFileInfo
-from workbench.core.document import Document
-from workbench.core.document_codec import (
+from workbench.core.audio.audio_file import AudioFileInfo
+from workbench.core.audio.sample_source import SampleSource
+from workbench.core.audio.source_storage import (
+    raw_rows,
+    rows_per_chunk,
+    source_from_rows,
+    source_meta,
+    stored_frames,
+)
+from workbench.core.document.document import Document
+from workbench.core.durable_files import fsync_file, fsync_folder
+from workbench.core.jobs import CancelToken, Progress, run_to_completion
+from workbench.core.storage.document_codec import (
     DocumentCodecError,
     block_refs,
     decode_document,
     decode_info,
     encode_document,
     encode_info,
-)
-from workbench.core.durable_files import fsync_file, fsync_folder
-from workbench.core.jobs import CancelToken, Progress, run_to_completion
-from workbench.core.sample_source import SampleSource
-from workbench.core.source_storage import (
-    raw_rows,
-    rows_per_chunk,
-    source_from_rows,
-    source_meta,
-    stored_frames,
 )
 
 FORMAT_VERSION = 1

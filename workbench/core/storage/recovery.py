@@ -29,14 +29,16 @@ from pathlib import Path
 
 import numpy as np
 
-from workbench.core.document import Document
-from workbench.core.document_codec import (
+from workbench.core.audio.sample_source import SampleSource
+from workbench.core.audio.source_storage import source_from_rows, stored_frames
+from workbench.core.document.document import Document
+from workbench.core.storage.document_codec import (
     DocumentCodecError,
     block_refs,
     decode_document,
     decode_info,
 )
-from workbench.core.journal_format import (
+from workbench.core.storage.journal_format import (
     HEADER,
     SOURCE,
     STATE,
@@ -45,9 +47,7 @@ from workbench.core.journal_format import (
     scan,
     verify_record,
 )
-from workbench.core.recovery_journal import JOURNAL_NAME, LOCK_NAME, recovery_root
-from workbench.core.sample_source import SampleSource
-from workbench.core.source_storage import source_from_rows, stored_frames
+from workbench.core.storage.recovery_journal import JOURNAL_NAME, LOCK_NAME, recovery_root
 
 CORRUPT_SUFFIX = ".corrupt"
 

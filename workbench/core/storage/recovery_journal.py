@@ -35,8 +35,12 @@ import numpy as np
 
 from workbench import __version__
 from workbench.core import paths
-from workbench.core.document import Document
-from workbench.core.document_codec import (
+from workbench.core.audio.sample_source import SampleSource
+from workbench.core.audio.source_storage import source_meta, stored_frames
+from workbench.core.document.document import Document
+from workbench.core.document.history import History
+from workbench.core.events import Event
+from workbench.core.storage.document_codec import (
     block_refs,
     encode_analyses,
     encode_info,
@@ -44,9 +48,7 @@ from workbench.core.document_codec import (
     encode_tiers,
     encode_tracks,
 )
-from workbench.core.events import Event
-from workbench.core.history import History
-from workbench.core.journal_format import (
+from workbench.core.storage.journal_format import (
     FILE_MAGIC,
     HEADER,
     STATE,
@@ -55,8 +57,6 @@ from workbench.core.journal_format import (
     source_record,
     write_all,
 )
-from workbench.core.sample_source import SampleSource
-from workbench.core.source_storage import source_meta, stored_frames
 
 RECOVERY_SUBDIR = "recovery"
 JOURNAL_NAME = "journal.wbj"

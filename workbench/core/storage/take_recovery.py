@@ -20,8 +20,8 @@ from enum import Enum
 from pathlib import Path
 
 from workbench.core import paths
-from workbench.core.audio_convert import SampleFormat
-from workbench.core.wav_writer import repair_wav_sizes
+from workbench.core.audio.audio_convert import SampleFormat
+from workbench.core.audio.wav_writer import repair_wav_sizes
 
 TAKES_SUBDIR = "takes"
 RECORDING = "recording"

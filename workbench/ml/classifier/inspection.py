@@ -1,124 +1,25 @@
-"""Running the sound-class CNN over recordings of any length, and looking inside it.
+"""Looking inside the sound-class CNN, one window at a time.
 
-Inference: windows lie on a grid (start ``w * hop``); a chunk of windows is
-classified from one stretch of samples in a single pass
-(`AudioClassifier.signal_window_logits`), chunks are small enough that
-cancellation is seen within a second.  When the grid leaves the end of the
-audio uncovered, one more window is laid flush with the end; audio shorter
-than one window is looped to fill it (a class does not change by repetition,
-while zero padding would add silence).
-
-Inspection, for one window of a model in eval mode (as loaded; the model is
-shared between jobs, so nothing here switches its mode): `saliency` (input
-gradient times input above the window's background level, per mel band and
-frame), `first_layer_filters` and `feature_maps`.
+For one window of a model in eval mode (as loaded; the model is shared between
+jobs, so nothing here switches its mode): `saliency` (input gradient times input
+above the window's background level, per mel band and frame),
+`first_layer_filters` and `feature_maps`; `inspect_window` gathers them all.
+Running the net over whole recordings is the task's job (task.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 
-from workbench.core.analysis import Classification
-from workbench.core.class_segments import DEFAULT_HYSTERESIS, Hysteresis, hysteresis_segments
-from workbench.core.jobs import CancelToken, Progress
-from workbench.ml.nets.audio_classifier import AudioClassifier, ClassifierConfig, window_count
+from workbench.ml.classifier.net import AudioClassifier
+from workbench.ml.classifier.task import chunk_probabilities, fill_window
 
-# About a minute of audio per pass: long enough to amortise the call, short
-# enough that cancelling is noticed within a second on a slow CPU.
-CHUNK_WINDOWS = 256
 # Saliency measures input from the window's background: this quantile of its log-mel cells.
 BACKGROUND_QUANTILE = 0.1
 
-
-@dataclass(frozen=True)
-class WindowChunk:
-    """Windows ``first .. first + count`` read samples ``[start, stop)`` at the model rate."""
-
-    first: int
-    count: int
-    start: int
-    stop: int
-
-
-def window_starts(total_samples: int, config: ClassifierConfig) -> np.ndarray:
-    """Start sample of every window: the regular grid, plus one flush with the end if needed."""
-    grid = window_count(total_samples, config)
-    starts = np.arange(grid, dtype=np.int64) * config.hop_samples
-    covered = int(starts[-1]) + config.window_samples if grid else 0
-    if total_samples > covered:
-        starts = np.append(starts, max(0, total_samples - config.window_samples))
-    return starts
-
-
-def plan_chunks(total_samples: int, config: ClassifierConfig,
-                chunk_windows: int = CHUNK_WINDOWS) -> list[WindowChunk]:
-    """Chunks of grid windows, then the flush end window (if any) as its own chunk."""
-    grid = window_count(total_samples, config)
-    chunks = []
-    for first in range(0, grid, chunk_windows):
-        count = min(chunk_windows, grid - first)
-        start = first * config.hop_samples
-        chunks.append(WindowChunk(first, count, start,
-                                  start + (count - 1) * config.hop_samples + config.window_samples))
-    starts = window_starts(total_samples, config)
-    if len(starts) > grid:
-        start = int(starts[-1])
-        chunks.append(WindowChunk(grid, 1, start, start + config.window_samples))
-    return chunks
-
-
-def fill_window(samples: np.ndarray, length: int) -> np.ndarray:
-    """``samples`` looped (or cut) to exactly ``length`` (silence stays silence)."""
-    if len(samples) == 0:
-        return np.zeros(length, dtype=np.float32)
-    reps = -(-length // len(samples))
-    return np.tile(np.asarray(samples, dtype=np.float32), reps)[:length]
-
-
-def chunk_probabilities(model: AudioClassifier, samples: np.ndarray,
-                        device: torch.device | str = "cpu") -> np.ndarray:
-    """Class probabilities ``[windows, classes]`` of a chunk's samples (from a window start)."""
-    config = model.config
-    signal = fill_window(samples, max(len(samples), config.window_samples))
-    with torch.inference_mode():
-        logits = model.signal_window_logits(torch.from_numpy(signal).to(device))
-        return torch.softmax(logits.float(), dim=-1).cpu().numpy()
-
-
-def classification_of(probabilities: np.ndarray, starts_samples: np.ndarray,
-                      config: ClassifierConfig, total_samples: int, model: str = "",
-                      device: str = "", rule: Hysteresis = DEFAULT_HYSTERESIS) -> Classification:
-    """A `Classification` (times from 0) with hysteresis-merged segments."""
-    rate = config.sample_rate
-    starts = np.asarray(starts_samples[:len(probabilities)], dtype=np.float64) / rate
-    span = (0.0, total_samples / rate)
-    segments = hysteresis_segments(probabilities, config.labels, starts, config.window_s,
-                                   span, rule)
-    return Classification(config.labels, config.hop_s, config.window_s, probabilities,
-                          segments, model, device, 0.0, span, starts)
-
-
-def classify_signal(model: AudioClassifier, signal: np.ndarray, cancel: CancelToken,
-                    chunk_windows: int = CHUNK_WINDOWS, rule: Hysteresis = DEFAULT_HYSTERESIS
-                    ) -> Generator[Progress, None, Classification]:
-    """Task body for a mono signal already at the model's rate (evaluation, tests)."""
-    config = model.config
-    chunks = plan_chunks(len(signal), config, chunk_windows)
-    rows = []
-    for chunk in chunks:
-        cancel.check()
-        rows.append(chunk_probabilities(model, signal[chunk.start:chunk.stop]))
-        yield Progress(chunk.stop / max(1, len(signal)), "Classifying")
-    probs = np.concatenate(rows) if rows else np.zeros((0, len(config.labels)), np.float32)
-    return classification_of(probs, window_starts(len(signal), config), config, len(signal),
-                             rule=rule)
-
-
-# -- inspection -------------------------------------------------------------------------
 
 def _model_device(model: AudioClassifier) -> torch.device:
     return next(model.parameters()).device

@@ -1,32 +1,206 @@
 """The "classify" task: class probabilities of sliding windows over long audio.
 
-The classifier net (workbench/ml/nets/audio_classifier.py, built by
-`build_classifier(card)`) maps a batch of mono windows at the card's sample
-rate, (batch, samples), to class logits, (batch, classes).  The card gives
-the window length and hop in its config (`window_s`, `hop_s`) and the class
-names in `labels`.  Windows are run `batch_windows` at a time; after each
-batch the classification so far is yielded as a Partial.
+Inference for the shipped CNN classifier (workbench/ml/classifier/net.py,
+architecture `cnn-logmel-classifier`): windows lie on a grid (start
+``w * hop``); a chunk of windows is classified from one stretch of samples in a
+single pass (`AudioClassifier.signal_window_logits`), chunks are small enough
+that cancellation is seen within a second.  When the grid leaves the end of the
+audio uncovered, one more window is laid flush with the end; audio shorter than
+one window is looped to fill it (a class does not change by repetition, while
+zero padding would add silence).  The task reads the audio a chunk at a time
+(mixed to mono, resampled to the model's rate with a margin so the resampler's
+edges fall outside the chunk) and yields the classification so far after each
+chunk.
+
+Any other architecture (built by `build_classifier(card)`) maps a batch of mono
+windows at the card's sample rate, (batch, samples), to class logits,
+(batch, classes).  The card gives the window length and hop in its config
+(`window_s`, `hop_s`) and the class names in `labels`.  Windows are run
+`batch_windows` at a time; after each batch the classification so far is
+yielded as a Partial.
+
+Looking inside the net (saliency, filters, feature maps) is in inspection.py.
 """
 
 from __future__ import annotations
 
 import importlib
 import math
+from collections.abc import Generator
+from dataclasses import dataclass
 
 import numpy as np
 import torch
 from torch import nn
 
-from workbench.core.analysis import Classification
-from workbench.core.class_segments import hysteresis_segments
+from workbench.core.analysis.results import Classification
 from workbench.core.jobs import CancelToken, Partial, Progress, TaskGenerator
-from workbench.ml.nets import audio_classifier as cnn_classifier
+from workbench.core.labels.class_segments import (
+    DEFAULT_HYSTERESIS,
+    Hysteresis,
+    hysteresis_segments,
+)
+from workbench.ml.classifier import net as cnn_classifier
+from workbench.ml.classifier.net import AudioClassifier, ClassifierConfig
 from workbench.ml.tasks.audio import Audio, fit_length, frames_of, mono_at, read_frames
 from workbench.ml.tasks.base import ModelProvider, ModelTaskSpec
-from workbench.ml.tasks.cnn_classify import cnn_classify
 from workbench.ml.zoo import ModelCard
 
-CLASSIFIER_MODULE = "workbench.ml.nets.audio_classifier"
+# About a minute of audio per pass: long enough to amortise the call, short
+# enough that cancelling is noticed within a second on a slow CPU.
+CHUNK_WINDOWS = 256
+
+
+@dataclass(frozen=True)
+class WindowChunk:
+    """Windows ``first .. first + count`` read samples ``[start, stop)`` at the model rate."""
+
+    first: int
+    count: int
+    start: int
+    stop: int
+
+
+def window_starts(total_samples: int, config: ClassifierConfig) -> np.ndarray:
+    """Start sample of every window: the regular grid, plus one flush with the end if needed."""
+    grid = cnn_classifier.window_count(total_samples, config)
+    starts = np.arange(grid, dtype=np.int64) * config.hop_samples
+    covered = int(starts[-1]) + config.window_samples if grid else 0
+    if total_samples > covered:
+        starts = np.append(starts, max(0, total_samples - config.window_samples))
+    return starts
+
+
+def plan_chunks(total_samples: int, config: ClassifierConfig,
+                chunk_windows: int = CHUNK_WINDOWS) -> list[WindowChunk]:
+    """Chunks of grid windows, then the flush end window (if any) as its own chunk."""
+    grid = cnn_classifier.window_count(total_samples, config)
+    chunks = []
+    for first in range(0, grid, chunk_windows):
+        count = min(chunk_windows, grid - first)
+        start = first * config.hop_samples
+        chunks.append(WindowChunk(first, count, start,
+                                  start + (count - 1) * config.hop_samples + config.window_samples))
+    starts = window_starts(total_samples, config)
+    if len(starts) > grid:
+        start = int(starts[-1])
+        chunks.append(WindowChunk(grid, 1, start, start + config.window_samples))
+    return chunks
+
+
+def fill_window(samples: np.ndarray, length: int) -> np.ndarray:
+    """``samples`` looped (or cut) to exactly ``length`` (silence stays silence)."""
+    if len(samples) == 0:
+        return np.zeros(length, dtype=np.float32)
+    reps = -(-length // len(samples))
+    return np.tile(np.asarray(samples, dtype=np.float32), reps)[:length]
+
+
+def chunk_probabilities(model: AudioClassifier, samples: np.ndarray,
+                        device: torch.device | str = "cpu") -> np.ndarray:
+    """Class probabilities ``[windows, classes]`` of a chunk's samples (from a window start)."""
+    config = model.config
+    signal = fill_window(samples, max(len(samples), config.window_samples))
+    with torch.inference_mode():
+        logits = model.signal_window_logits(torch.from_numpy(signal).to(device))
+        return torch.softmax(logits.float(), dim=-1).cpu().numpy()
+
+
+def classification_of(probabilities: np.ndarray, starts_samples: np.ndarray,
+                      config: ClassifierConfig, total_samples: int, model: str = "",
+                      device: str = "", rule: Hysteresis = DEFAULT_HYSTERESIS) -> Classification:
+    """A `Classification` (times from 0) with hysteresis-merged segments."""
+    rate = config.sample_rate
+    starts = np.asarray(starts_samples[:len(probabilities)], dtype=np.float64) / rate
+    span = (0.0, total_samples / rate)
+    segments = hysteresis_segments(probabilities, config.labels, starts, config.window_s,
+                                   span, rule)
+    return Classification(config.labels, config.hop_s, config.window_s, probabilities,
+                          segments, model, device, 0.0, span, starts)
+
+
+def classify_signal(model: AudioClassifier, signal: np.ndarray, cancel: CancelToken,
+                    chunk_windows: int = CHUNK_WINDOWS, rule: Hysteresis = DEFAULT_HYSTERESIS
+                    ) -> Generator[Progress, None, Classification]:
+    """Task body for a mono signal already at the model's rate (evaluation, tests)."""
+    config = model.config
+    chunks = plan_chunks(len(signal), config, chunk_windows)
+    rows = []
+    for chunk in chunks:
+        cancel.check()
+        rows.append(chunk_probabilities(model, signal[chunk.start:chunk.stop]))
+        yield Progress(chunk.stop / max(1, len(signal)), "Classifying")
+    probs = np.concatenate(rows) if rows else np.zeros((0, len(config.labels)), np.float32)
+    return classification_of(probs, window_starts(len(signal), config), config, len(signal),
+                             rule=rule)
+
+
+# -- the CNN classifier's task body ----------------------------------------------------
+
+# Resampling margin (seconds) read on both sides of a chunk and then cut away.
+_MARGIN_S = 0.05
+
+
+def model_rate_samples(audio: Audio, rate: int, model_rate: int, start: int, stop: int
+                       ) -> np.ndarray:
+    """Model-rate mono samples ``[start, stop)`` of audio stored at ``rate``."""
+    if rate == model_rate:
+        return mono_at(read_frames(audio, start, stop), rate, rate)
+    margin = math.ceil(_MARGIN_S * rate)
+    first = max(0, math.floor(start * rate / model_rate) - margin)
+    last = math.ceil(stop * rate / model_rate) + margin
+    signal = mono_at(read_frames(audio, first, last), rate, model_rate)
+    skip = round(start - first * model_rate / rate)
+    return fit_length(signal[skip:], stop - start).astype(np.float32)
+
+
+def _hysteresis(params: dict) -> Hysteresis:
+    default = Hysteresis()
+    return Hysteresis(float(params.get("enter", default.enter)),
+                      float(params.get("leave", default.leave)),
+                      int(params.get("min_windows", default.min_windows)))
+
+
+def cnn_classify(audio: Audio, sample_rate: int, params: dict, cancel: CancelToken,
+                 model_provider: ModelProvider) -> TaskGenerator:
+    """Task body: a Classification of ``audio`` (times from its start).
+
+    params: ``chunk_windows`` (windows per pass), ``enter``, ``leave``,
+    ``min_windows`` (the segment hysteresis, see core.labels.class_segments).
+    """
+    card = model_provider.card
+    config = ClassifierConfig.from_json({**card.config, "labels": list(card.labels),
+                                         "sample_rate": card.sample_rate})
+    total = math.floor(frames_of(audio) * config.sample_rate / sample_rate)
+    chunks = plan_chunks(total, config, int(params.get("chunk_windows", CHUNK_WINDOWS)))
+    starts, rule = window_starts(total, config), _hysteresis(params)
+    rows: list[np.ndarray] = []
+    for chunk in chunks:
+        cancel.check()
+        # Audio shorter than a window is read as it is and looped by chunk_probabilities.
+        samples = model_rate_samples(audio, sample_rate, config.sample_rate, chunk.start,
+                                     min(chunk.stop, total))
+        probs = yield from model_provider.infer(
+            lambda model, device, x=samples: chunk_probabilities(model, x, device))
+        rows.append(probs)
+        so_far = classification_of(np.concatenate(rows), starts, config, total,
+                                   model_provider.name, str(model_provider.device), rule)
+        yield Partial(so_far)
+        yield Progress(min(1.0, chunk.stop / max(1, total)),
+                       f"Classifying: {min(total, chunk.stop) / config.sample_rate:.0f} of "
+                       f"{total / config.sample_rate:.0f} s")
+    if not rows:
+        # No audio at all: one looped (silent) window says what nothing sounds like.
+        rows.append((yield from model_provider.infer(
+            lambda model, device: chunk_probabilities(model, np.zeros(0, np.float32), device))))
+        starts = np.zeros(1, dtype=np.int64)
+    return classification_of(np.concatenate(rows), starts, config, total,
+                             model_provider.name, str(model_provider.device), rule)
+
+
+# -- the task -------------------------------------------------------------------------
+
+CLASSIFIER_MODULE = "workbench.ml.classifier.net"
 DEFAULT_WINDOW_S = 1.0
 DEFAULT_HOP_S = 0.5
 DEFAULT_BATCH_WINDOWS = 64

@@ -11,10 +11,10 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from workbench.core.analysis import EnhancedAudio
-from workbench.core.blocks import BlockSequence
+from workbench.core.analysis.results import EnhancedAudio
+from workbench.core.audio.blocks import BlockSequence
 from workbench.core.jobs import CancelToken, Progress, TaskGenerator
-from workbench.ml.nets.mask_enhancer import build_enhancer
+from workbench.ml.enhancer.net import build_enhancer
 from workbench.ml.resample import resample_array
 from workbench.ml.tasks.audio import (
     Audio,

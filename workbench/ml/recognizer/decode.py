@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from workbench.core.analysis import Word
+from workbench.core.analysis.results import Word
 
 BLANK = 0
 

@@ -16,10 +16,10 @@ from dataclasses import replace
 import numpy as np
 import torch
 
-from workbench.core.analysis import Transcript
+from workbench.core.analysis.results import Transcript
 from workbench.core.jobs import CancelToken, Partial, Progress, TaskGenerator
-from workbench.ml.nets.ctc_decode import BLANK, greedy_ctc_words
-from workbench.ml.nets.ctc_recognizer import CHARACTERS, build_recognizer
+from workbench.ml.recognizer.decode import BLANK, greedy_ctc_words
+from workbench.ml.recognizer.net import CHARACTERS, build_recognizer
 from workbench.ml.tasks.audio import Audio, frames_of, mono_at, read_frames
 from workbench.ml.tasks.base import ModelProvider, ModelTaskSpec
 

@@ -19,13 +19,13 @@ import numpy as np
 import torch
 from torch import nn
 
-from workbench.core.analysis import RunInfo
-from workbench.core.blocks import BlockSequence
+from workbench.core.analysis.results import RunInfo
+from workbench.core.audio.blocks import BlockSequence
 from workbench.core.jobs import CancelToken, Partial, Progress, TaskGenerator
 from workbench.ml.device import choose_device, run_with_oom_fallback
 from workbench.ml.errors import ModelLoadError
-from workbench.ml.model_cache import ModelCache
 from workbench.ml.zoo import ModelCard, ModelZoo, ZooEntry
+from workbench.ml.zoo.model_cache import ModelCache
 
 Audio = BlockSequence | np.ndarray
 T = TypeVar("T")

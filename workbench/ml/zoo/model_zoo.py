@@ -152,7 +152,7 @@ class ModelZoo:
 
         Pass a freshly built module; on ModelLoadError it is left unchanged.
         """
-        from workbench.ml.safe_load import load_weights_into  # torch only when loading
+        from workbench.ml.zoo.safe_load import load_weights_into  # torch only when loading
 
         return load_weights_into(module, self.verified_weights(name), strict=True)
 

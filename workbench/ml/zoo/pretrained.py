@@ -169,7 +169,7 @@ def load_pretrained(name: str, device: torch.device | str = "cpu") -> nn.Module:
     PretrainedNotDownloadedError when the checkpoint is not in the cache yet,
     ModelLoadError (naming the file) when it is unusable.
     """
-    from workbench.ml.safe_load import apply_state_dict, load_state_dict_file
+    from workbench.ml.zoo.safe_load import apply_state_dict, load_state_dict_file
 
     bundle = _bundle(name)
     path = torch_hub_dir() / bundle.checkpoint.cache_key

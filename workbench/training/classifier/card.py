@@ -11,7 +11,7 @@ import json
 import platform
 from pathlib import Path
 
-from workbench.ml.nets.audio_classifier import ARCHITECTURE, ClassifierConfig, card_config
+from workbench.ml.classifier.net import ARCHITECTURE, ClassifierConfig, card_config
 from workbench.ml.zoo import read_card, register_model
 from workbench.training.classifier import recipe
 

@@ -97,7 +97,7 @@ def report_markdown(report: dict) -> str:
 
 
 def _load_model(zoo_dir: Path, name: str):
-    from workbench.ml.nets.audio_classifier import build_classifier
+    from workbench.ml.classifier.net import build_classifier
     from workbench.ml.zoo import ModelZoo
 
     zoo = ModelZoo(zoo_dir)

@@ -19,10 +19,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from workbench.core.class_segments import hysteresis_segments
 from workbench.core.jobs import run_to_completion
-from workbench.ml.classify import classify_signal
-from workbench.ml.nets.audio_classifier import AudioClassifier
+from workbench.core.labels.class_segments import hysteresis_segments
+from workbench.ml.classifier.net import AudioClassifier
+from workbench.ml.classifier.task import classify_signal
 from workbench.training.classifier import metrics
 from workbench.training.classifier.baseline import ThresholdBaseline, window_features
 from workbench.training.classifier.dataset import WindowSampler, build_clips

@@ -19,13 +19,13 @@ import numpy as np
 import torch
 from torch import nn
 
-from workbench.ml.nets.audio_classifier import (
+from workbench.ml.classifier.net import (
     AudioClassifier,
     AudioClassifierNet,
     ClassifierConfig,
     LogMel,
 )
-from workbench.ml.safe_load import save_safetensors
+from workbench.ml.zoo.safe_load import save_safetensors
 from workbench.training.classifier.dataset import WindowSampler, build_clips
 from workbench.training.classifier.recipe import CLASSES
 

@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
 def install_card(zoo: Path, summary: dict) -> None:
     """Write the card of freshly trained weights (training facts, validation accuracy) and
     register the model; `workbench eval classifier --update-card` adds the test metrics."""
-    from workbench.ml.nets.audio_classifier import AudioClassifierNet, ClassifierConfig
+    from workbench.ml.classifier.net import AudioClassifierNet, ClassifierConfig
 
     config = ClassifierConfig(labels=CLASSES)
     settings = summary["settings"]

@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.document import Document, Track
-from workbench.core.edits import EditError
-from workbench.core.effects import (
+from workbench.core.document.document import Document, Track
+from workbench.core.document.edits import EditError
+from workbench.core.document.effects import (
     FadeCurve,
     FadeInCommand,
     FadeOutCommand,
@@ -37,7 +37,7 @@ from workbench.core.effects import (
     NormalizeCommand,
     NormalizeMode,
 )
-from workbench.ui.dialog_buttons import ok_cancel_buttons
+from workbench.ui.dialogs.dialog_buttons import ok_cancel_buttons
 
 PREVIEW_MAX_S = 30.0
 NO_PLAYER_TIP = "Preview needs audio playback, and this window has no player"

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.audio_export import supported_export_formats
-from workbench.ui.dialog_buttons import ok_cancel_buttons
+from workbench.core.audio.audio_export import supported_export_formats
+from workbench.ui.dialogs.dialog_buttons import ok_cancel_buttons
 
 EXTENSIONS = {"WAV": ".wav", "FLAC": ".flac", "OGG": ".ogg"}
 

@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 
 from workbench.core.jobs import CancelToken, JobRequest, Progress
 from workbench.core.settings import Settings
-from workbench.ml.pretrained import PretrainedInfo, download_pretrained, list_pretrained
 from workbench.ml.zoo import ModelZoo, ZooEntry
+from workbench.ml.zoo.pretrained import PretrainedInfo, download_pretrained, list_pretrained
 from workbench.runtime.job_runner import JobHandle
 from workbench.runtime.model_jobs import ModelJobService
 

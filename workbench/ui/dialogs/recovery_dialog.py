@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.recovery import RecoverableDocument
-from workbench.core.take_recovery import TakeSidecar
-from workbench.ui.dialog_buttons import ok_cancel_buttons
+from workbench.core.storage.recovery import RecoverableDocument
+from workbench.core.storage.take_recovery import TakeSidecar
+from workbench.ui.dialogs.dialog_buttons import ok_cancel_buttons
 
 RECOVER, DISCARD, LATER = "Recover", "Discard", "Later"
 CHOICES = (RECOVER, DISCARD, LATER)

@@ -11,11 +11,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.colormaps import COLORMAP_NAMES
-from workbench.core.frequency_scale import SCALES
-from workbench.core.spectrogram import SpectrogramSettings
-from workbench.core.stft import WINDOWS
-from workbench.ui.dialog_buttons import ok_cancel_buttons
+from workbench.core.analysis.colormaps import COLORMAP_NAMES
+from workbench.core.analysis.frequency_scale import SCALES
+from workbench.core.analysis.spectrogram import SpectrogramSettings
+from workbench.core.analysis.stft import WINDOWS
+from workbench.ui.dialogs.dialog_buttons import ok_cancel_buttons
 
 WINDOW_LENGTHS = tuple(2**k for k in range(8, 15))  # 256 .. 16384 samples
 SCALE_LABELS = {"linear": "Linear", "log": "Logarithmic", "mel": "Mel"}

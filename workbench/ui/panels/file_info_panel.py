@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
-from workbench.core.audio_stats import AudioStats
-from workbench.core.document import Document
-from workbench.ui.time_axis import format_time
+from workbench.core.audio.audio_stats import AudioStats
+from workbench.core.document.document import Document
+from workbench.ui.timeline.time_axis import format_time
 
 FIELDS = ("File", "Format", "Sample rate", "Channels", "Duration", "Frames", "Size",
           "Peak", "RMS", "Warnings")

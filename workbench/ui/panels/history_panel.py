@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.history import History
+from workbench.core.document.history import History
 from workbench.ui.event_subscription import subscribe_while_alive
 
 START_TEXT = "Start of history"

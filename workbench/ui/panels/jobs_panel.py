@@ -33,7 +33,7 @@ from workbench.core.jobs import Progress
 from workbench.runtime.classifier_inspection import INSPECT_KIND
 from workbench.runtime.job_runner import JobHandle, JobRunner
 from workbench.runtime.model_jobs import ModelJob, ModelJobService
-from workbench.ui.spectrogram_view import TILE_JOB_KIND
+from workbench.ui.timeline.spectrogram_view import TILE_JOB_KIND
 
 QUIET_KINDS = frozenset({TILE_JOB_KIND, INSPECT_KIND})  # view jobs that follow the pointer
 # Jobs the app starts by itself for its views; closing the window does not ask about them.

@@ -14,7 +14,7 @@ from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from workbench.core.level import Levels, LevelTracker, amplitude_to_db
+from workbench.core.audio.level import Levels, LevelTracker, amplitude_to_db
 
 FLOOR_DB = -60.0  # the left end of the scale
 _BAR_H = 7

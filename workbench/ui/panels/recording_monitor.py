@@ -12,11 +12,11 @@ import pyqtgraph as pg
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from workbench.core.colormaps import colormap_lut
-from workbench.core.stft import analysis_window, magnitude_spectrum
+from workbench.core.analysis.colormaps import colormap_lut
+from workbench.core.analysis.stft import analysis_window, magnitude_spectrum
 from workbench.core.time_format import TimeFormat, format_time
 from workbench.runtime.recorder import Recorder, RecorderState
-from workbench.ui.transport_bar import format_duration
+from workbench.ui.panels.transport_bar import format_duration
 
 REFRESH_MS = 33  # 30 Hz
 WAVEFORM_SECONDS = 3.0

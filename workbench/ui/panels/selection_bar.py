@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.document import Document
-from workbench.core.selection import Selection
+from workbench.core.document.document import Document
+from workbench.core.document.selection import Selection
 from workbench.core.time_format import TimeFormat, format_time, parse_time
 from workbench.ui.event_subscription import subscribe_while_alive
 

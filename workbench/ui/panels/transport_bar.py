@@ -22,12 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.take_recovery import Take, describe_dropouts
+from workbench.core.storage.take_recovery import Take, describe_dropouts
 from workbench.core.time_format import TimeFormat, format_time
 from workbench.runtime.audio_devices import AudioDevices
 from workbench.runtime.player import PlaybackState, Player
 from workbench.runtime.recorder import Recorder, RecorderState, RecordingProgress
-from workbench.ui.level_meter import LevelMeter
+from workbench.ui.panels.level_meter import LevelMeter
 
 RECORD_RATES = (None, 44100, 48000, 88200, 96000)  # None: the device's preferred rate
 RECORD_CHANNELS = ((None, "Device channels"), (1, "Mono"), (2, "Stereo"))

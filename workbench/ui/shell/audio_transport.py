@@ -14,23 +14,23 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QToolBar
 
-from workbench.core.audio_file import AudioFileError, read_audio
-from workbench.core.blocks import BlockSequence
-from workbench.core.clipboard import Clipboard
-from workbench.core.document import Document
-from workbench.core.edit_commands import PasteCommand
-from workbench.core.edits import EditError
-from workbench.core.history import History
-from workbench.core.label_commands import AddLabelCommand, AddTierCommand
-from workbench.core.take_recovery import Take
+from workbench.core.audio.audio_file import AudioFileError, read_audio
+from workbench.core.audio.blocks import BlockSequence
+from workbench.core.document.clipboard import Clipboard
+from workbench.core.document.document import Document
+from workbench.core.document.edit_commands import PasteCommand
+from workbench.core.document.edits import EditError
+from workbench.core.document.history import History
+from workbench.core.document.label_commands import AddLabelCommand, AddTierCommand
+from workbench.core.storage.take_recovery import Take
 from workbench.core.time_format import seconds_text
 from workbench.runtime.audio_devices import AudioDevices
 from workbench.runtime.player import PlaybackState, Player
 from workbench.runtime.recorder import Recorder, RecorderState
 from workbench.ui.event_subscription import subscribe_while_alive
-from workbench.ui.playhead import Playhead
-from workbench.ui.recording_monitor import RecordingMonitor
-from workbench.ui.transport_bar import TransportBar
+from workbench.ui.panels.recording_monitor import RecordingMonitor
+from workbench.ui.panels.transport_bar import TransportBar
+from workbench.ui.timeline.playhead import Playhead
 
 MESSAGE_MS = 10000
 DROPOUT_TIER = "Dropouts"

@@ -22,28 +22,28 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMenu, QToolBar
 
-from workbench.core.clipboard import Clipboard
-from workbench.core.document import Document
-from workbench.core.edit_commands import (
+from workbench.core.document.clipboard import Clipboard
+from workbench.core.document.document import Document
+from workbench.core.document.edit_commands import (
     CutCommand,
     DeleteCommand,
     InsertSilenceCommand,
     PasteCommand,
     TrimCommand,
 )
-from workbench.core.edits import EditError
-from workbench.core.effects import ReverseCommand, SilenceCommand
-from workbench.core.history import Command
-from workbench.core.jobs import JobRequest
-from workbench.core.selection import Selection
-from workbench.core.track_commands import (
+from workbench.core.document.edits import EditError
+from workbench.core.document.effects import ReverseCommand, SilenceCommand
+from workbench.core.document.history import Command
+from workbench.core.document.selection import Selection
+from workbench.core.document.track_commands import (
     ChangeSampleRateCommand,
     MixToMonoCommand,
     SplitToMonoCommand,
 )
+from workbench.core.jobs import JobRequest
 from workbench.runtime.job_runner import JobHandle
 from workbench.runtime.torch_import import ensure_torch_imported
-from workbench.ui.effect_dialogs import (
+from workbench.ui.dialogs.effect_dialogs import (
     FadeDialog,
     GainDialog,
     InsertSilenceDialog,
@@ -52,9 +52,9 @@ from workbench.ui.effect_dialogs import (
     SampleRateDialog,
 )
 from workbench.ui.event_subscription import subscribe_while_alive
-from workbench.ui.history_panel import HistoryPanel, budget_bytes
-from workbench.ui.label_actions import LabelActions
-from workbench.ui.selection_bar import SelectionBar
+from workbench.ui.panels.history_panel import HistoryPanel, budget_bytes
+from workbench.ui.panels.selection_bar import SelectionBar
+from workbench.ui.shell.label_actions import LabelActions
 
 APP_TITLE = "Audio Workbench"
 RESAMPLE_JOB_KIND = "resample"

@@ -18,9 +18,9 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu
 
-from workbench.core.document import Document
-from workbench.core.edits import EditError
-from workbench.core.label_commands import (
+from workbench.core.document.document import Document
+from workbench.core.document.edits import EditError
+from workbench.core.document.label_commands import (
     AddLabelCommand,
     AddTierCommand,
     AddTiersCommand,
@@ -29,15 +29,15 @@ from workbench.core.label_commands import (
     MoveTierCommand,
     RenameTierCommand,
 )
-from workbench.core.label_formats import (
+from workbench.core.labels.label_formats import (
     LabelFormat,
     LabelFormatError,
     export_labels,
     import_labels,
 )
-from workbench.core.labels import find_tier
+from workbench.core.labels.labels import find_tier
 from workbench.runtime.player import PlaybackState
-from workbench.ui.label_tier_view import LabelTierRows
+from workbench.ui.timeline.label_tier_view import LabelTierRows
 
 DEFAULT_TIER_NAME = "Labels"
 LABEL_FILTER = ("Label files (*.txt *.TextGrid *.csv);;Audacity labels (*.txt);;"

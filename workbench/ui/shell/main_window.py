@@ -23,29 +23,29 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core import paths
-from workbench.core.audio_export import export_audio
-from workbench.core.audio_stats import AudioStats
-from workbench.core.document import Document
-from workbench.core.history import History
+from workbench.core.audio.audio_export import export_audio
+from workbench.core.audio.audio_stats import AudioStats
+from workbench.core.document.document import Document
+from workbench.core.document.history import History
 from workbench.core.jobs import JobRequest
-from workbench.core.project_file import PROJECT_SUFFIX
 from workbench.core.settings import Settings
-from workbench.ml.model_cache import ModelCache
+from workbench.core.storage.project_file import PROJECT_SUFFIX
 from workbench.ml.zoo import ModelZoo
+from workbench.ml.zoo.model_cache import ModelCache
 from workbench.runtime.document_loader import DocumentLoader
 from workbench.runtime.job_runner import JobRunner
 from workbench.runtime.model_jobs import ModelJobService
-from workbench.ui.audio_transport import AudioTransport
-from workbench.ui.classifier_ui import ClassifierUi
-from workbench.ui.document_view import DocumentView, format_readout
-from workbench.ui.edit_actions import EditActions
-from workbench.ui.error_reporter import ErrorReporter
-from workbench.ui.export_dialog import ExportDialog
-from workbench.ui.file_info_panel import FileInfoPanel
-from workbench.ui.jobs_panel import BACKGROUND_KINDS, JobsPanel
-from workbench.ui.models_menu import ModelsMenu
-from workbench.ui.project_actions import ProjectActions
-from workbench.ui.status_indicators import DeviceIndicator, JobsIndicator
+from workbench.ui.dialogs.export_dialog import ExportDialog
+from workbench.ui.models.classifier.classifier_ui import ClassifierUi
+from workbench.ui.panels.file_info_panel import FileInfoPanel
+from workbench.ui.panels.jobs_panel import BACKGROUND_KINDS, JobsPanel
+from workbench.ui.shell.audio_transport import AudioTransport
+from workbench.ui.shell.edit_actions import EditActions
+from workbench.ui.shell.error_reporter import ErrorReporter
+from workbench.ui.shell.models_menu import ModelsMenu
+from workbench.ui.shell.project_actions import ProjectActions
+from workbench.ui.shell.status_indicators import DeviceIndicator, JobsIndicator
+from workbench.ui.timeline.document_view import DocumentView, format_readout
 
 AUDIO_FILTER = "Audio files (*.wav *.flac *.ogg *.oga *.mp3 *.aif *.aiff *.aifc);;All files (*)"
 ZOOM_FACTOR = 2.0
@@ -250,7 +250,7 @@ class MainWindow(QMainWindow):
         entry.view.deleteLater()
 
     def spectrogram_settings_dialog(self) -> None:
-        from workbench.ui.spectrogram_settings_dialog import SpectrogramSettingsDialog
+        from workbench.ui.dialogs.spectrogram_settings_dialog import SpectrogramSettingsDialog
 
         entry = self.current_entry()
         if entry is None:
@@ -299,7 +299,7 @@ class MainWindow(QMainWindow):
         self.model_manager = None
 
     def model_manager_dialog(self) -> None:
-        from workbench.ui.model_manager import ModelManagerDialog
+        from workbench.ui.dialogs.model_manager import ModelManagerDialog
 
         if self.model_manager is None:
             self.model_manager = ModelManagerDialog(self.model_jobs, self.settings, self)

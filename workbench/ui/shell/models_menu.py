@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMenu
 
-from workbench.core.analysis import MODEL_KINDS
+from workbench.core.analysis.results import MODEL_KINDS
 from workbench.runtime.job_runner import JobHandle
 from workbench.runtime.model_jobs import ModelJobService
 

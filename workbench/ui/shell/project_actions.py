@@ -1,7 +1,7 @@
 """Projects in the File menu, autosave journals, and asking before unsaved work is lost.
 
 - Open Project… (Ctrl+Shift+O) and Save Project As… (Ctrl+Shift+S) read and
-  write .wbproj files (core/project_file.py) as jobs on the runner.
+  write .wbproj files (core/storage/project_file.py) as jobs on the runner.
 - Save Project (Ctrl+S) writes the document's project.  A document opened
   from an audio file has none yet: Save then asks, explicitly, whether to
   overwrite that audio file with the edited audio or to save a project and
@@ -33,24 +33,24 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog
 
-from workbench.core.audio_export import export_audio, supported_export_formats
-from workbench.core.audio_file import AudioFileInfo
-from workbench.core.document import Document
+from workbench.core.audio.audio_export import export_audio, supported_export_formats
+from workbench.core.audio.audio_file import AudioFileInfo
+from workbench.core.document.document import Document
 from workbench.core.jobs import JobRequest
-from workbench.core.project_file import (
+from workbench.core.storage.project_file import (
     PROJECT_SUFFIX,
     LoadedProject,
     ProjectSnapshot,
     load_project,
     write_project,
 )
-from workbench.core.recovery_journal import RecoveryJournal
-from workbench.core.take_recovery import discard_take
+from workbench.core.storage.recovery_journal import RecoveryJournal
+from workbench.core.storage.take_recovery import discard_take
 from workbench.runtime.job_runner import JobHandle
-from workbench.ui.recovery_dialog import RecoveryDialog
-from workbench.ui.recovery_offer import RecoveryOffer
-from workbench.ui.unsaved_guard import CANCEL, UnsavedGuard, ask_with_message_box
-from workbench.ui.view_state import apply_view_state, view_state
+from workbench.ui.dialogs.recovery_dialog import RecoveryDialog
+from workbench.ui.shell.recovery_offer import RecoveryOffer
+from workbench.ui.shell.unsaved_guard import CANCEL, UnsavedGuard, ask_with_message_box
+from workbench.ui.timeline.view_state import apply_view_state, view_state
 
 PROJECT_FILTER = f"Audio Workbench projects (*{PROJECT_SUFFIX});;All files (*)"
 OVERWRITE, SAVE_PROJECT = "Overwrite Audio File", "Save Project…"

@@ -1,8 +1,8 @@
 """Start-up recovery: offer what a crash left behind, then do what the user chose.
 
 Two kinds of items: documents with unsaved changes, from recovery journals
-(core/recovery.py), and recordings that never finished, from the takes
-folder (core/take_recovery.py).  Recover opens the item in a new tab, marked
+(core/storage/recovery.py), and recordings that never finished, from the takes
+folder (core/storage/take_recovery.py).  Recover opens the item in a new tab, marked
 unsaved; its recovery data stays until it is saved (or discarded when the
 tab is closed).  Discard deletes the recovery data: what the user saved last
 is left exactly as it was.  Later leaves everything for the next start.
@@ -17,21 +17,21 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog
 
-from workbench.core.journal_format import JournalCorruptError
-from workbench.core.recovery import (
+from workbench.core.storage.journal_format import JournalCorruptError
+from workbench.core.storage.recovery import (
     RecoveryError,
     discard_recovery,
     find_recoverable,
     recover_document,
     set_aside_journal,
 )
-from workbench.core.take_recovery import (
+from workbench.core.storage.take_recovery import (
     TakeSidecar,
     discard_take,
     find_unfinished_takes,
     recover_take,
 )
-from workbench.ui.recovery_dialog import DISCARD, RECOVER, RecoveryDialog, RecoveryItem
+from workbench.ui.dialogs.recovery_dialog import DISCARD, RECOVER, RecoveryDialog, RecoveryItem
 
 
 class RecoveryOffer:

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QToolButton
 
 from workbench.runtime.job_runner import JobRunner
 from workbench.runtime.model_jobs import ModelJob, ModelJobService
-from workbench.ui.jobs_panel import QUIET_KINDS
+from workbench.ui.panels.jobs_panel import QUIET_KINDS
 
 
 class JobsIndicator(QToolButton):

@@ -19,15 +19,15 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QScrollBar, QVBoxLayout, QWidget
 
-from workbench.core.document import Document
-from workbench.core.selection import Selection
+from workbench.core.document.document import Document
+from workbench.core.document.selection import Selection
 from workbench.runtime.job_runner import JobRunner
 from workbench.ui.event_subscription import subscribe_while_alive
-from workbench.ui.overview_strip import OverviewStrip
-from workbench.ui.spectrogram_view import SpectrogramView
-from workbench.ui.time_axis import TimeAxisItem, format_time
-from workbench.ui.time_view_box import TimeViewBox
-from workbench.ui.waveform_view import WaveformView
+from workbench.ui.timeline.overview_strip import OverviewStrip
+from workbench.ui.timeline.spectrogram_view import SpectrogramView
+from workbench.ui.timeline.time_axis import TimeAxisItem, format_time
+from workbench.ui.timeline.time_view_box import TimeViewBox
+from workbench.ui.timeline.waveform_view import WaveformView
 
 MIN_VISIBLE_FRAMES = 16
 LEFT_AXIS_WIDTH = 56  # the same for every row, so their time axes line up

@@ -20,12 +20,12 @@ from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QLineEdit
 
-from workbench.core.document import Document
-from workbench.core.edits import EditError
-from workbench.core.history import History
-from workbench.core.label_commands import MoveLabelCommand, SetLabelTextCommand
-from workbench.core.labels import Label, LabelTier
-from workbench.core.selection import Selection
+from workbench.core.document.document import Document
+from workbench.core.document.edits import EditError
+from workbench.core.document.history import History
+from workbench.core.document.label_commands import MoveLabelCommand, SetLabelTextCommand
+from workbench.core.document.selection import Selection
+from workbench.core.labels.labels import Label, LabelTier
 from workbench.ui.event_subscription import subscribe_while_alive
 
 ROW_HEIGHT = 42

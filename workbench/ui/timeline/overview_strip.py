@@ -6,8 +6,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Signal
 
-from workbench.core.document import Document
-from workbench.core.peaks import sequence_columns
+from workbench.core.analysis.peaks import sequence_columns
+from workbench.core.document.document import Document
 
 
 class OverviewStrip(pg.PlotWidget):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, QTimer
 
-from workbench.ui.document_view import DocumentView
+from workbench.ui.timeline.document_view import DocumentView
 
 FRAME_INTERVAL_MS = 16  # at most ~60 moves per second
 PLAYHEAD_PEN = (255, 200, 40)

@@ -3,7 +3,7 @@
 x is time in seconds (shared with every other timeline view), y is display
 rows 0..settings.rows, labelled in Hz by FrequencyAxisItem.  On every change
 of range, width, settings or samples the view works out which tiles the
-visible range needs at the current zoom (core/spectrogram.py), draws those
+visible range needs at the current zoom (core/analysis/spectrogram.py), draws those
 already cached at once and submits the others to the job runner's CPU pool.
 Until a zoom or an edit has all its new tiles, the previous ones stay on
 screen underneath, so the picture never flashes black.
@@ -17,12 +17,9 @@ import pyqtgraph as pg
 import shiboken6
 from PySide6.QtCore import QRectF, QTimer, Signal
 
-from workbench.core.blocks import BlockSequence
-from workbench.core.colormaps import colormap_lut
-from workbench.core.document import Document
-from workbench.core.frequency_scale import format_frequency, frequency_ticks
-from workbench.core.jobs import JobRequest
-from workbench.core.spectrogram import (
+from workbench.core.analysis.colormaps import colormap_lut
+from workbench.core.analysis.frequency_scale import format_frequency, frequency_ticks
+from workbench.core.analysis.spectrogram import (
     SpectrogramSettings,
     TileCache,
     TileGrid,
@@ -33,8 +30,11 @@ from workbench.core.spectrogram import (
     row_to_frequency,
     tile_task,
 )
+from workbench.core.audio.blocks import BlockSequence
+from workbench.core.document.document import Document
+from workbench.core.jobs import JobRequest
 from workbench.runtime.job_runner import JobHandle, JobRunner
-from workbench.ui.waveform_view import quiet_axes
+from workbench.ui.timeline.waveform_view import quiet_axes
 
 TILE_JOB_KIND = "spectrogram-tile"
 PLACEHOLDER_Z = -1.0  # tiles of the previous zoom or revision, drawn under the new ones

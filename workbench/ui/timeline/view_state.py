@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, fields
 
-from workbench.core.spectrogram import SpectrogramSettings
+from workbench.core.analysis.spectrogram import SpectrogramSettings
 
 
 def view_state(view) -> dict:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 
-from workbench.core.document import Document
-from workbench.core.peaks import sequence_columns
+from workbench.core.analysis.peaks import sequence_columns
+from workbench.core.document.document import Document
 
 WAVE_COLOR = (70, 160, 230)
 DOTS_BELOW_FRAMES_PER_PIXEL = 0.2

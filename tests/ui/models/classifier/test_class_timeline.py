@@ -12,19 +12,19 @@ from PySide6.QtCore import QPointF, Qt
 from tests.classifier_zoo import make_classifier_zoo
 from tests.tiny_models import make_zoo
 from tests.ui.conftest import open_and_wait
-from workbench.core.analysis import Classification, Segment
-from workbench.core.analysis_commands import ApplyAnalysisCommand
-from workbench.core.class_colours import class_colour
-from workbench.core.class_tier import CLASSES_TIER
-from workbench.core.document import Document
-from workbench.core.history import History
+from workbench.core.analysis.results import Classification, Segment
+from workbench.core.document.analysis_commands import ApplyAnalysisCommand
+from workbench.core.document.document import Document
+from workbench.core.document.history import History
+from workbench.core.labels.class_colours import class_colour
+from workbench.core.labels.class_tier import CLASSES_TIER
 from workbench.core.settings import Settings
-from workbench.ml.model_cache import ModelCache
 from workbench.ml.zoo import ModelZoo
+from workbench.ml.zoo.model_cache import ModelCache
 from workbench.runtime.model_jobs import ModelJobService
-from workbench.ui.class_segment_actions import ClassSegmentActions
-from workbench.ui.class_timeline import ClassTimeline, heatmap_rgba
-from workbench.ui.document_view import DocumentView
+from workbench.ui.models.classifier.class_segment_actions import ClassSegmentActions
+from workbench.ui.models.classifier.class_timeline import ClassTimeline, heatmap_rgba
+from workbench.ui.timeline.document_view import DocumentView
 
 LABELS = ("speech", "music", "noise", "tone", "silence")
 RATE = 16000
@@ -167,7 +167,7 @@ def test_transcribing_chosen_segments_runs_the_recognizer_on_each(qtbot, actions
 
 def test_classify_in_the_main_window_shows_the_timeline_tier_and_inspector(
         qtbot, runner, tmp_path, tone_file):
-    from workbench.ui.main_window import MainWindow
+    from workbench.ui.shell.main_window import MainWindow
 
     zoo = ModelZoo(make_classifier_zoo(tmp_path / "zoo"))
     service = ModelJobService(runner, zoo, ModelCache(), "cpu")

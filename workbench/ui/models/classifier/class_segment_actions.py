@@ -19,13 +19,13 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 
-from workbench.core.analysis import Segment
-from workbench.core.segment_export import FORMAT_FILTERS, export_segments
+from workbench.core.analysis.results import Segment
+from workbench.core.labels.segment_export import FORMAT_FILTERS, export_segments
 from workbench.runtime.job_runner import JobHandle
 from workbench.runtime.model_jobs import ModelJobService
-from workbench.ui.class_timeline import ClassTimeline
+from workbench.ui.models.classifier.class_timeline import ClassTimeline
 
-# The zoo card task each job kind needs (as in workbench.ml.tasks, which imports torch).
+# The zoo card task each job kind needs (as in workbench.ml.model_tasks, which imports torch).
 ZOO_TASKS = {"transcribe": "speech-recognition", "enhance": "speech-enhancement"}
 
 

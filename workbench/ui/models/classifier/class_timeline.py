@@ -23,10 +23,10 @@ import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
-from workbench.core.analysis import Classification, Segment
-from workbench.core.class_colours import UNCERTAIN_COLOUR, class_colour
-from workbench.core.class_segments import uncertain_spans
-from workbench.core.document import Document
+from workbench.core.analysis.results import Classification, Segment
+from workbench.core.document.document import Document
+from workbench.core.labels.class_colours import UNCERTAIN_COLOUR, class_colour
+from workbench.core.labels.class_segments import uncertain_spans
 
 BACKGROUND = np.array([28, 30, 36], dtype=np.float64)
 BAND_GAP = 0.2  # rows between the heatmap and the segment band

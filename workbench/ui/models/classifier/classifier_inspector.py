@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.class_colours import class_colour
+from workbench.core.labels.class_colours import class_colour
 
 MOST_LIKELY = "Most likely class"
 

@@ -16,13 +16,13 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget
 
-from workbench.core.analysis import Classification
-from workbench.core.document import Document
+from workbench.core.analysis.results import Classification
+from workbench.core.document.document import Document
 from workbench.runtime.classifier_inspection import ClassifierInspectionService
-from workbench.ui.class_segment_actions import ClassSegmentActions
-from workbench.ui.class_timeline import ClassTimeline
-from workbench.ui.classifier_inspector import ClassifierInspector
-from workbench.ui.saliency_overlay import SaliencyOverlay
+from workbench.ui.models.classifier.class_segment_actions import ClassSegmentActions
+from workbench.ui.models.classifier.class_timeline import ClassTimeline
+from workbench.ui.models.classifier.classifier_inspector import ClassifierInspector
+from workbench.ui.models.classifier.saliency_overlay import SaliencyOverlay
 
 POINTER_DELAY_MS = 120  # inspect where the pointer rests, not every pixel it crosses
 DOCK_HEIGHT = 230

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 
-from workbench.core.spectrogram import SpectrogramSettings, row_to_frequency
+from workbench.core.analysis.spectrogram import SpectrogramSettings, row_to_frequency
 
 HOT = (60, 255, 190)  # cyan-green: stands out on the warm spectrogram colormaps
 MAX_ALPHA = 220

@@ -1,1 +1,0 @@
-"""Network architectures of the workbench's own models (built from model cards)."""
