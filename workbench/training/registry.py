@@ -35,6 +35,9 @@ EVALUATORS["classifier"] = CommandEntry("score the sound-class CNN, a threshold 
                                         "workbench.training.classifier.eval_command")
 TRAINERS["enhancer"] = CommandEntry("train the causal GRU speech enhancer on synthesized speech "
                                     "and noise", "workbench.training.enhancer.train_command")
+EVALUATORS["enhancer"] = CommandEntry("score the speech enhancer, a Wiener baseline, noisereduce "
+                                      "and RNNoise on held-out voices and noises",
+                                      "workbench.training.enhancer.eval_command")
 TRAINERS["recognizer"] = CommandEntry("train the CTC speech recognizer on synthesized speech "
                                       "and transcribed recordings (--corpus)",
                                       "workbench.training.recognizer.train_command")

@@ -38,13 +38,13 @@ class TrainSettings:
     data_dir: str = "data/enhancer"
     speech_utterances: int = 2400
     noise_segments_per_kind: int = 30
-    epochs: int = 16
-    steps_per_epoch: int = 150
+    epochs: int = 20
+    steps_per_epoch: int = 200
     batch_size: int = 16
     crop_s: float = 3.0
     learning_rate: float = 2e-3
     weight_decay: float = 1e-5
-    spectral_weight: float = 10.0
+    spectral_weight: float = 4.0
     seed: int = 1
     threads: int = 1
     n_fft: int = 512
