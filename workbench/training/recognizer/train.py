@@ -144,7 +144,7 @@ def train_recognizer(settings: TrainSettings, weights_out: str | Path,
 
     net = CtcRecognizer(pool.SAMPLE_RATE, len(CHARACTERS) + 1, **settings.config)
     if settings.init_from:
-        from workbench.ml.safe_load import load_weights_into
+        from workbench.ml.zoo.safe_load import load_weights_into
 
         load_weights_into(net, settings.init_from)
         log(f"fine-tuning from {settings.init_from}")
@@ -258,7 +258,7 @@ def _record(net, val_items, device, epoch, step, seconds, losses) -> dict:
 
 
 def _export(net: CtcRecognizer, path: str | Path) -> None:
-    from workbench.ml.safe_load import save_safetensors
+    from workbench.ml.zoo.safe_load import save_safetensors
 
     was_training = net.training
     net.eval()
