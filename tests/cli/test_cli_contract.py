@@ -123,7 +123,7 @@ def test_no_installed_model_exits_4_with_what_to_do(tmp_path, speechy, capsys):
     (["enhance", "{file}"], 2, "-o/--output"),
     (["enhance", "{file}", "-o", "{tmp}/out.mp3"], 2, "cannot write"),
     (["train", "recognizer"], 2, "no trainer for recognizer yet"),
-    (["eval", "enhancer"], 2, "no evaluator for enhancer yet"),
+    (["eval", "recognizer"], 2, "no evaluator for recognizer yet"),
 ])
 def test_errors_exit_with_their_code_and_say_why(zoo, speechy, tmp_path, capsys, args, code,
                                                  message):

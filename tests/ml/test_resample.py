@@ -9,7 +9,12 @@ from workbench.core.document.history import History
 from workbench.core.document.track_commands import ChangeSampleRateCommand
 from workbench.core.jobs import Cancelled, CancelToken, Progress, run_to_completion
 from workbench.core.labels.labels import Label, LabelTier
-from workbench.ml.resample import resample_array, resample_tracks, resampled_length
+from workbench.ml.resample import (
+    StreamResampler,
+    resample_array,
+    resample_tracks,
+    resampled_length,
+)
 
 
 def tone(freq, rate, seconds=0.5, channels=1):
@@ -67,3 +72,20 @@ def test_resampled_length_follows_torchaudio():
     assert resampled_length(44100, 44100, 48000) == 48000
     assert resampled_length(1, 3, 7) == 3
     assert len(resample_array(np.zeros(1000, np.float32), 3, 7)) == resampled_length(1000, 3, 7)
+
+
+@pytest.mark.parametrize(("orig", "new"), [(44100, 16000), (16000, 44100), (48000, 16000),
+                                           (22050, 16000), (8000, 16000), (16000, 16000)])
+def test_streamed_pieces_join_into_the_whole_signal_resampled(orig, new):
+    rng = np.random.default_rng(orig + new)
+    x = rng.standard_normal((30011, 2)).astype(np.float32)
+    stream, parts, at = StreamResampler(orig, new), [], 0
+    while at < len(x):
+        size = int(rng.integers(1, 7000))
+        parts.append(stream.push(x[at:at + size]))
+        at += size
+    parts.append(stream.flush())
+    joined = np.concatenate(parts)
+    whole = resample_array(x, orig, new)
+    assert joined.shape == whole.shape == (resampled_length(len(x), orig, new), 2)
+    assert np.max(np.abs(joined - whole)) < 1e-5

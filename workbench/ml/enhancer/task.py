@@ -1,12 +1,16 @@
-"""The "enhance" task: a mask enhancer over long audio, chunk by chunk, every channel.
+"""The "enhance" task: the causal mask enhancer over long audio, chunk by chunk, every channel.
 
-Each chunk of `chunk_s` seconds is processed with `context_s` seconds of the
-audio before and after it (the GRU warms up on the context; only the chunk
-itself is kept), at the model's sample rate, and resampled back.  The result
-has exactly the input's length, rate and channel count.
+The audio is read in chunks of `chunk_s` seconds and streamed: resampled to the
+model's rate (`StreamResampler`), through `EnhancerStream` (GRU state, running
+level and overlap-add tail carried from chunk to chunk) and resampled back.
+Nothing restarts at a chunk join, so the result equals the whole file enhanced
+at once (up to float rounding): no seam.  The result has exactly the input's
+length, rate and channel count; the channels go through as one batch.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import torch
@@ -14,57 +18,77 @@ import torch
 from workbench.core.analysis.results import EnhancedAudio
 from workbench.core.audio.blocks import BlockSequence
 from workbench.core.jobs import CancelToken, Progress, TaskGenerator
-from workbench.ml.enhancer.net import build_enhancer
-from workbench.ml.resample import resample_array
-from workbench.ml.tasks.audio import (
-    Audio,
-    channels_of,
-    chunk_starts,
-    fit_length,
-    frames_of,
-    read_frames,
-)
+from workbench.ml.enhancer.net import EnhancerStream, build_enhancer
+from workbench.ml.resample import StreamResampler
+from workbench.ml.tasks.audio import Audio, channels_of, chunk_starts, frames_of, read_frames
 from workbench.ml.tasks.base import ModelProvider, ModelTaskSpec
 
 DEFAULT_CHUNK_S = 10.0
-DEFAULT_CONTEXT_S = 0.25
+
+
+def min_gain(params: dict) -> float:
+    """The gain floor for ``params["attenuation_limit_db"]`` (how far noise may be pushed
+    down; absent or infinite: no limit)."""
+    limit = float(params.get("attenuation_limit_db", math.inf))
+    return 0.0 if math.isinf(limit) else 10 ** (-abs(limit) / 20)
+
+
+class _ChannelStream:
+    """Model-rate streaming of frames x channels: resample in, enhance, resample back."""
+
+    def __init__(self, rate: int, model_rate: int, provider: ModelProvider, floor: float):
+        self.down, self.up = StreamResampler(rate, model_rate), StreamResampler(model_rate, rate)
+        self.provider, self.floor = provider, floor
+        self.stream: EnhancerStream | None = None
+
+    def push(self, samples: np.ndarray):
+        """Sub-task: the output frames that are final after ``samples``."""
+        cleaned = yield from self._enhance(self.down.push(samples), last=False)
+        return self.up.push(cleaned)
+
+    def flush(self):
+        cleaned = yield from self._enhance(self.down.flush(), last=True)
+        return np.concatenate([self.up.push(cleaned), self.up.flush()])
+
+    def _enhance(self, x: np.ndarray, last: bool):
+        def run(model, device: torch.device) -> np.ndarray:
+            if self.stream is None:
+                self.stream = EnhancerStream(model, x.shape[1], self.floor)
+            batch = torch.from_numpy(np.ascontiguousarray(x.T)).to(device)
+            out = self.stream.push(batch)
+            if last:
+                out = torch.cat([out, self.stream.flush()], dim=-1)
+            return out.float().cpu().numpy().T
+
+        return (yield from self.provider.infer(run))
 
 
 def enhance(audio: Audio, sample_rate: int, params: dict, cancel: CancelToken,
             model_provider: ModelProvider) -> TaskGenerator:
     """Task: `audio` with noise suppressed, as an EnhancedAudio of the same shape.
 
-    params: `chunk_s` (default 10), `context_s` (default 0.25).
+    params: `chunk_s` (default 10), `attenuation_limit_db` (default: none).
     """
-    model_rate = model_provider.card.sample_rate
     frames, channels = frames_of(audio), channels_of(audio)
     chunk = max(1, round(params.get("chunk_s", DEFAULT_CHUNK_S) * sample_rate))
-    context = round(params.get("context_s", DEFAULT_CONTEXT_S) * sample_rate)
-    pieces: list[BlockSequence] = []
+    stream = _ChannelStream(sample_rate, model_provider.card.sample_rate, model_provider,
+                            min_gain(params))
+    result = BlockSequence.empty(channels)
     for start in chunk_starts(frames, chunk):
         cancel.check()
         stop = min(frames, start + chunk)
-        lead, tail = min(context, start), min(context, frames - stop)
-        samples = read_frames(audio, start - lead, stop + tail)
-        at_model_rate = resample_array(samples, sample_rate, model_rate)
-        cleaned = yield from model_provider.infer(
-            lambda model, device, x=at_model_rate: _run_channels(model, device, x))
-        back = fit_length(resample_array(cleaned, model_rate, sample_rate), len(samples))
-        pieces.append(BlockSequence.from_array(back[lead:lead + stop - start]))
+        out = yield from stream.push(read_frames(audio, start, stop))
+        result = result.concat(BlockSequence.from_array(out))
         yield Progress(stop / frames if frames else 1.0,
                        f"Enhancing: {stop / sample_rate:.0f} of {frames / sample_rate:.0f} s")
-    blocks = [block for piece in pieces for block in piece.blocks]
-    result = BlockSequence(blocks, channels)
-    return EnhancedAudio(result, sample_rate, model_provider.name, str(model_provider.device),
-                         0.0, (0.0, frames / sample_rate))
-
-
-def _run_channels(model, device: torch.device, samples: np.ndarray) -> np.ndarray:
-    """Frames x channels in, frames x channels out: the channels go through as a batch."""
-    frames = len(samples)
-    padded = fit_length(samples, max(frames, getattr(model, "min_samples", 1)))
-    batch = torch.from_numpy(np.ascontiguousarray(padded.T)).to(device)
-    return model(batch).float().cpu().numpy().T[:frames]
+    cancel.check()
+    out = yield from stream.flush()
+    result = result.concat(BlockSequence.from_array(out))
+    if result.frames < frames:  # only where the model's rate rounds a file shorter
+        result = result.concat(BlockSequence.from_array(
+            np.zeros((frames - result.frames, channels), np.float32)))
+    return EnhancedAudio(result.slice(0, frames), sample_rate, model_provider.name,
+                         str(model_provider.device), 0.0, (0.0, frames / sample_rate))
 
 
 SPEC = ModelTaskSpec(kind="enhance", zoo_task="speech-enhancement", family="enhancer",

@@ -11,9 +11,9 @@ import json
 import platform
 from pathlib import Path
 
+from workbench.ml.enhancer.net import ARCHITECTURE
 from workbench.training.enhancer import recipe
 from workbench.training.enhancer.dataset import MixSettings
-from workbench.training.enhancer.net import ARCHITECTURE
 
 MODEL_NAME = "enhancer"
 FOLDER = "enhancer"

@@ -146,8 +146,8 @@ def report_markdown(report: dict) -> str:
 
 
 def _load_model(zoo_dir: Path, name: str):
+    from workbench.ml.enhancer.net import build_enhancer
     from workbench.ml.zoo import ModelZoo
-    from workbench.training.enhancer.net import build_enhancer
 
     zoo = ModelZoo(zoo_dir)
     entry = zoo.entry(name)

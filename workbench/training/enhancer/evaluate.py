@@ -63,7 +63,7 @@ def model_system(net, min_gain: float = 0.0) -> System:
 def measure_realtime_factor(net, audio: np.ndarray, threads: int, chunk_s: float = 10.0,
                             passes: int = 3) -> dict:
     """Seconds of processing per second of audio, chunk by chunk with state carried."""
-    from workbench.training.enhancer.net import EnhancerStream
+    from workbench.ml.enhancer.net import EnhancerStream
 
     previous = torch.get_num_threads()
     torch.set_num_threads(threads)

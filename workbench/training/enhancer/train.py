@@ -19,6 +19,7 @@ import numpy as np
 import torch
 
 from workbench.core.jobs import Progress
+from workbench.ml.enhancer.net import MaskEnhancer
 from workbench.training.enhancer import recipe
 from workbench.training.enhancer.dataset import (
     MixSettings,
@@ -27,7 +28,6 @@ from workbench.training.enhancer.dataset import (
     build_speech_pool,
 )
 from workbench.training.enhancer.losses import si_sdr, spectral_distance
-from workbench.training.enhancer.net import MaskEnhancer
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class TrainSettings:
     data_dir: str = "data/enhancer"
     speech_utterances: int = 2400
     noise_segments_per_kind: int = 30
-    epochs: int = 20
+    epochs: int = 12
     steps_per_epoch: int = 200
     batch_size: int = 16
     crop_s: float = 3.0

@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
 def install(zoo: Path, net, summary: dict) -> None:
     """Write the weights and the card of a freshly trained net and register the model;
     `workbench eval enhancer --update-card` adds the test metrics."""
-    from workbench.ml.safe_load import save_safetensors
+    from workbench.ml.zoo.safe_load import save_safetensors
 
     save_safetensors(net, zoo / card.WEIGHTS_FILE)
     settings = summary["settings"]

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from workbench.training.enhancer.net import EnhancerStream, MaskEnhancer
+from workbench.ml.enhancer.net import EnhancerStream, MaskEnhancer
 
 
 @pytest.fixture(params=[(512, 256), (128, 32)], ids=["shipped-frames", "tiny-frames"])
