@@ -26,7 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", default=card.MODEL_NAME, help="model name in the zoo")
     parser.add_argument("--run-dir", default="runs/enhancer", metavar="DIR",
                         help="where the test mixtures are cached")
-    parser.add_argument("--per-cell", type=int, default=6,
+    parser.add_argument("--per-cell", type=int, default=4,
                         help="held-out mixtures per noise kind and SNR")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--no-peers", action="store_true",
