@@ -149,7 +149,7 @@ def evaluate_enhancer(net, run_dir: str | Path, per_cell: int, threads: int, pee
                   "per_kind": {kind: _summary(scored, inputs, outputs,
                                               lambda i, k=kind: i.kind == k)
                                for kind in dict.fromkeys(i.kind for i in scored)},
-                  "seconds_per_audio_second_1_thread": spent / audio_s}
+                  "seconds_per_audio_second": spent / audio_s}
         clean_out = [system(i.clean) for i in clean_items]
         result["clean_si_sdr"] = _mean(_si_sdr(o, i.clean) for o, i in
                                        zip(clean_out, clean_items))
