@@ -51,17 +51,18 @@ def test_transcribe_reports_loading_first_then_model_device_and_a_placed_transcr
     assert cache.keys() == [("tiny-recognizer", "cpu")]  # loaded once, kept for the next job
 
 
-def test_chunked_transcription_keeps_every_frame_of_the_whole_file(zoo, monkeypatch):
+def test_block_transcription_keeps_every_frame_of_the_whole_file(zoo, monkeypatch):
     seen = []
     import workbench.ml.recognizer.task as transcribe
 
-    real = transcribe.greedy_ctc_words
-    monkeypatch.setattr(transcribe, "greedy_ctc_words",
-                        lambda lp, *a, **k: (seen.append(len(lp)), real(lp, *a, **k))[1])
-    drive(run_model_task(MODEL_TASKS["transcribe"], noise(2.5), 16000, CancelToken(), zoo=zoo,
-                         params={"chunk_s": 0.8}))
-    assert seen[-1] == 63  # the final decode sees all of 2.5 s / 40 ms, no gaps
-    assert seen[:-1] == [20, 20, 20, 3]
+    real = transcribe.decode_words
+    monkeypatch.setattr(transcribe, "decode_words",
+                        lambda lp, *a, **k: (seen.append(lp), real(lp, *a, **k))[1])
+    for block_s in (0.8, 100.0):
+        drive(run_model_task(MODEL_TASKS["transcribe"], noise(2.5), 16000, CancelToken(),
+                             zoo=zoo, params={"block_s": block_s}))
+    assert len(seen[0]) == len(seen[1]) == 63  # all of 2.5 s / 40 ms, no gaps
+    np.testing.assert_allclose(seen[0], seen[1], atol=1e-4)  # block seams change nothing
 
 
 def test_enhance_keeps_rate_channels_and_length_across_chunks(zoo):

@@ -64,7 +64,7 @@ def test_recognizer_gives_log_posteriors_on_its_frame_grid():
 def test_cards_build_their_architecture_and_refuse_others():
     net = build_recognizer(card("ctc-recognizer", {"hidden": 8, "layers": 1, "n_mels": 16},
                                 alphabet=" ab"))
-    assert net.classify.out_features == 4 and net.rnn.hidden_size == 8
+    assert net.classify.out_features == 4 and net.rnn[0].hidden == 8
     assert isinstance(build_enhancer(card("mask-enhancer", {"n_fft": 64, "hop": 16})),
                       MaskEnhancer)
     with pytest.raises(ValueError, match="mask-enhancer"):

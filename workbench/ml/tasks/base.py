@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 import numpy as np
@@ -79,8 +80,10 @@ class ModelProvider:
     """
 
     def __init__(self, name: str, card: ModelCard, load: Callable[[torch.device], nn.Module],
-                 device: torch.device, cache: ModelCache | None = None) -> None:
+                 device: torch.device, cache: ModelCache | None = None,
+                 folder: Path | None = None) -> None:
         self.name, self.card, self.device = name, card, device
+        self.folder = folder  # the folder of the model's card (side files such as an LM)
         self._load = load
         self._cache = cache if cache is not None else ModelCache(max_models=2)
 
@@ -99,7 +102,7 @@ class ModelProvider:
             zoo.load_weights_into(entry.name, module)
             return module.eval().to(target)
 
-        return cls(entry.name, card, load, device, cache)
+        return cls(entry.name, card, load, device, cache, entry.card_path.parent)
 
     def model(self, device: torch.device | None = None) -> nn.Module:
         """The model on `device` (default: the current one), loading it if needed."""

@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from workbench.ml.recognizer.net import ARCHITECTURE, CHARACTERS
 from workbench.ml.zoo import read_card, register_model
 from workbench.training.classifier import recipe
-from workbench.training.recognizer.net import ARCHITECTURE, CHARACTERS
 
 MODEL_NAME = "recognizer"
 TRAINING_COMMAND = ("workbench train recognizer --hours 1.5 "

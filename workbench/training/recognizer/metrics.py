@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from workbench.training.recognizer.net import CHARACTERS
+from workbench.ml.recognizer.net import CHARACTERS
 
 
 def encode_text(text: str, characters: str = CHARACTERS) -> list[int]:

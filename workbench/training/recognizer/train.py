@@ -22,9 +22,9 @@ import numpy as np
 import torch
 from torch.nn import functional as F
 
+from workbench.ml.recognizer.net import CHARACTERS, CtcRecognizer
 from workbench.training.recognizer import augment, data, pool
 from workbench.training.recognizer.metrics import encode_text, error_rates, greedy_text
-from workbench.training.recognizer.net import CHARACTERS, CtcRecognizer
 
 
 @dataclass(frozen=True)
