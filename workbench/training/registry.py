@@ -41,3 +41,7 @@ EVALUATORS["enhancer"] = CommandEntry("score the speech enhancer, a Wiener basel
 TRAINERS["recognizer"] = CommandEntry("train the CTC speech recognizer on synthesized speech "
                                       "and transcribed recordings (--corpus)",
                                       "workbench.training.recognizer.train_command")
+EVALUATORS["recognizer"] = CommandEntry("score the speech recognizer and pocketsphinx on held-out "
+                                        "synthetic voices (clean, 10 dB SNR) and held-out "
+                                        "corpus utterances",
+                                        "workbench.training.recognizer.eval_command")

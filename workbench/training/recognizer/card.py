@@ -13,6 +13,7 @@ from pathlib import Path
 from workbench.ml.recognizer.net import ARCHITECTURE, CHARACTERS
 from workbench.ml.zoo import read_card, register_model
 from workbench.training.classifier import recipe
+from workbench.training.recognizer.language import LM_FILE, LM_SENTENCES, write_language_model
 
 MODEL_NAME = "recognizer"
 TRAINING_COMMAND = ("workbench train recognizer --hours 1.5 "
@@ -91,6 +92,14 @@ held-out corpus utterances): {validation}
 
 {held_out}
 
+## Decoding
+
+Greedy (best path), or a CTC prefix beam search (beam 12) that scores whole words with a
+word bigram LM (`lm.arpa` beside this card: {lm_sentences} sentences of the project's
+grammar generator over `resources/text`, every vocabulary word in the lexicon). A word
+the LM does not list still comes out, spelled from the characters, at a fixed cost.
+Word times and confidences come from CTC forced alignment of the decoded text.
+
 ## Evaluation (`workbench eval recognizer`)
 
 {evaluation}
@@ -129,6 +138,7 @@ def write_card(zoo: Path, name: str, summary: dict, metrics: dict, evaluation: s
         "training_command": TRAINING_COMMAND, "hardware": hardware,
         "training_time": training_time, "metrics": metrics, "held_out": held_out_text(),
         "streaming": {"chunk_s": chunk_s, "lookahead_s": round(lookahead_s, 3)},
+        "lm": LM_FILE,
         "training": {k: v for k, v in summary.items() if k not in ("hardware",)},
     }
     body = _BODY.format(
@@ -141,7 +151,7 @@ def write_card(zoo: Path, name: str, summary: dict, metrics: dict, evaluation: s
         hardware=hardware, steps=summary.get("steps", "?"),
         epochs=summary.get("epochs_done", "?"),
         validation=_validation_text(history), held_out=held_out_text(),
-        evaluation=evaluation, limits=_LIMITS)
+        evaluation=evaluation, limits=_LIMITS, lm_sentences=LM_SENTENCES)
     path = zoo / card_file(name)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("---\n" + json.dumps(front, indent=2) + "\n---\n\n" + body, encoding="utf-8")
@@ -157,10 +167,20 @@ def _validation_text(history: list[dict]) -> str:
 
 
 def install(zoo: Path, name: str, summary: dict) -> None:
-    """Write the card of freshly trained weights and register the model."""
+    """Write the card of freshly trained weights and the word LM; register the model."""
     write_card(zoo, name, summary, {},
                "Not evaluated yet: run `workbench eval recognizer --update-card`.")
-    register_model(zoo, name, weights_file(name), card_file(name))
+    register(zoo, name)
+
+
+def register(zoo: Path, name: str = MODEL_NAME) -> None:
+    """Add or refresh the model (weights, card, word LM) in ``zoo``'s manifest; the LM is
+    built first if it is missing."""
+    folder = (zoo / card_file(name)).parent
+    if not (folder / LM_FILE).exists():
+        write_language_model(folder)
+    register_model(zoo, name, weights_file(name), card_file(name),
+                   other_files=(f"{name}/{LM_FILE}",))
 
 
 def read_summary(zoo: Path, name: str = MODEL_NAME) -> dict:
