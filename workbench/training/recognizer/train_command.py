@@ -62,12 +62,16 @@ def _resolve_device(choice: str) -> str:
     return "cuda" if torch.cuda.is_available() else "cpu"
 
 
-def _resolve_from(value: str | None, zoo: Path) -> str | None:
+def _resolve_from(value: str | None, zoo: Path) -> tuple[str | None, dict | None]:
+    """(weights path, architecture config) of the model to fine-tune from."""
     if value is None or value.endswith(".safetensors"):
-        return value
+        return value, None
     from workbench.ml.zoo import ModelZoo
 
-    return str(ModelZoo(zoo).verified_weights(value))
+    models = ModelZoo(zoo)
+    entry = models.entry(value)
+    config = dict(entry.card.config) if entry.card is not None else None
+    return str(models.verified_weights(value)), config
 
 
 def run(args: argparse.Namespace) -> int:
@@ -77,9 +81,10 @@ def run(args: argparse.Namespace) -> int:
 
     zoo = Path(args.zoo or paths.models_dir())
     hours = args.hours if args.hours is not None else (None if args.epochs else 1.5)
-    init_from = _resolve_from(args.init_from, zoo)
+    init_from, config = _resolve_from(args.init_from, zoo)
     rate = args.learning_rate or (3e-4 if init_from else _DEFAULTS.learning_rate)
     settings = TrainSettings(
+        config=config or _DEFAULTS.config,
         run_dir=args.run_dir, pool_dir=args.pool_dir, pool_shards=args.pool_shards,
         corpora=tuple(str(Path(c).resolve()) for c in args.corpus), hours=hours,
         epochs=args.epochs or _DEFAULTS.epochs, learning_rate=rate, seed=args.seed,
