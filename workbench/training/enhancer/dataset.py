@@ -13,7 +13,7 @@ the room.
 
 from __future__ import annotations
 
-import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,10 +68,11 @@ def build_speech_pool(folder: Path, split: str, count: int,
     for shard in range(shards):
         path = folder / f"speech-{split}-v{POOL_VERSION}-{shard:03d}.npz"
         if not path.exists():
+            started = time.perf_counter()
             audio, names = _speech_shard(split, shard)
             lengths = np.array([len(a) for a in audio])
             _save(path, audio=np.concatenate(audio).astype(np.float16), lengths=lengths,
-                  voices=np.array(names))
+                  voices=np.array(names), seconds=np.array(time.perf_counter() - started))
             log(f"speech {split}: {(shard + 1) * _SHARD} of {shards * _SHARD} utterances")
         with np.load(path) as data:
             cuts = np.cumsum(data["lengths"])[:-1]
@@ -88,10 +89,12 @@ def build_noise_pool(folder: Path, split: str, kinds: tuple[str, ...], per_kind:
     for kind in kinds:
         path = folder / f"noise-{split}-v{POOL_VERSION}-{kind}-{per_kind}.npz"
         if not path.exists():
+            started = time.perf_counter()
             segments = [recipe.make_noise(kind, recipe.split_rng(split, 1, _kind_key(kind), i),
                                           recipe.SAMPLE_RATE, NOISE_SEGMENT_S)
                         for i in range(per_kind)]
-            _save(path, audio=np.stack(segments).astype(np.float16))
+            _save(path, audio=np.stack(segments).astype(np.float16),
+                  seconds=np.array(time.perf_counter() - started))
             log(f"noise {split}: {kind} ({per_kind} segments)")
         with np.load(path) as data:
             pool[kind] = data["audio"].astype(np.float32)
@@ -108,8 +111,16 @@ def _save(path: Path, **arrays: np.ndarray) -> None:
     partial.replace(path)
 
 
-def write_pool_note(folder: Path, note: dict) -> None:
-    (folder / "pool.json").write_text(json.dumps(note, indent=1))
+def synthesis_seconds(folder: Path) -> float | None:
+    """How long the pools in ``folder`` took to synthesize (None if any shard lacks the
+    record: pools made before it was kept)."""
+    total = 0.0
+    for path in sorted(folder.glob(f"*-v{POOL_VERSION}-*.npz")):
+        with np.load(path) as data:
+            if "seconds" not in data:
+                return None
+            total += float(data["seconds"])
+    return total
 
 
 @dataclass(frozen=True)

@@ -16,13 +16,11 @@ from pathlib import Path
 import numpy as np
 
 from workbench.training.enhancer import recipe
-from workbench.training.synth import tones
-from workbench.training.synth.arrays import normalize_rms
 from workbench.training.synth.speech import random_params, synthesize_speech
 from workbench.training.synth.text import random_sentence
 
 SNRS_DB = (0.0, 5.0, 10.0)
-HELD_OUT_SET = ("rain", "engine", "tones")
+HELD_OUT_SET = recipe.HELD_OUT_NOISES
 SEEN_SET = ("babble", "music", "fan")
 EVAL_VERSION = 1
 
@@ -52,11 +50,7 @@ def _speech(rng: np.random.Generator) -> tuple[np.ndarray, str]:
 
 
 def _noise(kind: str, rng: np.random.Generator, frames: int) -> np.ndarray:
-    seconds = frames / recipe.SAMPLE_RATE + 0.1
-    if kind == "tones":
-        audio = normalize_rms(tones.random_tone(rng, recipe.SAMPLE_RATE, seconds), -20.0)
-    else:
-        audio = recipe.make_noise(kind, rng, recipe.SAMPLE_RATE, seconds)
+    audio = recipe.make_noise(kind, rng, recipe.SAMPLE_RATE, frames / recipe.SAMPLE_RATE + 0.1)
     return np.resize(audio, frames)
 
 

@@ -5,8 +5,8 @@ Held out from training, heard only by `workbench eval enhancer`:
 
 - voices: espeak-ng en-029 and en-gb-x-gbcwmd (all variants), the variants f4
   and m3 (all voices), flite awb (the same voices the classifier holds out);
-- noise kinds: rain (the toolkit's) and engine (`engine_noise`, written for
-  evaluation only);
+- noise kinds: rain and tones (the toolkit's tones, beeps, DTMF, sweeps and
+  sirens) and engine (`engine_noise`, written for evaluation only);
 - seeds: every split draws from its own seed stream.
 
 Training noises, stationary and not: white, pink, brown, hum (mains with up to
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from workbench.training.synth import filters, noise
+from workbench.training.synth import filters, noise, tones
 from workbench.training.synth.arrays import Seed, as_generator, frames_for, normalize_rms
 from workbench.training.synth.music import random_music
 from workbench.training.synth.speech import (
@@ -36,7 +36,7 @@ HELD_OUT_VARIANTS = ("f4", "m3")
 HELD_OUT_FLITE = ("awb",)
 TRAIN_NOISES = ("white", "pink", "brown", "hum", "fan", "babble", "keyboard", "music",
                 "clatter", "wind")
-HELD_OUT_NOISES = ("rain", "engine")
+HELD_OUT_NOISES = ("rain", "engine", "tones")
 _SPLIT_STREAM = {"train": 211, "val": 307, "eval": 401}
 
 
@@ -146,6 +146,8 @@ def make_noise(kind: str, seed: Seed, sample_rate: int, duration_s: float) -> np
         return noise.mains_hum(rng, sample_rate, duration_s, harmonics=int(rng.integers(3, 25)))
     if kind == "music":
         return normalize_rms(random_music(rng, sample_rate, duration_s), -20.0)
+    if kind == "tones":
+        return normalize_rms(tones.random_tone(rng, sample_rate, duration_s), -20.0)
     own = {"wind": wind_noise, "clatter": clatter_noise, "engine": engine_noise}
     if kind in own:
         return own[kind](rng, sample_rate, duration_s)

@@ -26,6 +26,7 @@ from workbench.training.enhancer.dataset import (
     MixtureSampler,
     build_noise_pool,
     build_speech_pool,
+    synthesis_seconds,
 )
 from workbench.training.enhancer.losses import si_sdr, spectral_distance
 
@@ -99,7 +100,8 @@ def train_enhancer(settings: TrainSettings, log: Callable[[str], None] = print,
                               settings.noise_segments_per_kind, log)
     val_sampler = MixtureSampler(build_speech_pool(data_dir, "val", 100, log),
                                  build_noise_pool(data_dir, "val", recipe.TRAIN_NOISES, 4, log))
-    synthesis_s = time.perf_counter() - started
+    pools_s = synthesis_seconds(data_dir)  # also counts pools an earlier run made
+    synthesis_s = time.perf_counter() - started if pools_s is None else pools_s
     log(f"pools ready: {len(speech.utterances)} utterances, {len(noises)} noise kinds "
         f"({synthesis_s:.0f} s)")
     frames = int(settings.crop_s * recipe.SAMPLE_RATE)
