@@ -49,8 +49,13 @@ class _Beam:
     previous: str  # last finished word (LM history)
     partial: str  # characters of the unfinished word
 
-    def total(self) -> float:
-        return _logadd(self.blank, self.label) + self.lm
+    def total(self, lm: BigramLM | None = None, weight: float = 0.0) -> float:
+        """Acoustic + LM score; an unfinished word that can no longer become a listed
+        word already pays the unknown-word cost (so not finishing it gains nothing)."""
+        partial = 0.0
+        if lm is not None and self.partial and self.partial not in lm.prefixes:
+            partial = weight * lm.oov_log_prob(self.partial)
+        return _logadd(self.blank, self.label) + self.lm + partial
 
 
 def beam_search(log_probs: np.ndarray, characters: str, lm: BigramLM | None,
@@ -87,7 +92,8 @@ def beam_search(log_probs: np.ndarray, characters: str, lm: BigramLM | None,
                 else:
                     _add(fresh, text + char, b, label=_logadd(b.blank, b.label) + p,
                          partial=b.partial + char)
-        beams = dict(sorted(fresh.items(), key=lambda kv: -kv[1].total())[:settings.beam])
+        beams = dict(sorted(fresh.items(), key=lambda kv: -kv[1].total(lm, settings.lm_weight)
+                            )[:settings.beam])
     best_text, best_score = "", NEG_INF
     for text, b in beams.items():
         score = b.total()

@@ -11,6 +11,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 START, END = "<s>", "</s>"
@@ -24,10 +25,21 @@ class BigramLM:
     unigrams: dict[str, float]
     backoff: dict[str, float]
     bigrams: dict[tuple[str, str], float] = field(default_factory=dict)
-    oov_log10: float = -6.0
+    oov_log10: float = -2.0  # an unknown word costs this plus `oov_char_log10` per letter
+    oov_char_log10: float = -0.5
 
     def __contains__(self, word: str) -> bool:
         return word in self.unigrams
+
+    @cached_property
+    def prefixes(self) -> frozenset[str]:
+        """Every beginning of a listed word (a partial word that may still become one)."""
+        return frozenset(w[:i] for w in self.words for i in range(1, len(w) + 1))
+
+    def oov_log_prob(self, word: str) -> float:
+        """Natural-log cost of a word the model does not list (grows with its length, so
+        joining two unknown words into one saves nothing)."""
+        return (self.oov_log10 + self.oov_char_log10 * len(word)) * LN10
 
     @property
     def words(self) -> frozenset[str]:
@@ -36,7 +48,7 @@ class BigramLM:
     def log_prob(self, previous: str, word: str) -> float:
         """Natural-log P(word | previous); unknown words get `oov_log10`."""
         if word not in self.unigrams:
-            return self.oov_log10 * LN10
+            return self.oov_log_prob(word)
         pair = self.bigrams.get((previous, word))
         if pair is not None:
             return pair * LN10
