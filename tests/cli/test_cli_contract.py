@@ -45,7 +45,7 @@ def test_transcribe_json_has_the_fixed_shape(zoo, speechy):
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     assert set(data) == {"file", "duration", "sample_rate", "model", "device", "elapsed",
-                         "text", "words"}
+                         "text", "words", "warnings"}
     assert data["file"] == str(speechy) and data["sample_rate"] == 22050
     assert data["duration"] == pytest.approx(1.5, abs=1e-4)
     assert (data["model"], data["device"]) == ("tiny-recognizer", "cpu")
@@ -68,7 +68,7 @@ def test_enhance_writes_the_input_rate_and_channels_and_prints_json(zoo, speechy
     assert out.returncode == 0, out.stderr
     assert out.stderr.strip().endswith("no-qt")
     data = json.loads(out.stdout)
-    assert set(data) == {"input", "output", "model", "device", "elapsed"}
+    assert set(data) == {"input", "output", "model", "device", "elapsed", "warnings"}
     assert data["output"] == str(target) and data["model"] == "tiny-enhancer"
     written, original = sf.info(target), sf.info(speechy)
     assert (written.samplerate, written.channels, written.frames) == \
@@ -81,7 +81,7 @@ def test_classify_json_has_the_fixed_shape(zoo, speechy, capsys, monkeypatch):
     assert cli.main(["classify", str(speechy), "--zoo", str(zoo), "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert set(data) == {"file", "duration", "model", "device", "elapsed", "labels",
-                         "segments", "summary"}
+                         "segments", "summary", "warnings"}
     assert data["labels"] == list(CLASS_LABELS) and data["model"] == "tiny-classifier"
     for segment in data["segments"]:
         assert set(segment) == {"start", "end", "label", "confidence"}

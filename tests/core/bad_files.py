@@ -260,3 +260,34 @@ def float_with_nan_and_inf(folder: Path):
 def write_case(name: str, folder: Path) -> tuple[Path, str | None]:
     """Write case `name` into `folder` and return (path, expected reason or None)."""
     return CASES[name](folder)
+
+
+@odd(OpensAs(frames=100, channels=1, memory_mapped=True,
+             warning=r"claims 1,000,000,000 Hz, above any audio rate"))
+def sample_rate_of_a_gigahertz(folder: Path):
+    content = riff_wav([fmt_chunk(sample_rate=1_000_000_000), data_chunk(pcm16(100, 1))])
+    return _write(folder / "gigahertz.wav", content), None
+
+
+@odd(OpensAs(frames=2000, channels=1, memory_mapped=False,
+             warning=r"claims 68,719,476,735 frames .* more than the file can hold"))
+def flac_claiming_a_thousand_hours(folder: Path):
+    path = folder / "claims_forever.flac"
+    sf.write(path, np.zeros((2000, 1)), 16000, format="FLAC")
+    content = bytearray(path.read_bytes())
+    info = 8  # STREAMINFO follows "fLaC" and its 4-byte block header
+    content[info + 13] |= 0x0F  # total samples: 36 bits, all set
+    content[info + 14 : info + 18] = b"\xff\xff\xff\xff"
+    return _write(path, bytes(content)), None
+
+
+@odd(OpensAs(frames=range(1, 32000), channels=1, memory_mapped=False,
+             warning=r"decoding stopped after \d+ of 32000 frames"))
+def flac_damaged_in_the_middle(folder: Path):
+    path = folder / "damaged_middle.flac"
+    tone = 0.3 * np.sin(np.arange(32000) * 0.05)
+    sf.write(path, tone, 16000, format="FLAC")
+    content = bytearray(path.read_bytes())
+    middle = len(content) // 2
+    content[middle : middle + 200] = bytes(200)
+    return _write(path, bytes(content)), None

@@ -11,7 +11,14 @@ from __future__ import annotations
 import argparse
 
 from workbench.cli import info, model_commands, models, train_eval
-from workbench.cli.common import EXIT_INPUT, EXIT_MODEL, EXIT_OK, EXIT_USAGE, CliCommand
+from workbench.cli.common import (
+    EXIT_INPUT,
+    EXIT_MODEL,
+    EXIT_OK,
+    EXIT_USAGE,
+    CliCommand,
+    keep_file_names_as_bytes,
+)
 
 COMMANDS: dict[str, CliCommand] = {
     "info": info.COMMAND,
@@ -42,4 +49,5 @@ def main(argv: list[str]) -> int:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
         return int(exc.code or 0)
+    keep_file_names_as_bytes()
     return COMMANDS[args.command].run(args)

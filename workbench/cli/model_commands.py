@@ -3,16 +3,20 @@
 The JSON shapes are a contract other tools rely on (times in seconds):
 
 transcribe: {"file", "duration", "sample_rate", "model", "device", "elapsed", "text",
-             "words": [{"word", "start", "end", "confidence"}]}
+             "words": [{"word", "start", "end", "confidence"}], "warnings": [...]}
 classify:   {"file", "duration", "model", "device", "elapsed", "labels": [...],
-             "segments": [{"start", "end", "label", "confidence"}], "summary": {label: seconds}}
-enhance --json: {"input", "output", "model", "device", "elapsed"}
+             "segments": [{"start", "end", "label", "confidence"}], "summary": {label: seconds},
+             "warnings": [...]}
+enhance --json: {"input", "output", "model", "device", "elapsed", "warnings": [...]}
+
+"warnings" lists what is wrong with the input file (also printed on stderr).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from workbench.cli.common import (
@@ -23,6 +27,7 @@ from workbench.cli.common import (
     EXIT_USAGE,
     CliCommand,
     fail,
+    warn,
 )
 from workbench.cli.progress import ProgressBar
 from workbench.core import paths
@@ -32,7 +37,7 @@ from workbench.core.audio.audio_export import (
     export_audio,
     supported_export_formats,
 )
-from workbench.core.audio.audio_file import AudioFileError, LoadedAudio, load_audio
+from workbench.core.audio.audio_file import AudioFileError, LoadedAudio, load_audio, sample_warnings
 from workbench.core.audio.blocks import BlockSequence
 from workbench.core.jobs import Cancelled, run_to_completion
 from workbench.core.labels.subtitles import to_srt, to_vtt
@@ -92,6 +97,11 @@ def _run_model(kind: str, args: argparse.Namespace, path: Path
     bar = ProgressBar()
     try:
         loaded = run_to_completion(lambda c: load_audio(path, c), on_progress=bar.update)
+        found = sample_warnings(loaded.source)
+        if found:
+            loaded.info = replace(loaded.info, warnings=loaded.info.warnings + tuple(found))
+        bar.close()  # the warnings must not land inside the progress line
+        warn(kind, path, loaded.info.warnings)
         samples = BlockSequence.from_source(loaded.source)
         rate, setting = loaded.info.sample_rate, Settings.load().device
         result = run_to_completion(
@@ -119,7 +129,8 @@ def transcript_json(path: Path, loaded: LoadedAudio, t: Transcript) -> dict:
             "sample_rate": loaded.info.sample_rate, "model": t.model, "device": t.device,
             "elapsed": t.elapsed, "text": t.text,
             "words": [{"word": w.word, "start": w.start, "end": w.end,
-                       "confidence": w.confidence} for w in t.words]}
+                       "confidence": w.confidence} for w in t.words],
+            "warnings": list(loaded.info.warnings)}
 
 
 def classification_json(path: Path, loaded: LoadedAudio, c: Classification) -> dict:
@@ -127,7 +138,7 @@ def classification_json(path: Path, loaded: LoadedAudio, c: Classification) -> d
             "device": c.device, "elapsed": c.elapsed, "labels": list(c.labels),
             "segments": [{"start": s.start, "end": s.end, "label": s.label,
                           "confidence": s.confidence} for s in c.segments],
-            "summary": c.summary()}
+            "summary": c.summary(), "warnings": list(loaded.info.warnings)}
 
 
 def _transcribe(args: argparse.Namespace) -> int:
@@ -189,7 +200,8 @@ def _enhance(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"input": str(args.input), "output": str(args.output),
                           "model": result.model, "device": result.device,
-                          "elapsed": result.elapsed}, indent=2))
+                          "elapsed": result.elapsed,
+                          "warnings": list(loaded.info.warnings)}, indent=2))
     else:
         print(f"{args.output} ({result.model} on {result.device}, {result.elapsed:.1f} s)")
     return EXIT_OK

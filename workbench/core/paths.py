@@ -38,3 +38,13 @@ def data_dir() -> Path:
 def models_dir() -> Path:
     """The model zoo folder: WORKBENCH_MODELS_DIR, else the repository's models/."""
     return Path(os.environ.get("WORKBENCH_MODELS_DIR") or MODELS)
+
+
+def display_name(name: str | os.PathLike) -> str:
+    """`name` as text a person can read and Qt can show.
+
+    Linux file names are bytes; Python keeps bytes that are not UTF-8 as lone
+    surrogates, which cannot be encoded (printing fails) and which Qt drops.
+    Here each such byte becomes U+FFFD, as file managers show it.
+    """
+    return os.fsencode(name).decode("utf-8", "replace")

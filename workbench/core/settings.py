@@ -14,6 +14,7 @@ from pathlib import Path
 from workbench.core import paths
 
 MAX_RECENT = 10
+DEFAULT_DECODE_CACHE_MB = 4096
 
 
 @dataclass
@@ -23,6 +24,7 @@ class Settings:
     spectrogram: dict = field(default_factory=dict)
     device: str = "auto"
     history_budget_mb: int = 1024  # memory the undo history may keep; 0: no limit
+    decode_cache_mb: int = DEFAULT_DECODE_CACHE_MB  # decoded FLAC/MP3/...; 0: no limit
 
     @classmethod
     def load(cls, path: Path | None = None) -> Settings:

@@ -9,6 +9,7 @@ Signals are emitted on the GUI thread.
 
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -38,6 +39,7 @@ class DocumentLoader(QObject):
         super().__init__(parent)
         self._runner = runner
         self._pending = 0
+        self._reported: weakref.WeakSet[PeakPyramid] = weakref.WeakSet()
 
     def open(self, path: Path) -> None:
         path = Path(path)
@@ -63,6 +65,8 @@ class DocumentLoader(QObject):
         self.loaded.emit(doc)
         for pyramid in pyramids:
             self._summarize(doc, pyramid, doc.path or Path(doc.title))
+        if not pyramids:  # else the levels are measured when the peaks are known
+            self._measure(doc)
 
     def _on_loaded(self, path: Path, loaded: LoadedAudio) -> None:
         source = loaded.source
@@ -85,11 +89,22 @@ class DocumentLoader(QObject):
             handle.ended.connect(self._on_job_ended)
 
     def _on_peaks_part_finished(self, doc: Document, pyramid: PeakPyramid) -> None:
-        if pyramid.complete:
+        # Parts end in any order, and a part's queued `finished` may arrive after
+        # the last part completed the pyramid: report a pyramid once.
+        if pyramid.complete and pyramid not in self._reported:
+            self._reported.add(pyramid)
             self._on_peaks_finished(doc, pyramid)
 
     def _on_peaks_finished(self, doc: Document, pyramid: PeakPyramid) -> None:
         self.peaks_finished.emit(doc, pyramid.nonfinite_samples)
+        samples = doc.tracks[0].samples
+        if _is_whole_source(samples, pyramid):  # a file as opened: the peak pass measured it
+            self.stats_ready.emit(doc, pyramid.stats())
+        else:
+            self._measure(doc)
+
+    def _measure(self, doc: Document) -> None:
+        """Peak and RMS of the first track, scanned in the background."""
         request = JobRequest("stats", f"Measure {doc.title}", revision=doc.revision)
         samples = doc.tracks[0].samples
         handle = self._runner.submit(request, lambda cancel: compute_stats(samples, cancel))
@@ -102,3 +117,10 @@ def _attach_pyramid(source: SampleSource) -> PeakPyramid:
     pyramid = PeakPyramid(source)
     source.peaks = pyramid  # queries see cells as they are filled in
     return pyramid
+
+
+def _is_whole_source(samples: BlockSequence, pyramid: PeakPyramid) -> bool:
+    """True when `samples` are exactly `pyramid`'s source, unedited, start to end."""
+    blocks = samples.blocks
+    return (len(blocks) == 1 and blocks[0].source is pyramid.source
+            and blocks[0].start == 0 and blocks[0].length == pyramid.source.frames)

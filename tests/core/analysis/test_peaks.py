@@ -4,8 +4,10 @@ import numpy as np
 import pytest
 
 from workbench.core.analysis.peaks import CHUNK_FRAMES, PeakPyramid, sequence_columns
+from workbench.core.audio.audio_stats import compute_stats
 from workbench.core.audio.blocks import BlockSequence
 from workbench.core.audio.sample_source import SampleSource
+from workbench.core.jobs import run_to_completion
 
 
 def _seq(data: np.ndarray) -> BlockSequence:
@@ -126,3 +128,34 @@ def test_a_build_split_in_interleaved_parts_equals_a_single_build():
     # every level agrees with numpy on the raw samples
     assert np.array_equal(one.maxs[2][0], data[:65536].max(axis=0))
     assert np.array_equal(one.mins[1][-1], data[(len(data) - 1) // 4096 * 4096:].min(axis=0))
+
+
+@pytest.mark.parametrize("dtype", ["int16", "float32"])
+def test_the_peak_pass_measures_the_same_levels_as_a_separate_scan(dtype):
+    rng = np.random.default_rng(5)
+    frames = CHUNK_FRAMES * 2 + 12345  # two whole chunks and a partial one
+    if dtype == "int16":
+        raw = rng.integers(-20000, 20000, (frames, 2), dtype=np.int16)
+        raw[777, 1] = -32768
+        source = SampleSource(raw, 1 / 32768)
+    else:
+        raw = (rng.standard_normal((frames, 2)) * 0.1).astype(np.float32)
+        raw[frames - 1, 0] = -0.9
+        source = SampleSource(raw, 1.0)
+    pyramid = PeakPyramid(source)
+    for part in range(2):
+        for _ in pyramid.build(None, part, 2):
+            pass
+    separate = run_to_completion(lambda c: compute_stats(BlockSequence.from_source(source), c))
+    measured = pyramid.stats()
+    assert measured.peak == pytest.approx(separate.peak, rel=1e-6)
+    assert measured.rms == pytest.approx(separate.rms, rel=1e-5)
+    assert measured.peak[1 if dtype == "int16" else 0] == pytest.approx(
+        1.0 if dtype == "int16" else 0.9, rel=1e-6)
+
+
+def test_levels_are_not_given_before_the_pyramid_is_complete():
+    pyramid = PeakPyramid(SampleSource(np.zeros((CHUNK_FRAMES * 2, 1), np.float32), 1.0))
+    next(pyramid.build(None, 0, 2))
+    with pytest.raises(RuntimeError):
+        pyramid.stats()

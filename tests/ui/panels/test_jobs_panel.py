@@ -61,7 +61,7 @@ def test_a_running_job_has_a_row_with_target_device_and_progress_then_leaves(
     doc = noisy_document()
     handle = service.submit("enhance", doc, span=(0.5, 1.5), params={"chunk_s": 0.2})
     row = panel.rows[handle]
-    assert row.name_label.text() == "<b>Enhance</b>"
+    assert row.name_label.text() == "Enhance" and row.name_label.font().bold()
     assert row.target_label.text() == "Untitled 0.50–1.50 s"
     assert indicator.text() == "1 job" and indicator.isVisible()
     with qtbot.waitSignal(handle.progressed, timeout=30000,

@@ -21,6 +21,7 @@ from collections.abc import Generator
 
 import numpy as np
 
+from workbench.core.audio.audio_stats import AudioStats, sums_of_squares
 from workbench.core.audio.blocks import BlockSequence
 from workbench.core.audio.sample_source import SampleSource
 from workbench.core.jobs import CancelToken, Progress
@@ -40,6 +41,10 @@ class PeakPyramid:
         self.maxs = [np.zeros((-(-source.frames // b), ch), dtype) for b in CELL_SIZES]
         self.nonfinite_samples = 0
         self._chunk_done = np.zeros(-(-source.frames // CHUNK_FRAMES), bool)
+        # Sum of squares per chunk and channel (raw units), so the levels come
+        # from the same pass over the file as the peaks (a second pass doubled
+        # the time an hour-long file took to be fully measured).
+        self._chunk_sumsq = np.zeros((len(self._chunk_done), ch), np.float64)
         self._ready_chunks = 0  # every chunk below this one is summarized
         self._lock = threading.Lock()
 
@@ -76,7 +81,7 @@ class PeakPyramid:
                 cancel.check()
             start = chunk_index * CHUNK_FRAMES
             stop = min(self.source.frames, start + CHUNK_FRAMES)
-            self._summarize_chunk(start, self._read_chunk(start, stop))
+            self._summarize_chunk(start, self._read_chunk(start, stop), chunk_index)
             self._mark_done(chunk_index)
             yield Progress((i + 1) / len(chunks), "Reading peaks")
         return self
@@ -105,9 +110,11 @@ class PeakPyramid:
             chunk = np.where(bad, chunk.dtype.type(0), chunk)
         return chunk
 
-    def _summarize_chunk(self, start: int, chunk: np.ndarray) -> None:
+    def _summarize_chunk(self, start: int, chunk: np.ndarray, chunk_index: int = -1) -> None:
         # Channels x frames, so each reduction runs over contiguous memory (SIMD).
         planar = np.ascontiguousarray(chunk.T)
+        if chunk_index >= 0:
+            self._chunk_sumsq[chunk_index] = sums_of_squares(planar)
         size, first = CELL_SIZES[0], start // CELL_SIZES[0]
         full = planar.shape[1] // size
         lo, hi = self.mins[0], self.maxs[0]
@@ -128,6 +135,20 @@ class PeakPyramid:
             f = start // CELL_SIZES[level]
             self.mins[level][f : f + len(groups)] = src_lo
             self.maxs[level][f : f + len(groups)] = src_hi
+
+    def stats(self) -> AudioStats:
+        """Peak and RMS of the whole source (linear, per channel); needs `complete`."""
+        if not self.complete:
+            raise RuntimeError("the peak pyramid is still being built")
+        if self.source.frames == 0:
+            zeros = (0.0,) * self.source.channels
+            return AudioStats(zeros, zeros)
+        scale = float(self.source.scale)
+        low = np.abs(self.mins[-1].min(axis=0).astype(np.float64))
+        high = np.abs(self.maxs[-1].max(axis=0).astype(np.float64))
+        peak = np.maximum(low, high) * scale
+        rms = np.sqrt(self._chunk_sumsq.sum(axis=0) / self.source.frames) * scale
+        return AudioStats(tuple(map(float, peak)), tuple(map(float, rms)))
 
     # -- queries ---------------------------------------------------------
     def columns(self, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -28,15 +28,24 @@ import numpy as np
 import soundfile as sf
 
 from workbench.core import paths
+from workbench.core.audio import decode_cache
 from workbench.core.audio.riff import RiffError, WavLayout, explain_wav_header, read_wav_layout
 from workbench.core.audio.sample_source import SampleSource
 from workbench.core.jobs import CancelToken, Progress, run_to_completion
+from workbench.core.settings import Settings
 
 # Frames per libsndfile read while decoding.  Small on purpose: when a damaged
 # FLAC stream makes a read fail, libsndfile returns nothing of that read, so a
 # small chunk keeps almost everything that precedes the damage.
 DECODE_CHUNK_FRAMES = 1 << 14
 SCAN_CHUNK_FRAMES = 1 << 18
+# Float samples are allowed past full scale (headroom), but not by 60 dB.
+ABSURD_PEAK = 1000.0
+# Rates above this are not audio (the fastest converters run at 768 kHz).
+MAX_PLAUSIBLE_RATE = 768_000
+# No codec stores more samples per byte than this (FLAC's constant subframes of
+# digital silence come nearest, at a few thousand): a header claiming more lies.
+MAX_SAMPLES_PER_BYTE = 100_000
 _CACHE_MAGIC = b"WORKBENCH-DECODED-F32 v1\n"
 _CACHE_HEADER_BYTES = 4096  # JSON metadata, padded; the float32 samples follow
 
@@ -63,7 +72,7 @@ class AudioFileError(Exception):
     def __init__(self, path: str | os.PathLike, reason: str) -> None:
         self.path = Path(path)
         self.reason = reason
-        super().__init__(f"Cannot open {self.path.name!r}: {reason}")
+        super().__init__(f"Cannot open {paths.display_name(self.path.name)!r}: {reason}")
 
 
 @dataclass(frozen=True)
@@ -107,12 +116,14 @@ def probe_audio(path: str | os.PathLike) -> AudioFileInfo:
     return info
 
 
-def load_audio(path: str | os.PathLike, cancel: CancelToken | None = None
-               ) -> Generator[Progress, None, LoadedAudio]:
+def load_audio(path: str | os.PathLike, cancel: CancelToken | None = None,
+               cache_limit_mb: int | None = None) -> Generator[Progress, None, LoadedAudio]:
     """Task that opens `path` as a memory-mapped SampleSource.
 
     WAV files in a mappable sample format return at once; other files are
     decoded into (or found in) the decode cache, yielding Progress per chunk.
+    After a new decode the cache is pruned to `cache_limit_mb` (default: the
+    `decode_cache_mb` setting), least recently used files first.
     Raises AudioFileError, or Cancelled when `cancel` is set while decoding.
     """
     cancel = cancel or CancelToken()
@@ -124,6 +135,11 @@ def load_audio(path: str | os.PathLike, cancel: CancelToken | None = None
     meta = _read_cache_header(cache_file, info.channels)
     if meta is None:
         meta = yield from _decode_into_cache(path, info, cache_file, cancel)
+        if cache_limit_mb is None:
+            cache_limit_mb = Settings.load().decode_cache_mb
+        decode_cache.prune(cache_file.parent, cache_limit_mb * 1024 * 1024, keep=cache_file)
+    else:
+        decode_cache.touch(cache_file)
     frames, decode_warnings = meta["frames"], tuple(meta["warnings"])
     info = replace(info, frames=frames, warnings=info.warnings + decode_warnings)
     yield Progress(1.0, f"Opened {path.name}")
@@ -133,6 +149,39 @@ def load_audio(path: str | os.PathLike, cancel: CancelToken | None = None
 def read_audio(path: str | os.PathLike) -> LoadedAudio:
     """Open `path` synchronously (command line, tests); see load_audio."""
     return run_to_completion(lambda cancel: load_audio(path, cancel))
+
+
+def sample_warnings(source: SampleSource, cancel: CancelToken | None = None) -> list[str]:
+    """What is wrong with the samples themselves: NaN/Inf, absurd float magnitudes.
+
+    Integer samples cannot be either, so only float sources are scanned.
+    """
+    if not np.issubdtype(source.data.dtype, np.floating):
+        return []
+    nonfinite, peak = 0, 0.0
+    for start in range(0, source.frames, SCAN_CHUNK_FRAMES):
+        if cancel is not None:
+            cancel.check()
+        raw = source.read_raw(start, start + SCAN_CHUNK_FRAMES)
+        finite = np.isfinite(raw)
+        nonfinite += int(raw.size - np.count_nonzero(finite))
+        if raw.size:
+            peak = max(peak, float(np.abs(np.where(finite, raw, 0)).max()) * source.scale)
+    warnings = []
+    if nonfinite:
+        warnings.append(f"{nonfinite:,} samples are NaN or infinite; they are read as silence")
+    level = absurd_level_warning(peak)
+    if level:
+        warnings.append(level)
+    return warnings
+
+
+def absurd_level_warning(peak: float) -> str | None:
+    """A warning when float samples reach a level no recording has, else None."""
+    if peak <= ABSURD_PEAK:
+        return None
+    return (f"samples reach {peak:.3g} ({20 * np.log10(peak):+.0f} dBFS), far beyond any "
+            f"real recording: the file is probably damaged or not audio")
 
 
 def count_nonfinite(source: SampleSource, cancel: CancelToken | None = None) -> int:
@@ -178,14 +227,14 @@ def _readable_file(path: str | os.PathLike) -> Path:
 def _probe(path: Path) -> tuple[AudioFileInfo, WavLayout | None]:
     """The file's description, plus its WAV layout when its samples can be mapped."""
     try:
-        snd = sf.info(str(path))
+        snd = sf.info(os.fsencode(path))  # bytes: names need not be UTF-8
     except (sf.SoundFileError, RuntimeError) as exc:
         raise AudioFileError(path, _libsndfile_reason(exc, path)) from exc
     if snd.samplerate <= 0 or snd.channels <= 0:
         raise AudioFileError(
             path, f"the header gives {snd.channels} channels at {snd.samplerate} Hz")
     layout = _mappable_layout(path, snd)
-    warnings = list(_extension_warnings(path, snd.format))
+    warnings = list(_extension_warnings(path, snd.format)) + _implausible_header(path, snd)
     if layout is not None and layout.truncated:
         warnings.append(
             f"the data chunk claims {layout.declared_data_bytes} bytes but only "
@@ -198,6 +247,22 @@ def _probe(path: Path) -> tuple[AudioFileInfo, WavLayout | None]:
         file_size=path.stat().st_size, memory_mapped=layout is not None,
         warnings=tuple(warnings))
     return info, layout
+
+
+def _implausible_header(path: Path, snd) -> list[str]:
+    """Warnings for header values that cannot be true of this file."""
+    warnings = []
+    if snd.samplerate > MAX_PLAUSIBLE_RATE:
+        warnings.append(f"the header claims {snd.samplerate:,} Hz, above any audio rate "
+                        f"(at most {MAX_PLAUSIBLE_RATE:,} Hz): the header is probably "
+                        f"damaged, and the times shown assume that rate")
+    size = path.stat().st_size
+    if snd.frames * snd.channels > MAX_SAMPLES_PER_BYTE * size:
+        hours = snd.frames / snd.samplerate / 3600
+        warnings.append(f"the header claims {snd.frames:,} frames ({hours:,.1f} hours) in "
+                        f"{size:,} bytes, more than the file can hold: the true length is "
+                        f"known once it is decoded")
+    return warnings
 
 
 def _libsndfile_reason(exc: Exception, path: Path) -> str:
@@ -245,8 +310,9 @@ def _map_wav_samples(path: Path, info: AudioFileInfo, layout: WavLayout) -> Samp
 def _cache_file_for(path: Path) -> Path:
     """Cache file name keyed by what identifies this version of the file."""
     st = path.stat()
-    key = f"{path.resolve()}\0{st.st_size}\0{st.st_mtime_ns}".encode()
-    return paths.cache_dir() / "decoded" / f"{hashlib.sha256(key).hexdigest()[:40]}.f32"
+    key = os.fsencode(path.resolve()) + f"\0{st.st_size}\0{st.st_mtime_ns}".encode()
+    name = hashlib.sha256(key).hexdigest()[:40] + decode_cache.SUFFIX
+    return paths.cache_dir() / "decoded" / name
 
 
 def _read_cache_header(cache_file: Path, channels: int) -> dict | None:
@@ -314,7 +380,7 @@ def _decode_chunks(path: Path, info: AudioFileInfo, out,
     message = f"Decoding {path.name}"
     buffer = np.empty((DECODE_CHUNK_FRAMES, info.channels), dtype=np.float32)
     try:
-        snd = sf.SoundFile(str(path))
+        snd = sf.SoundFile(os.fsencode(path))
     except (sf.SoundFileError, RuntimeError) as exc:
         raise AudioFileError(path, _libsndfile_reason(exc, path)) from exc
     with snd:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from workbench.core import paths
 from workbench.core.audio.blocks import BlockSequence
 from workbench.core.document.selection import Selection, snap_to_zero_crossing
 from workbench.core.events import Event
@@ -92,7 +93,7 @@ class Document:
 
     @property
     def title(self) -> str:
-        return self.path.name if self.path else "Untitled"
+        return paths.display_name(self.path.name) if self.path else "Untitled"
 
     def channel_address(self, channel: int) -> tuple[int, int]:
         """(track index, channel within the track) of a flat channel index."""

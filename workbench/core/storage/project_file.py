@@ -42,7 +42,7 @@ from collections.abc import Generator, Iterator
 from contextlib import closing, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.request import pathname2url
+from urllib.parse import quote
 
 import numpy as np
 
@@ -201,7 +201,7 @@ def _fill(db: sqlite3.Connection, snapshot: ProjectSnapshot, name: str,
     info = json.dumps(encode_info(snapshot.info))
     db.execute("INSERT INTO document VALUES (1, ?, ?, ?, ?)",
                (json.dumps(structure), json.dumps(snapshot.view_state),
-                None if snapshot.audio_path is None else str(snapshot.audio_path), info))
+                _path_to_db(snapshot.audio_path), info))
     meta_rows = {"format_version": str(FORMAT_VERSION), "app_version": __version__,
                  "saved_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "save_id": uuid.uuid4().hex}
     db.executemany("INSERT INTO meta VALUES (?, ?)", meta_rows.items())
@@ -209,6 +209,22 @@ def _fill(db: sqlite3.Connection, snapshot: ProjectSnapshot, name: str,
     db.execute("COMMIT")
     cancel.check()
     db.execute("PRAGMA journal_mode = WAL")
+
+
+def _path_to_db(path: Path | None) -> str | bytes | None:
+    """A path for a TEXT column: text when it is UTF-8, else its bytes (Linux names
+    are bytes; SQLite refuses the surrogates Python keeps for undecodable ones)."""
+    if path is None:
+        return None
+    raw = os.fsencode(path)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw
+
+
+def _path_from_db(value: str | bytes | None) -> Path | None:
+    return None if value is None else Path(os.fsdecode(value))
 
 
 def _insert_chunks(db: sqlite3.Connection, key: int, source: SampleSource, meta: dict,
@@ -325,7 +341,8 @@ def load_project(path: str | os.PathLike, cancel: CancelToken | None = None
         raise ProjectFileError(path, "the file does not exist" if not path.exists()
                                else "it is not a file")
     try:
-        uri = f"file:{pathname2url(str(path.resolve()))}?immutable=1"
+        # Quote the name's bytes: a Linux name need not be UTF-8.
+        uri = f"file:{quote(os.fsencode(path.resolve()), safe='/')}?immutable=1"
         with closing(sqlite3.connect(uri, uri=True)) as db:
             meta = _read_meta(db, path)
             sources = yield from _extract_sources(db, path.name, cancel)
@@ -340,7 +357,7 @@ def load_project(path: str | os.PathLike, cancel: CancelToken | None = None
     try:
         structure, view_state, audio_path, info = row
         doc = decode_document(json.loads(structure), sources,
-                              None if audio_path is None else Path(audio_path),
+                              _path_from_db(audio_path),
                               decode_info(json.loads(info) if info else None))
         view = json.loads(view_state)
     except (DocumentCodecError, ValueError, TypeError, KeyError) as exc:

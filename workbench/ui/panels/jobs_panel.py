@@ -33,6 +33,7 @@ from workbench.core.jobs import Progress
 from workbench.runtime.classifier_inspection import INSPECT_KIND
 from workbench.runtime.job_runner import JobHandle, JobRunner
 from workbench.runtime.model_jobs import ModelJob, ModelJobService
+from workbench.ui.panels.elided_label import ElidedLabel
 from workbench.ui.timeline.spectrogram_view import TILE_JOB_KIND
 
 QUIET_KINDS = frozenset({TILE_JOB_KIND, INSPECT_KIND})  # view jobs that follow the pointer
@@ -66,9 +67,8 @@ class JobRow(QFrame):
         super().__init__(parent)
         self.handle = handle
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.name_label = QLabel(f"<b>{handle.request.name}</b>")
-        self.target_label = QLabel(handle.request.target)
-        self.target_label.setToolTip(handle.request.target)
+        self.name_label = ElidedLabel(handle.request.name, bold=True)
+        self.target_label = ElidedLabel(handle.request.target, elide=Qt.TextElideMode.ElideLeft)
         self.device_label = QLabel(device)
         self.progress_bar = QProgressBar()
         self.progress_bar.setRange(0, _BAR_STEPS)
@@ -90,19 +90,21 @@ class JobRow(QFrame):
     def _lay_out(self) -> None:
         grid = QGridLayout(self)
         grid.setContentsMargins(6, 4, 6, 4)
-        grid.addWidget(self.name_label, 0, 0)
-        grid.addWidget(self.target_label, 0, 1)
+        # The target (often a path) has a line of its own: beside the name, a
+        # narrow dock left it a few letters.
+        grid.addWidget(self.name_label, 0, 0, 1, 2)
         grid.addWidget(self.device_label, 0, 2, Qt.AlignmentFlag.AlignRight)
-        grid.addWidget(self.progress_bar, 1, 0, 1, 2)
-        grid.addWidget(self.cancel_button, 1, 2)
-        grid.addWidget(self.status_label, 2, 0, 1, 3)
+        grid.addWidget(self.target_label, 1, 0, 1, 3)
+        grid.addWidget(self.progress_bar, 2, 0, 1, 2)
+        grid.addWidget(self.cancel_button, 2, 2)
+        grid.addWidget(self.status_label, 3, 0, 1, 3)
         buttons = QWidget()
         row = QGridLayout(buttons)
         row.setContentsMargins(0, 0, 0, 0)
         for i, button in enumerate((self.details_button, self.rerun_button,
                                     self.dismiss_button)):
             row.addWidget(button, 0, i)
-        grid.addWidget(buttons, 3, 0, 1, 3, Qt.AlignmentFlag.AlignRight)
+        grid.addWidget(buttons, 4, 0, 1, 3, Qt.AlignmentFlag.AlignRight)
         grid.setColumnStretch(1, 1)
 
     # -- what the job reports ---------------------------------------------------------

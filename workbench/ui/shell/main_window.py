@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from workbench.core import paths
 from workbench.core.audio.audio_export import export_audio
+from workbench.core.audio.audio_file import absurd_level_warning
 from workbench.core.audio.audio_stats import AudioStats
 from workbench.core.document.document import Document
 from workbench.core.document.history import History
@@ -130,7 +131,7 @@ class MainWindow(QMainWindow):
                      QKeySequence.StandardKey.Close)
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
-        view_menu = self.menuBar().addMenu("&View")
+        self.view_menu = view_menu = self.menuBar().addMenu("&View")
         self._action(view_menu, "Zoom &In", lambda: self._with_view(lambda v: v.zoom(ZOOM_FACTOR)),
                      ["+", "=", "Ctrl+1"])
         self._action(view_menu, "Zoom &Out",
@@ -176,6 +177,9 @@ class MainWindow(QMainWindow):
             self._rebuild_recent_menu()
         self.statusBar().showMessage(f"Opened {doc.title}", 5000)
         self._show_info(entry)
+        file_warnings = getattr(doc.info, "warnings", ())
+        if file_warnings:  # once, when the file opens; the info panel keeps them
+            self.errors.warn(f"Problems in {doc.title}", "\n".join(file_warnings))
 
     def _on_peaks_progressed(self, doc: Document) -> None:
         entry = self._entry_for(doc)
@@ -196,9 +200,14 @@ class MainWindow(QMainWindow):
 
     def _on_stats_ready(self, doc: Document, stats: AudioStats) -> None:
         entry = self._entry_for(doc)
-        if entry:
-            entry.stats = stats
-            self._show_info(entry)
+        if not entry:
+            return
+        entry.stats = stats
+        text = absurd_level_warning(max(stats.peak, default=0.0))
+        if text:
+            entry.warnings.append(text)
+            self.errors.warn("Implausible sample values", f"{doc.title}: {text}")
+        self._show_info(entry)
 
     def _on_open_failed(self, path: Path, error: BaseException) -> None:
         self.errors.report(f"Cannot open {Path(path).name}", error)

@@ -40,8 +40,11 @@ class ClassifierUi(QObject):
         self.dock.setObjectName("classifier-inspector")
         self.dock.setWidget(self.inspector)
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
-        # Leave most of the height to the timeline: the inspector's plots read fine small.
-        window.resizeDocks([self.dock], [DOCK_HEIGHT], Qt.Orientation.Vertical)
+        # Hidden until there is something to inspect: empty plots would take a third
+        # of the window from the timeline.  View > Classifier Inspector shows it.
+        self.dock.hide()
+        self.dock.toggleViewAction().setText("Classifier &Inspector")
+        window.view_menu.addAction(self.dock.toggleViewAction())
         # view -> parts; the parts refer to their view, so entries are
         # dropped when the window closes the document, not by weak references.
         self._parts: dict = {}
@@ -91,12 +94,19 @@ class ClassifierUi(QObject):
 
     # -- inspecting -------------------------------------------------------------------
     def inspect(self, time_s: float) -> None:
-        """Inspect the current document's window centred on ``time_s``."""
+        """Inspect the current document's window centred on ``time_s`` (shows the dock)."""
         entry = self.window.current_entry()
         if entry is None:
             return
+        self.show_dock()
         self._last_time = time_s
         self.service.inspect(entry.document, time_s, self.inspector.chosen_label)
+
+    def show_dock(self) -> None:
+        if not self.dock.isVisible():
+            self.dock.show()
+            # Leave most of the height to the timeline: the plots read fine small.
+            self.window.resizeDocks([self.dock], [DOCK_HEIGHT], Qt.Orientation.Vertical)
 
     def _on_view_pointer_moved(self, info: dict) -> None:
         if self.inspector.follow_box.isChecked() and self.dock.isVisible():
