@@ -30,7 +30,7 @@ def test_enhance_json_keeps_rate_length_and_channels(noisy_stereo, tmp_path):
     out = workbench("enhance", noisy_stereo, "-o", target, "--json", "--device", "cpu")
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
-    assert set(data) == {"input", "output", "model", "device", "elapsed"}
+    assert set(data) == {"input", "output", "model", "device", "elapsed", "warnings"}
     assert data["output"] == str(target) and (data["model"], data["device"]) == ("enhancer",
                                                                                 "cpu")
     before, after = sf.info(noisy_stereo), sf.info(target)

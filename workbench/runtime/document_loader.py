@@ -78,20 +78,32 @@ class DocumentLoader(QObject):
 
     def _summarize(self, doc: Document, pyramid: PeakPyramid, path: Path) -> None:
         parts = max(1, min(PEAK_PARTS, self._runner.cpu_threads))
+        # The window owns the document; the jobs only refer to it weakly.  Qt keeps
+        # a connection's closure until the handle itself is deleted, which can be
+        # later than the tab closing, so a strong reference here kept closed
+        # documents (and their mapped files) alive.
+        doc_ref = weakref.ref(doc)
         for part in range(parts):
             request = JobRequest("peaks", f"Read peaks of {path.name}", target=str(path))
             handle = self._runner.submit(
                 request, lambda cancel, p=part: pyramid.build(cancel, p, parts))
             self._pending += 1
-            handle.progressed.connect(lambda _p: self.peaks_progressed.emit(doc))
-            handle.finished.connect(lambda _r: self._on_peaks_part_finished(doc, pyramid))
+            handle.progressed.connect(lambda _p: self._emit_for(doc_ref, self.peaks_progressed))
+            handle.finished.connect(lambda _r: self._on_peaks_part_finished(doc_ref, pyramid))
             handle.failed.connect(lambda exc: self.failed.emit(path, exc))
             handle.ended.connect(self._on_job_ended)
 
-    def _on_peaks_part_finished(self, doc: Document, pyramid: PeakPyramid) -> None:
+    @staticmethod
+    def _emit_for(doc_ref: weakref.ref, signal, *args) -> None:
+        doc = doc_ref()
+        if doc is not None:  # else the document was closed meanwhile
+            signal.emit(doc, *args)
+
+    def _on_peaks_part_finished(self, doc_ref: weakref.ref, pyramid: PeakPyramid) -> None:
         # Parts end in any order, and a part's queued `finished` may arrive after
         # the last part completed the pyramid: report a pyramid once.
-        if pyramid.complete and pyramid not in self._reported:
+        doc = doc_ref()
+        if doc is not None and pyramid.complete and pyramid not in self._reported:
             self._reported.add(pyramid)
             self._on_peaks_finished(doc, pyramid)
 
@@ -109,7 +121,8 @@ class DocumentLoader(QObject):
         samples = doc.tracks[0].samples
         handle = self._runner.submit(request, lambda cancel: compute_stats(samples, cancel))
         self._pending += 1
-        handle.finished.connect(lambda stats: self.stats_ready.emit(doc, stats))
+        doc_ref = weakref.ref(doc)  # see _summarize
+        handle.finished.connect(lambda stats: self._emit_for(doc_ref, self.stats_ready, stats))
         handle.ended.connect(self._on_job_ended)
 
 

@@ -41,8 +41,9 @@ def test_json_has_the_command_line_shape_and_sums_only_the_chosen_segments(tmp_p
                            file="talk.wav", duration=3.0)
     data = json.loads(path.read_text())
     assert set(data) == {"file", "duration", "model", "device", "elapsed", "labels",
-                         "segments", "summary"}
+                         "segments", "summary", "warnings"}
     assert data["file"] == "talk.wav" and data["labels"] == ["speech", "music"]
+    assert data["warnings"] == []
     assert data["segments"] == [{"start": 0.0, "end": 1.25, "label": "speech",
                                  "confidence": 0.93}]
     assert data["summary"] == {"speech": 1.25, "music": 0.0}

@@ -41,8 +41,10 @@ def segments_audacity(segments: Sequence[Segment]) -> str:
 
 
 def segments_json(result: Classification, segments: Sequence[Segment] | None = None,
-                  file: str = "", duration: float | None = None) -> dict:
-    """The command line's JSON object for ``result`` (or only ``segments`` of it)."""
+                  file: str = "", duration: float | None = None,
+                  warnings: Sequence[str] = ()) -> dict:
+    """The command line's JSON object for ``result`` (or only ``segments`` of it);
+    ``warnings`` are the audio file's."""
     chosen = list(result.segments if segments is None else segments)
     summary = dict.fromkeys(result.labels, 0.0)
     for s in chosen:
@@ -52,7 +54,7 @@ def segments_json(result: Classification, segments: Sequence[Segment] | None = N
             "labels": list(result.labels),
             "segments": [{"start": s.start, "end": s.end, "label": s.label,
                           "confidence": s.confidence} for s in chosen],
-            "summary": summary}
+            "summary": summary, "warnings": list(warnings)}
 
 
 def format_for(path: str | Path) -> str:
@@ -66,7 +68,7 @@ def format_for(path: str | Path) -> str:
 
 def export_segments(path: str | Path, result: Classification,
                     segments: Sequence[Segment] | None = None, file: str = "",
-                    duration: float | None = None) -> Path:
+                    duration: float | None = None, warnings: Sequence[str] = ()) -> Path:
     """Write segments to ``path`` in the format its extension names, atomically."""
     path = Path(path)
     chosen = list(result.segments if segments is None else segments)
@@ -74,7 +76,8 @@ def export_segments(path: str | Path, result: Classification,
     if fmt == "csv":
         text = segments_csv(chosen)
     elif fmt == "json":
-        text = json.dumps(segments_json(result, chosen, file, duration), indent=2) + "\n"
+        text = json.dumps(segments_json(result, chosen, file, duration, warnings),
+                          indent=2) + "\n"
     else:
         text = segments_audacity(chosen)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)

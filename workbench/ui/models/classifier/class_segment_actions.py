@@ -120,7 +120,8 @@ class ClassSegmentActions(QObject):
         doc = self.timeline.document
         segments = self.timeline.chosen if chosen_only else result.segments
         file = str(doc.path) if doc.path else doc.title
-        written = export_segments(path, result, segments, file, doc.duration)
+        written = export_segments(path, result, segments, file, doc.duration,
+                                  getattr(doc.info, "warnings", ()))
         self.exported.emit(written)
         return written
 
