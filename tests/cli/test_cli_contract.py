@@ -122,8 +122,8 @@ def test_no_installed_model_exits_4_with_what_to_do(tmp_path, speechy, capsys):
     (["transcribe", "{file}", "--device", "abacus"], 2, "not a device name"),
     (["enhance", "{file}"], 2, "-o/--output"),
     (["enhance", "{file}", "-o", "{tmp}/out.mp3"], 2, "cannot write"),
-    (["train", "recognizer"], 2, "no trainer for recognizer yet"),
-    (["eval", "recognizer"], 2, "no evaluator for recognizer yet"),
+    (["train", "synthesizer"], 2, "invalid choice: 'synthesizer'"),
+    (["eval", "recognizer", "--no-such-option"], 2, "unrecognized arguments: --no-such-option"),
 ])
 def test_errors_exit_with_their_code_and_say_why(zoo, speechy, tmp_path, capsys, args, code,
                                                  message):
