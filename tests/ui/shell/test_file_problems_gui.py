@@ -1,6 +1,8 @@
 """What the window says about a file: its problems once, its levels always, readable rows."""
 
+import os
 import time
+from pathlib import Path
 
 import numpy as np
 import soundfile as sf
@@ -11,6 +13,7 @@ from tests.ui.conftest import open_and_wait
 from workbench.core.audio.blocks import BlockSequence
 from workbench.core.document.document import Document, Track
 from workbench.core.jobs import JobRequest, Progress
+from workbench.core.paths import display_name
 from workbench.core.storage.project_file import save_project
 
 
@@ -93,3 +96,20 @@ def test_the_classifier_inspector_waits_until_there_is_something_to_inspect(qtbo
     assert toggle in window.view_menu.actions()
     toggle.trigger()
     assert dock.isVisible()
+
+
+def test_a_file_whose_name_is_not_utf8_opens_shows_and_reopens_from_recent(qtbot, window,
+                                                                           tmp_path):
+    raw = os.fsencode(tmp_path) + b"/caf\xe9.wav"
+    sf.write(raw, np.zeros((8000, 1), np.float32), 8000, subtype="PCM_16")
+    path = Path(os.fsdecode(raw))
+    entry = open_and_wait(qtbot, window, path)
+    assert window.tabs.tabText(0) == "caf\ufffd.wav"
+    assert entry.document.path == path
+    recent = window.recent_menu.actions()[0]
+    assert recent.text() == display_name(path.resolve())
+    window.close_tab(0)
+    qtbot.waitUntil(lambda: window.tabs.count() == 0)
+    recent.trigger()
+    qtbot.waitUntil(lambda: window.tabs.count() == 1, timeout=10000)
+    assert window.open_documents[0].document.path == path.resolve()

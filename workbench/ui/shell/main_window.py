@@ -29,6 +29,7 @@ from workbench.core.audio.audio_stats import AudioStats
 from workbench.core.document.document import Document
 from workbench.core.document.history import History
 from workbench.core.jobs import JobRequest
+from workbench.core.paths import display_name
 from workbench.core.settings import Settings
 from workbench.core.storage.project_file import PROJECT_SUFFIX
 from workbench.ml.zoo import ModelZoo
@@ -145,7 +146,7 @@ class MainWindow(QMainWindow):
     def _rebuild_recent_menu(self) -> None:
         self.recent_menu.clear()
         for name in self.settings.recent_files:
-            action = self.recent_menu.addAction(name)
+            action = self.recent_menu.addAction(display_name(name))  # Qt drops odd bytes
             action.triggered.connect(lambda _=False, n=name: self.open_paths([Path(n)]))
         self.recent_menu.setEnabled(bool(self.settings.recent_files))
 
