@@ -132,7 +132,8 @@ def train_recognizer(settings: TrainSettings, weights_out: str | Path,
     for folder in settings.corpora:
         items += data.load_corpus_items(folder)
         val_items += data.load_corpus_items(folder, held_out=True)[:40]
-    val_items += _synthetic_validation(pool_dir, settings.seed)
+    if settings.pool_shards > 0:
+        val_items += _synthetic_validation(pool_dir, settings.seed)
     if not items:
         raise ValueError("no training data: the pool is empty and no --corpus was given")
     hours = sum(i.seconds for i in items) / 3600
