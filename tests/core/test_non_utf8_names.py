@@ -8,9 +8,13 @@ import soundfile as sf
 
 from tests.core.project_docs import RATE, opened_document
 from workbench.core.audio.audio_file import read_audio
+from workbench.core.document.edit_commands import CutCommand
+from workbench.core.document.history import History
 from workbench.core.paths import display_name
 from workbench.core.settings import Settings
 from workbench.core.storage.project_file import read_project, save_project
+from workbench.core.storage.recovery import find_recoverable, recover_document
+from workbench.core.storage.recovery_journal import RecoveryJournal
 
 LATIN1_E = b"\xe9"  # "é" in Latin-1: not valid UTF-8 on its own
 
@@ -60,3 +64,17 @@ def test_recent_files_keep_such_names_exactly(tmp_path):
     again = Settings.load(tmp_path / "settings.json")
     assert again.recent_files == [str(path.resolve())]
     assert Path(again.recent_files[0]).exists()
+
+
+def test_a_journal_of_such_a_file_recovers_it(tmp_path):
+    source = write_wav(odd_name(tmp_path, b"journal", ".wav"))
+    doc = opened_document(source)
+    history = History(doc)
+    journal = RecoveryJournal(doc, history)
+    history.push(CutCommand(100, 900))
+    journal.close()
+    [offered], set_aside = find_recoverable()
+    assert not set_aside and offered.title == display_name(source.name)
+    recovered = recover_document(offered.directory).document
+    assert recovered.path == source
+    assert recovered.tracks[0].samples.frames == doc.tracks[0].samples.frames
