@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 
-from workbench.cli import info, model_commands, models, train_eval
+from workbench.cli import info, lesson, model_commands, models, train_eval
 from workbench.cli.common import (
     EXIT_INPUT,
     EXIT_MODEL,
@@ -28,6 +28,7 @@ COMMANDS: dict[str, CliCommand] = {
     "models": models.COMMAND,
     "train": train_eval.TRAIN,
     "eval": train_eval.EVAL,
+    "lesson": lesson.COMMAND,
 }
 
 __all__ = ["COMMANDS", "EXIT_INPUT", "EXIT_MODEL", "EXIT_OK", "EXIT_USAGE", "main"]
