@@ -38,6 +38,7 @@ from workbench.runtime.document_loader import DocumentLoader
 from workbench.runtime.job_runner import JobRunner
 from workbench.runtime.model_jobs import ModelJobService
 from workbench.ui.dialogs.export_dialog import ExportDialog
+from workbench.ui.lessons.lessons_ui import LessonsUi
 from workbench.ui.models.classifier.classifier_ui import ClassifierUi
 from workbench.ui.panels.file_info_panel import FileInfoPanel
 from workbench.ui.panels.jobs_panel import BACKGROUND_KINDS, JobsPanel
@@ -111,6 +112,7 @@ class MainWindow(QMainWindow):
         self.projects = ProjectActions(self)  # projects, autosave journals, asking before loss
         # Transport bar, playheads, recording monitor; sets self.player and self.recorder.
         self.transport = AudioTransport(self)
+        self.lessons = LessonsUi(self)  # Learn menu, lesson dock and player
 
     # -- menus ---------------------------------------------------------------
     def _action(self, menu, text, slot, shortcut=None) -> QAction:

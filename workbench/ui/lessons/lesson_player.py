@@ -1,0 +1,228 @@
+"""Plays a lesson on the main window: applies each step to the real views, undoes it at the end.
+
+What a step shows comes from core.lessons.step_state (settings accumulate, so Back
+is exact).  The player remembers, the first time it touches them, each view's
+visible range and spectrogram settings and each panel's visibility, and puts them
+back when the lesson ends.  Edits and model results stay: they are the user's, on
+the document's undo history.
+
+GUI thread only.  `window` is the MainWindow; the player uses its loader,
+model job service, classifier UI, tabs and docks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QDockWidget
+
+from workbench.core.lessons.bundled import DEMO_AUDIO
+from workbench.core.lessons.directives import PANELS
+from workbench.core.lessons.lesson import Lesson
+from workbench.core.lessons.step_state import StepState, state_at
+from workbench.ui.lessons.region_highlight import RegionHighlight
+from workbench.ui.timeline.document_view import DocumentView
+
+MESSAGE_MS = 8000
+
+
+class LessonPlayer(QObject):
+    """Steps through one lesson at a time.  Emits `step_shown(index)` after each step is
+    applied (a step that opens audio: once the audio has loaded) and `ended` when the
+    lesson's changes are undone."""
+
+    step_shown = Signal(int)
+    ended = Signal()
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window = window
+        self.lesson: Lesson | None = None
+        self.index = 0
+        self.view: DocumentView | None = None  # the view the lesson works on
+        self.highlight: RegionHighlight | None = None
+        self._saved_views: dict[DocumentView, tuple[tuple[float, float], object]] = {}
+        self._saved_panels: dict[str, bool] = {}
+        self._done: set[tuple[int, str]] = set()  # (step, action) already carried out
+        self._waiting_for: Path | None = None  # audio being opened for the current step
+        self._pending_inspect: float | None = None
+        window.loader.loaded.connect(self._on_loader_loaded)
+        window.loader.failed.connect(self._on_loader_failed)
+        window.document_closed.connect(self._on_window_document_closed)
+        window.model_jobs.result_applied.connect(self._on_model_jobs_result_applied)
+
+    # -- navigation --------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        return self.lesson is not None
+
+    def start(self, lesson: Lesson) -> None:
+        """Start `lesson` at its first step (ending a running one first)."""
+        if self.running:
+            self.end()
+        self.lesson, self._done = lesson, set()
+        self._saved_panels = {name: dock.isVisible() for name in PANELS
+                              if (dock := self._dock(name)) is not None}
+        entry = self.window.current_entry()
+        self.view = entry.view if entry else None
+        self.go(0)
+
+    def go(self, index: int) -> None:
+        if not self.running:
+            return
+        self.index = max(0, min(index, len(self.lesson.steps) - 1))
+        self._pending_inspect = None
+        self._enter_step()
+
+    def next(self) -> None:
+        self.go(self.index + 1)
+
+    def back(self) -> None:
+        self.go(self.index - 1)
+
+    def end(self) -> None:
+        """End the lesson: views, settings and panels go back to what they were."""
+        if not self.running:
+            return
+        self._clear_highlight()
+        for view, (visible, settings) in self._saved_views.items():
+            view.spectrogram.set_settings(settings)
+            view.set_visible_range(*visible)
+        for name, shown in self._saved_panels.items():
+            if (dock := self._dock(name)) is not None:
+                dock.setVisible(shown)
+        self._saved_views.clear()
+        self.lesson, self.view, self._waiting_for, self._pending_inspect = None, None, None, None
+        self.ended.emit()
+
+    # -- one step ----------------------------------------------------------------
+    def _enter_step(self) -> None:
+        step = self.lesson.steps[self.index]
+        source = step.get("open")
+        if source is not None and (self.index, "open") not in self._done:
+            self._done.add((self.index, "open"))
+            if not self._open(source):
+                return  # the step goes on once the audio has loaded
+        self._apply_state()
+        self._run_actions()
+        self.step_shown.emit(self.index)
+
+    def _open(self, source) -> bool:
+        """Make `source` the lesson's document; False while it is still loading."""
+        entry = self.window.current_entry()
+        if source == "current" and entry is not None:
+            self.view = entry.view
+            return True
+        path = DEMO_AUDIO if source in ("demo", "current") else Path(source)
+        opened = next((e for e in self.window.open_documents if e.document.path
+                       and Path(e.document.path).resolve() == path.resolve()), None)
+        if opened is not None:
+            self.window.tabs.setCurrentWidget(opened.view)
+            self.view = opened.view
+            return True
+        self._waiting_for = path.resolve()
+        self.window.open_paths([path])
+        return False
+
+    def _apply_state(self) -> None:
+        state = state_at(self.lesson, self.index)
+        self._apply_panels(state)
+        self._clear_highlight()
+        if self.view is None:
+            if state.spectrogram or state.view or state.highlight:
+                self._say("Open a recording to see this step on the timeline")
+            return
+        view = self.view
+        if view not in self._saved_views:
+            self._saved_views[view] = (view.visible_range(), view.spectrogram.settings)
+        saved_range, saved_settings = self._saved_views[view]
+        settings = replace(saved_settings, **state.spectrogram)
+        if settings != view.spectrogram.settings:
+            view.spectrogram.set_settings(settings)
+        if state.view == "all":
+            view.fit()
+        else:
+            view.set_visible_range(*(state.view or saved_range))
+        if state.highlight is not None:
+            self.highlight = RegionHighlight(view, state.highlight)
+
+    def _apply_panels(self, state: StepState) -> None:
+        for name, saved in self._saved_panels.items():
+            dock = self._dock(name)
+            shown = state.panels.get(name, saved)
+            if dock is not None and dock.isVisible() != shown:
+                dock.setVisible(shown)
+
+    def _run_actions(self) -> None:
+        step = self.lesson.steps[self.index]
+        kind = step.get("run")
+        document = self._document()
+        if kind is not None and (self.index, "run") not in self._done and document is not None:
+            self._done.add((self.index, "run"))
+            self.window.model_jobs.submit(kind, document)  # the whole file, not a selection
+            self._say(f"The lesson started: {kind}")
+        time_s = step.get("inspect")
+        if time_s is not None:
+            self._inspect(time_s)
+
+    def _inspect(self, time_s: float) -> None:
+        document = self._document()
+        if document is None:
+            return
+        if "classify" in document.analyses:
+            self.window.classifier_ui.inspect(time_s)
+        elif self._classify_running(document):
+            self._pending_inspect = time_s  # once the classification arrives
+        else:
+            self._say("Nothing is classified yet: run Models > Classify Sounds first")
+
+    # -- helpers -------------------------------------------------------------------
+    def _document(self):
+        return self.view.document if self.view is not None else None
+
+    def _classify_running(self, document) -> bool:
+        jobs = (self.window.model_jobs.job_for(h) for h in self.window.runner.live_jobs)
+        return any(j is not None and j.kind == "classify" and j.document is document
+                   for j in jobs)
+
+    def _dock(self, name: str) -> QDockWidget | None:
+        return self.window.findChild(QDockWidget, name)
+
+    def _clear_highlight(self) -> None:
+        if self.highlight is not None:
+            self.highlight.remove()
+            self.highlight = None
+
+    def _say(self, text: str) -> None:
+        self.window.statusBar().showMessage(text, MESSAGE_MS)
+
+    # -- window events ---------------------------------------------------------------
+    def _on_loader_loaded(self, document) -> None:
+        if self._waiting_for is None or document.path is None:
+            return
+        if Path(document.path).resolve() != self._waiting_for:
+            return
+        self._waiting_for = None
+        entry = next((e for e in self.window.open_documents if e.document is document), None)
+        if entry is not None and self.running:
+            self.view = entry.view
+            self._enter_step()
+
+    def _on_loader_failed(self, path, _error) -> None:
+        if self._waiting_for is not None and Path(path).resolve() == self._waiting_for:
+            self._waiting_for = None
+            self._enter_step()  # the rest of the step, on whatever is open
+
+    def _on_window_document_closed(self, entry) -> None:
+        self._saved_views.pop(entry.view, None)
+        if entry.view is self.view:
+            self._clear_highlight()
+            self.view = None
+
+    def _on_model_jobs_result_applied(self, job, _result) -> None:
+        if (self._pending_inspect is not None and job.kind == "classify"
+                and job.document is self._document()):
+            time_s, self._pending_inspect = self._pending_inspect, None
+            self.window.classifier_ui.inspect(time_s)

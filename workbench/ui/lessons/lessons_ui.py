@@ -1,0 +1,106 @@
+"""The Learn menu and the lesson dock, wired into the main window.
+
+The menu lists the bundled lessons (resources/lessons/) by title, offers a
+lesson file of the user's own, and holds Next, Back and End Lesson with their
+shortcuts.  The dock shows the LessonPanel while a lesson runs.
+
+GUI thread only.  Built once by the MainWindow; owns the player and the dock.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMenu
+
+from workbench.core.lessons.bundled import LESSONS_DIR, bundled_lesson_paths
+from workbench.core.lessons.lesson import LessonError
+from workbench.core.lessons.parser import load_lesson
+from workbench.core.lessons.step_state import state_at
+from workbench.ui.lessons.lesson_panel import LessonPanel
+from workbench.ui.lessons.lesson_player import LessonPlayer
+
+NEXT_KEYS, BACK_KEYS = "Alt+Right", "Alt+Left"
+LESSON_FILTER = "Lessons (*.md);;All files (*)"
+
+
+class LessonsUi(QObject):
+    """The lessons' part of `window` (a MainWindow)."""
+
+    def __init__(self, window, folder: Path = LESSONS_DIR) -> None:
+        super().__init__(window)
+        self.window = window
+        self.player = LessonPlayer(window)
+        self.panel = LessonPanel()
+        self.dock = QDockWidget("Lesson", window)
+        self.dock.setObjectName("lesson")
+        self.dock.setWidget(self.panel)
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        self.dock.hide()  # until a lesson starts
+        self.menu = QMenu("&Learn", window)
+        self.lesson_actions = [self._lesson_action(path) for path in bundled_lesson_paths(folder)]
+        self.menu.addSeparator()
+        self.menu.addAction("Open Lesson &File…").triggered.connect(self.open_lesson_dialog)
+        self.menu.addSeparator()
+        self.next_action = self._step_action("&Next Step", NEXT_KEYS, self.player.next)
+        self.back_action = self._step_action("&Previous Step", BACK_KEYS, self.player.back)
+        self.end_action = self._step_action("&End Lesson", None, self.player.end)
+        window.menuBar().addMenu(self.menu)
+        self.panel.next_requested.connect(self.player.next)
+        self.panel.back_requested.connect(self.player.back)
+        self.panel.end_requested.connect(self.player.end)
+        self.player.step_shown.connect(self._on_player_step_shown)
+        self.player.ended.connect(self._on_player_ended)
+        self._on_player_ended()
+
+    def _lesson_action(self, path: Path) -> QAction:
+        try:
+            title = load_lesson(path).title
+        except (LessonError, OSError):
+            title = path.stem  # starting it reports the mistake
+        action = self.menu.addAction(title)
+        action.setData(str(path))
+        action.triggered.connect(lambda _=False, p=path: self.start_file(p))
+        return action
+
+    def _step_action(self, text: str, keys: str | None, slot) -> QAction:
+        action = self.menu.addAction(text)
+        if keys:
+            action.setShortcut(QKeySequence(keys))
+        action.triggered.connect(slot)
+        return action
+
+    # -- starting ------------------------------------------------------------------
+    def start_file(self, path: Path) -> bool:
+        """Start the lesson in `path`; a broken file is reported (file, line, reason)."""
+        try:
+            lesson = load_lesson(path)
+        except (LessonError, OSError) as exc:
+            self.window.errors.report(f"Cannot start the lesson {Path(path).name}", exc)
+            return False
+        self.dock.show()
+        self.dock.raise_()
+        self.player.start(lesson)
+        return True
+
+    def open_lesson_dialog(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self.window, "Open Lesson", str(LESSONS_DIR),
+                                              LESSON_FILTER)
+        if name:
+            self.start_file(Path(name))
+
+    # -- following the player ------------------------------------------------------
+    def _on_player_step_shown(self, index: int) -> None:
+        lesson = self.player.lesson
+        self.panel.show_step(lesson, index, state_at(lesson, index).try_text)
+        self.back_action.setEnabled(index > 0)
+        self.next_action.setEnabled(index < len(lesson.steps) - 1)
+        self.end_action.setEnabled(True)
+
+    def _on_player_ended(self) -> None:
+        self.panel.show_idle()
+        self.dock.hide()
+        for action in (self.next_action, self.back_action, self.end_action):
+            action.setEnabled(False)
