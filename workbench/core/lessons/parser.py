@@ -11,6 +11,7 @@ from pathlib import Path
 
 from workbench.core.lessons.directives import REPEATABLE, parse_value
 from workbench.core.lessons.lesson import Directive, Lesson, LessonError, Step
+from workbench.core.lessons.step_state import state_at
 
 FENCE = "```"
 STEP_BLOCK = "step"
@@ -77,8 +78,10 @@ class _Reader:
                              "'## Step title' after the title")
         for step in self.steps:
             self._check_step(step)
-        return Lesson(title, "\n".join(self.intro).strip(),
-                      tuple(s.finish() for s in self.steps), self.path)
+        lesson = Lesson(title, "\n".join(self.intro).strip(),
+                        tuple(s.finish() for s in self.steps), self.path)
+        self._check_hops(lesson)
+        return lesson
 
     def _title(self, line: str, number: int) -> str:
         if not line.startswith("# ") or not line[2:].strip():
@@ -147,12 +150,18 @@ class _Reader:
             raise self.error(number, str(exc)) from None
         step.directives.append(Directive(key, parsed, number))
 
+    def _check_hops(self, lesson: Lesson) -> None:
+        """Settings carry forward, so a step's window and hop may come from two steps."""
+        for index, step in enumerate(lesson.steps):
+            spectrogram = state_at(lesson, index).spectrogram
+            window, hop = spectrogram.get("window_length"), spectrogram.get("hop")
+            if window is None or hop is None or hop <= window:
+                continue
+            line = next(d.line for d in step.directives if d.key in ("window", "hop"))
+            raise self.error(line, f"hop ({hop}) is longer than the window ({window}) from "
+                             "this step on; frames would skip samples (set both here)")
+
     def _check_step(self, step: _StepDraft) -> None:
-        values = {d.key: d for d in step.directives}
-        window, hop = values.get("window"), values.get("hop")
-        if window and hop and hop.value > window.value:
-            raise self.error(hop.line, f"hop ({hop.value}) is longer than the window "
-                             f"({window.value}); frames would skip samples")
         shown = {p for d in step.directives if d.key == "show" for p in d.value}
         for d in step.directives:
             both = shown.intersection(d.value) if d.key == "hide" else ()
