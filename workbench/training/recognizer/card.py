@@ -16,7 +16,7 @@ from workbench.training.classifier import recipe
 from workbench.training.recognizer.language import LM_FILE, LM_SENTENCES, write_language_model
 
 MODEL_NAME = "recognizer"
-TRAINING_COMMAND = ("workbench train recognizer --hours 1.5 "
+TRAINING_COMMAND = ("workbench train recognizer --hours 1.4 --threads 1 "
                     "--corpus ../shared/speech/kathleen")
 
 
@@ -83,7 +83,11 @@ beyond its chunk, so a word is decodable at most {latency_s:.2f} s after it ends
 over the time budget, gradient clipping at {clip}, batches of up to {batch_s:.0f} s of
 similar-length utterances; seeded and resumable from checkpoints in `runs/recognizer`.
 {training_time} on {hardware}, a machine shared with other jobs; {steps} steps
-({epochs} epochs).
+({epochs} epochs). The synthetic pool was filled beforehand by two processes in about 23
+minutes (`python -m workbench.training.recognizer.pool data/recognizer/pool --shards 72
+--worker W --workers 2`; `train` fills whatever is missing itself). One torch thread:
+with two, on this 2-core machine shared with another training job, OpenMP's per-step
+barriers made the GRU about 18 times slower.
 
 Validation during training (greedy, clean; 60 held-out-voice synthetic utterances and 40
 held-out corpus utterances): {validation}
