@@ -22,6 +22,7 @@ hop: 1024
 scale: mel
 show: classifier-inspector, jobs
 highlight: 1.2 1.8
+point: spectrogram, jobs
 run: classify
 inspect: 1.5
 try: Change the window length.
@@ -60,6 +61,7 @@ def test_a_good_lesson_gives_its_title_intro_steps_and_checked_values():
     assert first.get("window") == 4096 and first.get("hop") == 1024
     assert first.get("show") == ("classifier-inspector", "jobs")
     assert first.get("highlight") == (1.2, 1.8) and first.get("inspect") == 1.5
+    assert first.get("point") == ("spectrogram", "jobs")
     assert first.get("try") == "Change the window length." and first.get("run") == "classify"
     assert [d.line for d in first.directives][:2] == [8, 9]
     assert second.directives == () and second.text == "Only words here."
@@ -85,6 +87,7 @@ def test_open_takes_a_file_next_to_the_lesson(tmp_path):
     ("# T\n## S\n```step\nview: 3\n```\n", 4, "two times"),
     ("# T\n## S\n```step\nhighlight: a b\n```\n", 4, "must be a number"),
     ("# T\n## S\n```step\nshow: mixer\n```\n", 4, "unknown panel 'mixer'"),
+    ("# T\n## S\n```step\npoint: the-menu\n```\n", 4, "unknown target 'the-menu'"),
     ("# T\n## S\n```step\nrun: dance\n```\n", 4, "run must be one of"),
     ("# T\n## S\n```step\ninspect: -1\n```\n", 4, "0 s or later"),
     ("# T\n## S\n```step\ntry:\n```\n", 4, "has no value"),

@@ -13,6 +13,7 @@ view: 1 2
 window: 4096
 show: jobs
 highlight: 1.2 1.4
+point: waveforms
 try: Look.
 ```
 ## Two
@@ -37,10 +38,11 @@ def test_settings_accumulate_from_the_first_step():
     assert three.spectrogram == {"window_length": 256, "scale": "mel"} and three.view == "all"
 
 
-def test_a_highlight_and_a_prompt_belong_to_their_step_only():
+def test_a_highlight_a_pointer_and_a_prompt_belong_to_their_step_only():
     one, two = state_at(LESSON, 0), state_at(LESSON, 1)
     assert one.highlight == (1.2, 1.4) and one.try_text == "Look."
-    assert two.highlight is None and two.try_text is None
+    assert one.point == ("waveforms",)
+    assert two.highlight is None and two.try_text is None and two.point == ()
 
 
 def test_a_step_outside_the_lesson_is_an_index_error():

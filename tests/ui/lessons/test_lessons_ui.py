@@ -15,7 +15,7 @@ from workbench.core.settings import Settings
 from workbench.ml.zoo import ModelZoo
 from workbench.ml.zoo.model_cache import ModelCache
 from workbench.runtime.model_jobs import ModelJobService
-from workbench.ui.lessons import lesson_player
+from workbench.ui.lessons import lesson_player, widget_highlight
 
 ALT = Qt.KeyboardModifier.AltModifier
 
@@ -34,6 +34,7 @@ hop: 1024
 scale: linear
 highlight: 1 1.5
 show: history
+point: spectrogram, history
 try: Look at the tone.
 ```
 
@@ -116,6 +117,10 @@ def test_steps_apply_to_the_views_keys_move_and_ending_restores_everything(
                                                 scale="linear")
     assert player.highlight.span == (1.0, 1.5) and len(player.highlight.items) == 3
     assert history_dock.isVisible()
+    border_before = view.waveforms[0].vb.border
+    assert view.spectrogram.vb.border.color().getRgb()[:3] == widget_highlight.COLOR
+    frame = player.pointer.frames[history_dock]
+    assert frame.isVisible() and frame.geometry() == history_dock.rect()
     assert ui.panel.counter.text() == "Step 1 of 2: Long window"
     assert "Words before" in ui.panel.text.toPlainText()
     assert ui.panel.try_label.text() == "Try this: Look at the tone."
@@ -129,6 +134,9 @@ def test_steps_apply_to_the_views_keys_move_and_ending_restores_everything(
                                                 scale="linear")
     assert view.visible_range() == pytest.approx((0.5, 2.0))  # carried from step 1
     assert player.highlight is None and ui.panel.try_label.isHidden()
+    assert player.pointer is None
+    assert view.spectrogram.vb.border.color() == border_before.color()
+    assert view.spectrogram.vb.border.style() == border_before.style()
     assert not ui.next_action.isEnabled()
 
     with qtbot.waitSignal(player.step_shown):
@@ -142,17 +150,18 @@ def test_steps_apply_to_the_views_keys_move_and_ending_restores_everything(
     assert view.spectrogram.settings == before
     assert view.visible_range() == pytest.approx(before_range)
     assert history_dock.isVisible() == history_shown
-    assert not ui.dock.isVisible() and player.highlight is None
+    assert not ui.dock.isVisible() and player.highlight is None and player.pointer is None
     qtbot.waitUntil(window.is_idle, timeout=20000)
 
 
 def test_a_lesson_that_opens_the_demo_opens_it_once_and_applies_the_step_after_loading(
-        qtbot, window):
+        qtbot, window, demo_wav, monkeypatch):
+    monkeypatch.setattr(lesson_player, "DEMO_AUDIO", demo_wav)
     path = bundled_lesson_paths()[0]  # the STFT lesson: open: demo
     start(qtbot, window, path)
     player = window.lessons.player
     entry = window.current_entry()
-    assert entry is not None and entry.document.path == DEMO_AUDIO
+    assert entry is not None and entry.document.path == demo_wav
     assert player.view is entry.view
     assert entry.view.visible_range() == pytest.approx((14.5, 21.2))
     player.end()

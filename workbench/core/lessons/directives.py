@@ -17,6 +17,8 @@ from workbench.core.analysis.stft import WINDOWS
 
 # The docks a lesson may show or hide, by the object names the window gives them.
 PANELS: tuple[str, ...] = ("classifier-inspector", "jobs", "file-info", "history")
+# What `point` may mark: the timeline's rows, and the panels.
+POINT_TARGETS: tuple[str, ...] = ("spectrogram", "waveforms", *PANELS)
 OPEN_SOURCES: tuple[str, ...] = ("demo", "current")
 MIN_WINDOW, MAX_WINDOW = 16, 65536
 MIN_DB, MAX_DB = 10.0, 200.0
@@ -104,12 +106,14 @@ def _open(text: str, folder: Path) -> str | Path:
     return path
 
 
-def _panels(text: str, _folder: Path) -> tuple[str, ...]:
-    names = tuple(n.strip() for n in text.split(","))
-    for name in names:
-        if name not in PANELS:
-            raise ValueError(f"unknown panel {name!r}; panels are {', '.join(PANELS)}")
-    return names
+def _names(what: str, known: tuple[str, ...]) -> Callable[[str, Path], tuple[str, ...]]:
+    def parse(text: str, _folder: Path) -> tuple[str, ...]:
+        names = tuple(n.strip() for n in text.split(","))
+        for name in names:
+            if name not in known:
+                raise ValueError(f"unknown {what} {name!r}; {what}s are {', '.join(known)}")
+        return names
+    return parse
 
 
 def _text(text: str, _folder: Path) -> str:
@@ -125,9 +129,10 @@ PARSERS: dict[str, Callable[[str, Path], object]] = {
     "scale": _choice("scale", SCALES),
     "db-range": _db_range,
     "colormap": _choice("colormap", COLORMAP_NAMES),
-    "show": _panels,
-    "hide": _panels,
+    "show": _names("panel", PANELS),
+    "hide": _names("panel", PANELS),
     "highlight": _highlight,
+    "point": _names("target", POINT_TARGETS),
     "run": _choice("run", MODEL_KINDS),
     "inspect": _inspect,
     "try": _text,

@@ -2,8 +2,8 @@
 
 Settings accumulate: a step's spectrogram settings, visible range and panels are
 those its own directives and every earlier step's set, so going Back to step k
-shows exactly what going forward to step k showed.  A highlight and a "try this"
-prompt belong to their step alone.
+shows exactly what going forward to step k showed.  A highlight, a pointer and a
+"try this" prompt belong to their step alone.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ class StepState:
     view: tuple[float, float] | str | None = None
     panels: dict[str, bool] = field(default_factory=dict)
     highlight: tuple[float, float] | None = None
+    point: tuple[str, ...] = ()
     try_text: str | None = None
 
 
@@ -46,4 +47,5 @@ def state_at(lesson: Lesson, index: int) -> StepState:
             elif directive.key in ("show", "hide"):
                 panels.update(dict.fromkeys(directive.value, directive.key == "show"))
     step = lesson.steps[index]
-    return StepState(spectrogram, view, panels, step.get("highlight"), step.get("try"))
+    return StepState(spectrogram, view, panels, step.get("highlight"), step.get("point", ()),
+                     step.get("try"))

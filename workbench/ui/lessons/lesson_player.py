@@ -23,6 +23,7 @@ from workbench.core.lessons.directives import PANELS
 from workbench.core.lessons.lesson import Lesson
 from workbench.core.lessons.step_state import StepState, state_at
 from workbench.ui.lessons.region_highlight import RegionHighlight
+from workbench.ui.lessons.widget_highlight import WidgetHighlight
 from workbench.ui.timeline.document_view import DocumentView
 
 MESSAGE_MS = 8000
@@ -43,6 +44,7 @@ class LessonPlayer(QObject):
         self.index = 0
         self.view: DocumentView | None = None  # the view the lesson works on
         self.highlight: RegionHighlight | None = None
+        self.pointer: WidgetHighlight | None = None  # the step's `point` frames
         self._saved_views: dict[DocumentView, tuple[tuple[float, float], object]] = {}
         self._saved_panels: dict[str, bool] = {}
         self._done: set[tuple[int, str]] = set()  # (step, action) already carried out
@@ -130,8 +132,11 @@ class LessonPlayer(QObject):
         state = state_at(self.lesson, self.index)
         self._apply_panels(state)
         self._clear_highlight()
+        if state.point:
+            self.pointer = WidgetHighlight(self.window, self.view, state.point)
         if self.view is None:
-            if state.spectrogram or state.view or state.highlight:
+            on_timeline = {"spectrogram", "waveforms"}.intersection(state.point)
+            if state.spectrogram or state.view or state.highlight or on_timeline:
                 self._say("Open a recording to see this step on the timeline")
             return
         view = self.view
@@ -191,9 +196,13 @@ class LessonPlayer(QObject):
         return self.window.findChild(QDockWidget, name)
 
     def _clear_highlight(self) -> None:
+        """Take away the step's highlight and pointer."""
         if self.highlight is not None:
             self.highlight.remove()
             self.highlight = None
+        if self.pointer is not None:
+            self.pointer.remove()
+            self.pointer = None
 
     def _say(self, text: str) -> None:
         self.window.statusBar().showMessage(text, MESSAGE_MS)
