@@ -139,8 +139,9 @@ def test_steps_apply_to_the_views_keys_move_and_ending_restores_everything(
     assert view.spectrogram.vb.border.style() == border_before.style()
     assert not ui.next_action.isEnabled()
 
+    ui.panel.text.setFocus()  # the keys work while the student reads the text, too
     with qtbot.waitSignal(player.step_shown):
-        qtbot.keyClick(window, Qt.Key.Key_Left, ALT)
+        qtbot.keyClick(ui.panel.text, Qt.Key.Key_Left, ALT)
     assert player.index == 0 and view.spectrogram.settings.window_length == 8192
     assert player.highlight.span == (1.0, 1.5)
 
@@ -240,3 +241,27 @@ def test_every_bundled_lesson_runs_to_its_last_step_and_ends_where_it_began(
     assert {d.objectName(): d.isVisible() for d in window.findChildren(QDockWidget)} == docks
     assert player.highlight is None
     qtbot.waitUntil(window.is_idle, timeout=30000)
+
+
+def test_closing_the_lessons_document_leaves_the_lesson_running_without_a_view(
+        qtbot, window, tone_file, lesson_file):
+    entry = open_and_wait(qtbot, window, tone_file)
+    start(qtbot, window, lesson_file)
+    player = window.lessons.player
+    window.close_tab(window.tabs.indexOf(entry.view))
+    assert player.view is None and player.highlight is None and player.pointer is None
+    with qtbot.waitSignal(player.step_shown):
+        player.next()
+    assert "Open a recording" in window.statusBar().currentMessage()
+    with qtbot.waitSignal(player.ended):
+        player.end()
+
+
+def test_a_lesson_on_the_current_document_with_nothing_open_opens_the_demo(
+        qtbot, window, lesson_file, demo_wav, monkeypatch):
+    monkeypatch.setattr(lesson_player, "DEMO_AUDIO", demo_wav)
+    start(qtbot, window, lesson_file)  # open: current
+    assert window.current_entry().document.path == demo_wav
+    assert window.lessons.player.view.visible_range() == pytest.approx((0.5, 2.0))
+    window.lessons.player.end()
+    qtbot.waitUntil(window.is_idle, timeout=20000)
