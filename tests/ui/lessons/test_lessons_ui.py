@@ -11,6 +11,7 @@ from tests.classifier_zoo import make_classifier_zoo
 from tests.ui.conftest import open_and_wait
 from workbench.core.lessons.bundled import DEMO_AUDIO, bundled_lesson_paths
 from workbench.core.lessons.parser import load_lesson
+from workbench.core.lessons.step_state import state_at
 from workbench.core.settings import Settings
 from workbench.ml.zoo import ModelZoo
 from workbench.ml.zoo.model_cache import ModelCache
@@ -214,6 +215,15 @@ def test_a_classifier_lesson_runs_the_model_and_inspects_where_it_says(
     assert not inspector_dock.isVisible()
 
 
+def assert_views_as_the_step_says(view, state, before, before_range):
+    assert view.spectrogram.settings == replace(before, **state.spectrogram)
+    if state.view == "all":
+        expected = (0.0, view.document.duration)
+    else:
+        expected = state.view or before_range
+    assert view.visible_range() == pytest.approx(expected, abs=1e-6)
+
+
 @pytest.mark.parametrize("path", bundled_lesson_paths(), ids=lambda p: p.name)
 def test_every_bundled_lesson_runs_to_its_last_step_and_ends_where_it_began(
         qtbot, cnn_window, path, demo_wav, monkeypatch):
@@ -227,12 +237,16 @@ def test_every_bundled_lesson_runs_to_its_last_step_and_ends_where_it_began(
     start(qtbot, window, path)
     player, lesson = window.lessons.player, window.lessons.player.lesson
     assert player.view is view and len(window.open_documents) == 1
-    for index in range(1, len(lesson.steps)):
-        with qtbot.waitSignal(player.step_shown):
-            window.lessons.next_action.trigger()
+    for index in range(len(lesson.steps)):
+        if index:
+            with qtbot.waitSignal(player.step_shown):
+                window.lessons.next_action.trigger()
         assert player.index == index
         assert window.lessons.panel.counter.text().startswith(
             f"Step {index + 1} of {len(lesson.steps)}")
+        assert_views_as_the_step_says(view, state_at(lesson, index), before, before_range)
+        assert (player.highlight.span if player.highlight else None) == (
+            state_at(lesson, index).highlight)
     qtbot.waitUntil(window.is_idle, timeout=60000)
     with qtbot.waitSignal(player.ended):
         window.lessons.end_action.trigger()
