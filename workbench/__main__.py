@@ -23,6 +23,12 @@ def _model_kinds(text: str) -> tuple[str, ...]:
     return kinds
 
 
+def _step_number(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"a step number is 1 or more, not {text!r}")
+    return int(text)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     from workbench import cli
@@ -43,11 +49,16 @@ def main(argv: list[str] | None = None) -> int:
                                                       "setting)")
     parser.add_argument("--zoo", type=Path, metavar="DIR",
                         help="model folder (default: WORKBENCH_MODELS_DIR, else models/)")
+    parser.add_argument("--lesson", type=Path, metavar="LESSON.md",
+                        help="start this lesson once the first file has opened")
+    parser.add_argument("--lesson-step", type=_step_number, default=1, metavar="N",
+                        help="go on to step N of the lesson (1 is the first)")
     args = parser.parse_args(argv)
     from workbench.app import run_gui
 
+    lesson = (args.lesson, args.lesson_step) if args.lesson else None
     return run_gui(args.files, screenshot=args.screenshot, run=args.run, device=args.device,
-                   zoo=args.zoo)
+                   zoo=args.zoo, lesson=lesson)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@ everything else receives what it needs.  `--screenshot` opens the window
 offscreen at 1600x1000, waits until every view has finished drawing, saves a
 PNG and exits.  `--run transcribe,enhance,classify` submits those model jobs
 for each opened file (enhance last, so that the others read the original
-audio and are not stale); the screenshot waits for them.
+audio and are not stale); the screenshot waits for them.  `--lesson FILE
+--lesson-step N` starts a lesson on the first opened file and steps to N.
 """
 
 from __future__ import annotations
@@ -24,11 +25,14 @@ EXIT_MODEL_ERROR = 4
 
 
 def run_gui(paths: list[Path], screenshot: Path | None = None, run: tuple[str, ...] = (),
-            device: str | None = None, zoo: Path | None = None) -> int:
+            device: str | None = None, zoo: Path | None = None,
+            lesson: tuple[Path, int] | None = None) -> int:
     """Open the workbench on `paths` (the demo when empty); returns the exit code.
 
     `run` names model jobs to start on each opened file, `device` is the
-    --device flag, `zoo` the model folder (default: core.paths.models_dir()).
+    --device flag, `zoo` the model folder (default: core.paths.models_dir()),
+    `lesson` a lesson file and the step (1-based) to go on to once the first
+    file has opened.
     """
     if screenshot is not None:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
@@ -54,6 +58,8 @@ def run_gui(paths: list[Path], screenshot: Path | None = None, run: tuple[str, .
     if run:
         window.loader.loaded.connect(
             lambda doc: _submit_runs(window, model_jobs, doc, run, run_failures))
+    if lesson is not None:
+        _start_lesson_after_first_load(window, *lesson)
     previous_hook = sys.excepthook
     sys.excepthook = lambda t, e, tb: window.errors.report("Unexpected error", e)
     window.open_paths(paths or [DEMO_RECORDING])
@@ -81,6 +87,17 @@ def run_gui(paths: list[Path], screenshot: Path | None = None, run: tuple[str, .
     if shooter is not None and code == 0 and window.errors.last_error is not None:
         return EXIT_UNREADABLE_INPUT
     return code
+
+
+def _start_lesson_after_first_load(window, path: Path, step: int) -> None:
+    """Start the --lesson once the first document is open, then step on to `step`."""
+    def on_loaded(_doc) -> None:
+        window.loader.loaded.disconnect(on_loaded)
+        if window.lessons.start_file(path):
+            for _ in range(step - 1):  # step by step: each step's actions run on the way
+                window.lessons.player.next()
+
+    window.loader.loaded.connect(on_loaded)
 
 
 def _submit_runs(window, model_jobs, doc, kinds: tuple[str, ...],
