@@ -157,7 +157,11 @@ class LessonPlayer(QObject):
         for name, saved in self._saved_panels.items():
             dock = self._dock(name)
             shown = state.panels.get(name, saved)
-            if dock is not None and dock.isVisible() != shown:
+            if dock is None or dock.isVisible() == shown:
+                continue
+            if shown and name == "classifier-inspector":
+                self.window.classifier_ui.show_dock()  # at the height it chooses for itself
+            else:
                 dock.setVisible(shown)
 
     def _run_actions(self) -> None:

@@ -24,6 +24,7 @@ from workbench.ui.lessons.lesson_player import LessonPlayer
 
 NEXT_KEYS, BACK_KEYS = "Alt+Right", "Alt+Left"
 LESSON_FILTER = "Lessons (*.md);;All files (*)"
+DOCK_WIDTH = 340
 
 
 class LessonsUi(QObject):
@@ -37,7 +38,10 @@ class LessonsUi(QObject):
         self.dock = QDockWidget("Lesson", window)
         self.dock.setObjectName("lesson")
         self.dock.setWidget(self.panel)
-        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        # On the left, alone: the full height for the text, and the right-hand panels the
+        # steps point at stay where the student knows them.
+        window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
+        window.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.dock.hide()  # until a lesson starts
         self.menu = QMenu("&Learn", window)
         self.lesson_actions = [self._lesson_action(path) for path in bundled_lesson_paths(folder)]
@@ -80,7 +84,9 @@ class LessonsUi(QObject):
         except (LessonError, OSError) as exc:
             self.window.errors.report(f"Cannot start the lesson {Path(path).name}", exc)
             return False
-        self.dock.show()
+        if not self.dock.isVisible():
+            self.dock.show()
+            self.window.resizeDocks([self.dock], [DOCK_WIDTH], Qt.Orientation.Horizontal)
         self.dock.raise_()
         self.player.start(lesson)
         return True
