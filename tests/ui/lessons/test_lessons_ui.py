@@ -173,6 +173,18 @@ def test_a_lesson_that_opens_the_demo_opens_it_once_and_applies_the_step_after_l
     qtbot.waitUntil(window.is_idle, timeout=20000)
 
 
+def test_a_lesson_started_while_its_demo_is_still_loading_waits_for_it(
+        qtbot, window, demo_wav, monkeypatch):
+    monkeypatch.setattr(lesson_player, "DEMO_AUDIO", demo_wav)
+    window.open_paths([demo_wav])  # as the app does at start
+    start(qtbot, window, bundled_lesson_paths()[0])
+    assert len(window.open_documents) == 1
+    assert window.lessons.player.view is window.open_documents[0].view
+    qtbot.waitUntil(window.is_idle, timeout=20000)
+    assert len(window.open_documents) == 1
+    window.lessons.player.end()
+
+
 def test_a_broken_lesson_file_is_reported_with_its_line_and_nothing_starts(
         window, tmp_path):
     path = tmp_path / "broken.md"

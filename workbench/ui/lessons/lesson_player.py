@@ -125,7 +125,8 @@ class LessonPlayer(QObject):
             self.view = opened.view
             return True
         self._waiting_for = path.resolve()
-        self.window.open_paths([path])
+        if not self._being_opened(path):  # the demo the app opens at start may still load
+            self.window.open_paths([path])
         return False
 
     def _apply_state(self) -> None:
@@ -190,6 +191,10 @@ class LessonPlayer(QObject):
     # -- helpers -------------------------------------------------------------------
     def _document(self):
         return self.view.document if self.view is not None else None
+
+    def _being_opened(self, path: Path) -> bool:
+        return any(h.request.kind == "open" and Path(h.request.target).resolve() ==
+                   path.resolve() for h in self.window.runner.live_jobs)
 
     def _classify_running(self, document) -> bool:
         jobs = (self.window.model_jobs.job_for(h) for h in self.window.runner.live_jobs)
