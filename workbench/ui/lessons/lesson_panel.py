@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+import html
+
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -26,12 +28,9 @@ class LessonPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.title = QLabel()
+        self.title = QLabel()  # rich text: its heading size follows the window's font
         self.title.setWordWrap(True)
-        font = self.title.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.2)
-        self.title.setFont(font)
+        self.title.setTextFormat(Qt.TextFormat.RichText)
         self.counter = QLabel()
         self.text = QTextBrowser()
         self.text.setOpenExternalLinks(True)
@@ -61,7 +60,7 @@ class LessonPanel(QWidget):
         self.show_idle()
 
     def show_idle(self) -> None:
-        self.title.setText("No lesson")
+        self.title.setText("<h3>No lesson</h3>")
         self.counter.clear()
         self.text.setPlainText(IDLE_TEXT)
         self.try_label.hide()
@@ -71,7 +70,7 @@ class LessonPanel(QWidget):
     def show_step(self, lesson: Lesson, index: int, try_text: str | None) -> None:
         """Show step `index` of `lesson`; the first step also shows the introduction."""
         step = lesson.steps[index]
-        self.title.setText(lesson.title)
+        self.title.setText(f"<h3>{html.escape(lesson.title)}</h3>")
         self.counter.setText(f"Step {index + 1} of {len(lesson.steps)}: {step.title}")
         intro = f"{lesson.intro}\n\n---\n\n" if index == 0 and lesson.intro else ""
         self.text.setMarkdown(intro + step.text)

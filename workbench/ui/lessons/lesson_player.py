@@ -89,7 +89,11 @@ class LessonPlayer(QObject):
         if not self.running:
             return
         self._clear_highlight()
+        sets_colormap = any(d.key == "colormap" for step in self.lesson.steps
+                            for d in step.directives)
         for view, (visible, settings) in self._saved_views.items():
+            if not sets_colormap:  # a lesson touches the colour map only if it names one
+                settings = replace(settings, colormap=view.spectrogram.settings.colormap)
             view.spectrogram.set_settings(settings)
             view.set_visible_range(*visible)
         for name, shown in self._saved_panels.items():
@@ -145,6 +149,8 @@ class LessonPlayer(QObject):
             self._saved_views[view] = (view.visible_range(), view.spectrogram.settings)
         saved_range, saved_settings = self._saved_views[view]
         settings = replace(saved_settings, **state.spectrogram)
+        if "colormap" not in state.spectrogram:  # presenter mode may have chosen one
+            settings = replace(settings, colormap=view.spectrogram.settings.colormap)
         if settings != view.spectrogram.settings:
             view.spectrogram.set_settings(settings)
         if state.view == "all":

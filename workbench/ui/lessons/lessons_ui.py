@@ -2,7 +2,7 @@
 
 The menu lists the bundled lessons (resources/lessons/) by title, offers a
 lesson file of the user's own, and holds Next, Back and End Lesson with their
-shortcuts.  The dock shows the LessonPanel while a lesson runs.
+shortcuts, and Presenter Mode.  The dock shows the LessonPanel while a lesson runs.
 
 GUI thread only.  Built once by the MainWindow; owns the player and the dock.
 """
@@ -21,8 +21,10 @@ from workbench.core.lessons.parser import load_lesson
 from workbench.core.lessons.step_state import state_at
 from workbench.ui.lessons.lesson_panel import LessonPanel
 from workbench.ui.lessons.lesson_player import LessonPlayer
+from workbench.ui.lessons.presenter_mode import PresenterMode
 
 NEXT_KEYS, BACK_KEYS = "Alt+Right", "Alt+Left"
+PRESENTER_KEYS = "Ctrl+Shift+P"
 LESSON_FILTER = "Lessons (*.md);;All files (*)"
 DOCK_WIDTH = 340
 
@@ -51,6 +53,12 @@ class LessonsUi(QObject):
         self.next_action = self._step_action("&Next Step", NEXT_KEYS, self.player.next)
         self.back_action = self._step_action("&Previous Step", BACK_KEYS, self.player.back)
         self.end_action = self._step_action("&End Lesson", None, self.player.end)
+        self.menu.addSeparator()
+        self.presenter = PresenterMode(window)
+        self.presenter_action = self._step_action("P&resenter Mode", PRESENTER_KEYS,
+                                                  self.presenter.set_active)
+        self.presenter_action.setCheckable(True)
+        self.presenter.toggled.connect(self.presenter_action.setChecked)
         window.menuBar().addMenu(self.menu)
         self.panel.next_requested.connect(self.player.next)
         self.panel.back_requested.connect(self.player.back)
