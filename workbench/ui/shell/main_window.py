@@ -38,6 +38,7 @@ from workbench.runtime.document_loader import DocumentLoader
 from workbench.runtime.job_runner import JobRunner
 from workbench.runtime.model_jobs import ModelJobService
 from workbench.ui.dialogs.export_dialog import ExportDialog
+from workbench.ui.help.help_menu import HelpMenu
 from workbench.ui.lessons.lessons_ui import LessonsUi
 from workbench.ui.models.classifier.classifier_ui import ClassifierUi
 from workbench.ui.panels.file_info_panel import FileInfoPanel
@@ -113,6 +114,7 @@ class MainWindow(QMainWindow):
         # Transport bar, playheads, recording monitor; sets self.player and self.recorder.
         self.transport = AudioTransport(self)
         self.lessons = LessonsUi(self)  # Learn menu, lesson dock and player
+        self.help_menu = HelpMenu(self, self.lessons.menu)  # last: it lists every action
 
     # -- menus ---------------------------------------------------------------
     def _action(self, menu, text, slot, shortcut=None) -> QAction:
