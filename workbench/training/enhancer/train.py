@@ -50,7 +50,7 @@ class TrainSettings:
     threads: int = 1
     n_fft: int = 512
     hop: int = 256
-    hidden: int = 128
+    hidden: int = 192
     layers: int = 2
 
     def net_config(self) -> dict:
