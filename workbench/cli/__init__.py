@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 
-from workbench.cli import info, lesson, model_commands, models, train_eval
+from workbench.cli import batch, info, lesson, model_commands, models, train_eval
 from workbench.cli.common import (
     EXIT_INPUT,
     EXIT_MODEL,
@@ -29,6 +29,7 @@ COMMANDS: dict[str, CliCommand] = {
     "train": train_eval.TRAIN,
     "eval": train_eval.EVAL,
     "lesson": lesson.COMMAND,
+    "batch": batch.COMMAND,
 }
 
 __all__ = ["COMMANDS", "EXIT_INPUT", "EXIT_MODEL", "EXIT_OK", "EXIT_USAGE", "main"]

@@ -1,0 +1,191 @@
+"""`workbench batch {classify,transcribe,enhance} INPUT... --out RUN_DIR`: a model over
+a corpus.
+
+INPUT is files, folders (searched recursively for audio) or list files (.txt/.lst/.list,
+one path a line).  Each input file gets one row in RUN_DIR/ledger (Parquet), ok or an
+error with its reason; enhanced audio goes to RUN_DIR/enhanced mirroring the inputs.  A
+rerun skips the files already done for the same model and settings (`--retry-errors`
+redoes the error rows).  Progress on stderr at most once a second; the summary on stdout
+and in RUN_DIR/summary.json.
+
+Exit codes: 0 every file ok; 3 some files could not be read (their rows say why) or an
+input is missing; 4 no usable model, or the model failed on some files; 2 usage (and a
+Ray cluster that cannot be started or joined).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from workbench.cli.common import (
+    EXIT_INPUT,
+    EXIT_INTERRUPTED,
+    EXIT_MODEL,
+    EXIT_OK,
+    EXIT_USAGE,
+    CliCommand,
+    fail,
+)
+from workbench.core import paths
+from workbench.runtime.corpus.inputs import collect_inputs
+from workbench.runtime.corpus.per_file import CorpusTask, task_for_worker
+
+if TYPE_CHECKING:
+    from workbench.runtime.corpus.corpus_run import CorpusProgress
+
+NAME = "batch"
+KINDS = ("classify", "transcribe", "enhance")
+
+
+def _add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("kind", choices=KINDS)
+    parser.add_argument("inputs", nargs="+", type=Path, metavar="INPUT",
+                        help="audio files, folders (recursive) or list files")
+    parser.add_argument("--out", type=Path, required=True, metavar="RUN_DIR",
+                        help="the run folder: ledger, summary, enhanced audio")
+    parser.add_argument("--model", metavar="M", help="model name in the zoo (default: the "
+                                                     "first installed one for this task)")
+    parser.add_argument("--zoo", metavar="DIR", type=Path,
+                        help="model folder (default: WORKBENCH_MODELS_DIR, else models/)")
+    parser.add_argument("--device", metavar="D", default="cpu",
+                        help="device for every worker (default: cpu)")
+    parser.add_argument("--workers", type=int, metavar="N",
+                        help="worker processes or Ray actors (default: one per core)")
+    parser.add_argument("--ray", nargs="?", const="", default=None, metavar="ADDRESS",
+                        help="run on Ray: join ADDRESS (or RAY_ADDRESS), else start a "
+                             "local cluster")
+    parser.add_argument("--retry-errors", action="store_true",
+                        help="redo the files whose rows are errors")
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.workers is not None and args.workers < 1:
+        return fail(NAME, "--workers must be at least 1", EXIT_USAGE)
+    try:
+        files = collect_inputs(args.inputs, exclude=args.out)
+    except (FileNotFoundError, OSError) as exc:
+        return fail(NAME, exc, EXIT_INPUT)
+    prepared = _prepare_task(args)
+    if isinstance(prepared, int):
+        return prepared
+    task, key = prepared
+    executor = _executor(args)
+    if isinstance(executor, int):
+        return executor
+    from workbench.runtime.corpus.corpus_run import run_corpus
+    from workbench.runtime.corpus.ledger import Ledger
+
+    printer = _ProgressPrinter(args.kind)
+    try:
+        progress = run_corpus(task, files, key, Ledger(args.out), executor,
+                              retry_errors=args.retry_errors, on_progress=printer.update)
+    except KeyboardInterrupt:
+        printer.close()
+        return fail(NAME, "interrupted (the rows done are kept; rerun to resume)",
+                    EXIT_INTERRUPTED)
+    except _executor_errors() as exc:
+        printer.close()
+        return fail(NAME, exc, EXIT_USAGE)
+    printer.close()
+    return _summarize(args, task, key, progress)
+
+
+def _prepare_task(args: argparse.Namespace) -> tuple[CorpusTask, str] | int:
+    """The task with its model found in the zoo, and the model hash; or an exit code."""
+    try:  # torch is imported only when a model runs
+        from workbench.ml.errors import ModelLoadError, UnknownModelError
+        from workbench.ml.model_tasks import MODEL_TASKS, NoModelError, find_model
+        from workbench.ml.zoo import ModelZoo
+        from workbench.runtime.corpus.corpus_run import model_hash
+    except ImportError as exc:
+        return fail(NAME, f"the model runtime cannot be loaded ({exc})", EXIT_MODEL)
+    spec, zoo_dir = MODEL_TASKS[args.kind], args.zoo or paths.models_dir()
+    try:
+        entry = find_model(ModelZoo(zoo_dir), spec, args.model)
+    except (NoModelError, ModelLoadError, UnknownModelError) as exc:
+        return fail(NAME, exc, EXIT_MODEL)
+    task = task_for_worker(CorpusTask(args.kind, spec, Path(zoo_dir), entry.name, args.out,
+                                      args.device))
+    return task, model_hash(task, entry.weights_path)
+
+
+def _executor(args: argparse.Namespace):
+    if args.ray is None:
+        from workbench.runtime.corpus.local_executor import LocalExecutor
+
+        return LocalExecutor(args.workers)
+    try:
+        from workbench.runtime.corpus.ray_executor import RayExecutor
+    except ImportError as exc:
+        return fail(NAME, f"Ray is not installed ({exc}): pip install "
+                          "'audio-workbench[corpus]'", EXIT_USAGE)
+    return RayExecutor(address=args.ray or os.environ.get("RAY_ADDRESS") or None,
+                       actors=args.workers)
+
+
+def _executor_errors() -> tuple[type[BaseException], ...]:
+    from workbench.runtime.corpus.executor_errors import ExecutorError
+
+    return (ExecutorError,)
+
+
+def _summarize(args: argparse.Namespace, task: CorpusTask, key: str,
+               progress: CorpusProgress) -> int:
+    from workbench.runtime.corpus.ledger import Ledger
+
+    rows = Ledger(args.out).file_rows().to_pylist()
+    failed = [r for r in rows if r["status"] != "ok"]
+    model_failures = [r for r in failed if r["reason"].startswith("model failed")]
+    summary = {"kind": task.kind, "model": task.model, "model_hash": key,
+               "files": len(rows), "ok": len(rows) - len(failed), "errors": len(failed),
+               "this_run": {"done": progress.done, "errors": progress.errors,
+                            "skipped": progress.skipped, "elapsed": progress.elapsed,
+                            "files_per_hour": progress.files_per_hour},
+               "ledger": str(Ledger(args.out).folder)}
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    print(f"{len(rows)} files: {summary['ok']} ok, {len(failed)} errors "
+          f"({progress.done} run now, {progress.skipped} already done) -> {args.out}")
+    for row in failed:
+        print(f"workbench {NAME}: {row['path']}: {row['reason']}", file=sys.stderr)
+    if model_failures:
+        return EXIT_MODEL
+    return EXIT_INPUT if failed else EXIT_OK
+
+
+class _ProgressPrinter:
+    """Files done, errors, files/hour and ETA on stderr, at most once a second."""
+
+    def __init__(self, kind: str) -> None:
+        self._kind, self._last, self._tty = kind, float("-inf"), sys.stderr.isatty()
+
+    def update(self, p: CorpusProgress) -> None:
+        now = time.monotonic()
+        finished = p.done + p.skipped == p.total
+        if now - self._last < 1.0 and not finished:
+            return
+        self._last = now
+        eta = "" if p.eta_s is None else f", ETA {_clock(p.eta_s)}"
+        line = (f"batch {self._kind}: {p.done + p.skipped}/{p.total} files, {p.errors} "
+                f"errors, {p.files_per_hour:.0f} files/h{eta}")
+        sys.stderr.write(("\r" + line + "\x1b[K") if self._tty else line + "\n")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self._tty and self._last != float("-inf"):
+            sys.stderr.write("\n")
+
+
+def _clock(seconds: float) -> str:
+    minutes, s = divmod(int(seconds), 60)
+    return f"{minutes // 60}:{minutes % 60:02d}:{s:02d}"
+
+
+COMMAND = CliCommand("run a model over many files (folders, lists), resumable",
+                     _add_arguments, _run)
