@@ -38,9 +38,15 @@ def test_batch_classify_writes_one_row_per_file_and_resumes(zoo, tmp_path, capsy
     assert (summary["files"], summary["ok"], summary["errors"]) == (6, 3, 3)
     assert summary["model"] == "tiny-classifier"
     assert len(Ledger(run).file_rows()) == 6
-    assert cli.main(args) == EXIT_INPUT
-    assert "(0 run now, 6 already done)" in capsys.readouterr().out
+    truth = tmp_path / "truth.csv"
+    truth.write_text("file,label\nloud.wav,loud\nsub/quiet.wav,loud\nempty.wav,quiet\n")
+    assert cli.main([*args, "--truth", str(truth)]) == EXIT_INPUT
+    out = capsys.readouterr().out
+    assert "(0 run now, 6 already done)" in out
+    assert "truth: 2 scored (0 not in the run, 1 error rows): accuracy 0.500" in out
     assert len(Ledger(run).file_rows()) == 6
+    scores = json.loads((run / "summary.json").read_text())["truth"]
+    assert scores["confusion"] == {"loud": {"loud": 1, "quiet": 1}}
 
 
 def test_batch_enhance_of_good_files_mirrors_the_tree_and_exits_0(zoo, tmp_path, capsys):
@@ -64,5 +70,7 @@ def test_batch_exit_codes_for_a_missing_input_and_an_unknown_model(zoo, tmp_path
                      "--zoo", str(zoo), "--model", "no-such-model"]) == EXIT_MODEL
     assert cli.main(["batch", "classify", str(corpus), "--out", str(tmp_path / "run"),
                      "--workers", "0"]) == EXIT_USAGE
+    assert cli.main(["batch", "enhance", str(corpus), "--out", str(tmp_path / "run"),
+                     "--truth", str(corpus / "loud.wav")]) == EXIT_USAGE
     assert not (tmp_path / "run").exists()
     shutil.rmtree(corpus)

@@ -60,6 +60,9 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ray", nargs="?", const="", default=None, metavar="ADDRESS",
                         help="run on Ray: join ADDRESS (or RAY_ADDRESS), else start a "
                              "local cluster")
+    parser.add_argument("--truth", type=Path, metavar="FILE",
+                        help="CSV of file,label | file,start,end,label (classify) or "
+                             "file,transcript (transcribe): scores in summary.json")
     parser.add_argument("--retry-errors", action="store_true",
                         help="redo the files whose rows are errors")
 
@@ -67,6 +70,9 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
 def _run(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         return fail(NAME, "--workers must be at least 1", EXIT_USAGE)
+    truth = _read_truth(args)
+    if isinstance(truth, int):
+        return truth
     try:
         files = collect_inputs(args.inputs, exclude=args.out)
     except (FileNotFoundError, OSError) as exc:
@@ -93,7 +99,21 @@ def _run(args: argparse.Namespace) -> int:
         printer.close()
         return fail(NAME, exc, EXIT_USAGE)
     printer.close()
-    return _summarize(args, task, key, progress)
+    return _summarize(args, task, key, progress, truth)
+
+
+def _read_truth(args: argparse.Namespace) -> list | None | int:
+    """The truth entries (None without --truth), or an exit code."""
+    if args.truth is None:
+        return None
+    if args.kind == "enhance":
+        return fail(NAME, "--truth scores classify and transcribe runs only", EXIT_USAGE)
+    from workbench.runtime.corpus.truth import TruthFileError, read_truth
+
+    try:
+        return read_truth(args.truth)
+    except TruthFileError as exc:
+        return fail(NAME, exc, EXIT_INPUT)
 
 
 def _prepare_task(args: argparse.Namespace) -> tuple[CorpusTask, str] | int:
@@ -136,10 +156,12 @@ def _executor_errors() -> tuple[type[BaseException], ...]:
 
 
 def _summarize(args: argparse.Namespace, task: CorpusTask, key: str,
-               progress: CorpusProgress) -> int:
+               progress: CorpusProgress, truth: list | None) -> int:
     from workbench.runtime.corpus.ledger import Ledger
+    from workbench.runtime.corpus.truth import score
 
-    rows = Ledger(args.out).file_rows().to_pylist()
+    ledger = Ledger(args.out)
+    rows = ledger.file_rows().to_pylist()
     failed = [r for r in rows if r["status"] != "ok"]
     model_failures = [r for r in failed if r["reason"].startswith("model failed")]
     summary = {"kind": task.kind, "model": task.model, "model_hash": key,
@@ -147,16 +169,27 @@ def _summarize(args: argparse.Namespace, task: CorpusTask, key: str,
                "this_run": {"done": progress.done, "errors": progress.errors,
                             "skipped": progress.skipped, "elapsed": progress.elapsed,
                             "files_per_hour": progress.files_per_hour},
-               "ledger": str(Ledger(args.out).folder)}
+               "ledger": str(ledger.folder)}
+    if truth is not None:
+        summary["truth"] = score(task.kind, truth, rows, ledger.segment_rows().to_pylist())
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
     print(f"{len(rows)} files: {summary['ok']} ok, {len(failed)} errors "
           f"({progress.done} run now, {progress.skipped} already done) -> {args.out}")
+    if truth is not None:
+        print(_truth_line(summary["truth"]))
     for row in failed:
         print(f"workbench {NAME}: {row['path']}: {row['reason']}", file=sys.stderr)
     if model_failures:
         return EXIT_MODEL
     return EXIT_INPUT if failed else EXIT_OK
+
+
+def _truth_line(scores: dict) -> str:
+    parts = [f"{name} {scores[name]:.3f}" for name in ("accuracy", "wer", "cer")
+             if scores.get(name) is not None]
+    return (f"truth: {scores['scored']} scored ({scores['not_in_run']} not in the run, "
+            f"{scores['error_rows']} error rows)" + (": " + ", ".join(parts) if parts else ""))
 
 
 class _ProgressPrinter:
