@@ -51,3 +51,11 @@ def test_every_channel_is_enhanced_on_its_own(zoo):
 def test_attenuation_limit_floors_the_gain():
     assert min_gain({}) == 0.0 and min_gain({"attenuation_limit_db": float("inf")}) == 0.0
     assert min_gain({"attenuation_limit_db": 20}) == pytest.approx(0.1)
+
+
+def test_wet_mixes_the_enhanced_audio_with_the_original(zoo):
+    audio = (np.random.default_rng(5).standard_normal((30000, 2)) * 0.2).astype(np.float32)
+    enhanced = enhance(zoo, audio, 44100, chunk_s=0.2)
+    assert np.allclose(enhance(zoo, audio, 44100, chunk_s=0.2, wet=0.0), audio, atol=1e-7)
+    half = enhance(zoo, audio, 44100, chunk_s=0.3, wet=0.5)
+    assert np.allclose(half, 0.5 * audio + 0.5 * enhanced, atol=1e-5)

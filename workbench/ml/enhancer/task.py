@@ -21,7 +21,14 @@ from workbench.core.audio.blocks import BlockSequence
 from workbench.core.jobs import CancelToken, Progress, TaskGenerator
 from workbench.ml.enhancer.net import EnhancerStream, build_enhancer
 from workbench.ml.resample import StreamResampler
-from workbench.ml.tasks.audio import Audio, channels_of, chunk_starts, frames_of, read_frames
+from workbench.ml.tasks.audio import (
+    Audio,
+    channels_of,
+    chunk_starts,
+    fit_length,
+    frames_of,
+    read_frames,
+)
 from workbench.ml.tasks.base import ModelProvider, ModelTaskSpec
 
 DEFAULT_CHUNK_S = 10.0
@@ -86,23 +93,31 @@ def enhance(audio: Audio, sample_rate: int, params: dict, cancel: CancelToken,
             model_provider: ModelProvider) -> TaskGenerator:
     """Task: `audio` with noise suppressed, as an EnhancedAudio of the same shape.
 
-    params: `chunk_s` (default 10), `attenuation_limit_db` (default: none).
+    params: `chunk_s` (default 10), `attenuation_limit_db` (default: none), `wet` (the
+    share of enhanced audio in the result, 0-1; default 1: the rest is the original).
     """
     frames, channels = frames_of(audio), channels_of(audio)
     chunk = max(1, round(params.get("chunk_s", DEFAULT_CHUNK_S) * sample_rate))
+    wet = min(1.0, max(0.0, float(params.get("wet", 1.0))))
     stream = _ChannelStream(sample_rate, model_provider.card.sample_rate, model_provider,
                             min_gain(params))
     result = BlockSequence.empty(channels)
+
+    def add(out: np.ndarray) -> BlockSequence:
+        if wet < 1.0:  # the output lines up with the input sample for sample
+            dry = fit_length(read_frames(audio, result.frames, result.frames + len(out)),
+                             len(out))
+            out = (wet * out + (1.0 - wet) * dry).astype(np.float32)
+        return result.concat(BlockSequence.from_array(out))
+
     for start in chunk_starts(frames, chunk):
         cancel.check()
         stop = min(frames, start + chunk)
-        out = yield from stream.push(read_frames(audio, start, stop))
-        result = result.concat(BlockSequence.from_array(out))
+        result = add((yield from stream.push(read_frames(audio, start, stop))))
         yield Progress(stop / frames if frames else 1.0,
                        f"Enhancing: {stop / sample_rate:.0f} of {frames / sample_rate:.0f} s")
     cancel.check()
-    out = yield from stream.flush()
-    result = result.concat(BlockSequence.from_array(out))
+    result = add((yield from stream.flush()))
     if result.frames < frames:  # only where the model's rate rounds a file shorter
         result = result.concat(BlockSequence.from_array(
             np.zeros((frames - result.frames, channels), np.float32)))
