@@ -1,0 +1,46 @@
+"""A corpus run's rows as the view holds them: plain lists read once from the ledger."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from workbench.runtime.corpus.ledger import Ledger
+
+
+@dataclass(frozen=True)
+class CorpusRunData:
+    """The file rows (ledger dicts, one per input) and segment rows by file key."""
+
+    folder: Path
+    files: list[dict]
+    segments: dict[str, list[dict]]
+
+    @classmethod
+    def read(cls, run_dir: Path) -> CorpusRunData:
+        """Read RUN_DIR's ledger; raises FileNotFoundError when it holds none."""
+        ledger = Ledger(run_dir)
+        if not ledger.folder.is_dir():
+            raise FileNotFoundError(f"{run_dir} holds no corpus run (no ledger folder)")
+        files = ledger.file_rows().to_pylist()
+        segments: dict[str, list[dict]] = defaultdict(list)
+        for row in ledger.segment_rows().to_pylist():
+            segments[row["key"]].append(row)
+        for rows in segments.values():
+            rows.sort(key=lambda r: r["index"])
+        return cls(Path(run_dir), files, dict(segments))
+
+    def summary_text(self, row: dict) -> str:
+        """What a file's row says in a few words: the classes' shares, or the text."""
+        if row["status"] != "ok":
+            return row["reason"]
+        if row["kind"] == "classify":
+            shares = json.loads(row["summary"] or "{}")
+            total = sum(shares.values()) or 1.0
+            return ", ".join(f"{label} {seconds / total:.0%}" for label, seconds in
+                             sorted(shares.items(), key=lambda kv: -kv[1]))
+        if row["kind"] == "enhance":
+            return row["output"]
+        return row["text"]

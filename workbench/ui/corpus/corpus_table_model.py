@@ -1,0 +1,131 @@
+"""Qt models over a corpus run: the files table and the segments of one file."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+
+from workbench.core.paths import display_name
+from workbench.ui.corpus.corpus_run_data import CorpusRunData
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+_ROOT = QModelIndex()
+
+
+class CorpusFilesModel(QAbstractTableModel):
+    """One row per file of the run (file, status, result, duration, model).
+
+    A Qt model over the run's lists, not a widget per row.  GUI thread only.
+    """
+
+    HEADERS = ("File", "Status", "Result", "Duration (s)", "Model")
+
+    def __init__(self, data: CorpusRunData, parent=None) -> None:
+        super().__init__(parent)
+        self.run = data
+
+    def rowCount(self, parent: QModelIndex = _ROOT) -> int:  # noqa: N802 (Qt override)
+        return 0 if parent.isValid() else len(self.run.files)
+
+    def columnCount(self, parent: QModelIndex = _ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row = self.run.files[index.row()]
+        if role == ROW_ROLE:
+            return row
+        column = index.column()
+        if role == SORT_ROLE:
+            return self._sort_value(row, column)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return row["path"] if column == 0 else self._text(row, column)
+        return None
+
+    def _text(self, row: dict, column: int) -> str:
+        if column == 0:
+            return display_name(row["relative"])
+        if column == 1:
+            return row["status"]
+        if column == 2:
+            return self.run.summary_text(row)
+        if column == 3:
+            return "" if row["duration"] is None else f"{row['duration']:.2f}"
+        return row["model"] or ""
+
+    def _sort_value(self, row: dict, column: int):
+        if column == 3:
+            return row["duration"] if row["duration"] is not None else -1.0
+        return self._text(row, column).lower()
+
+
+class CorpusFilterProxy(QSortFilterProxyModel):
+    """Sorts on SORT_ROLE; keeps rows whose status is `status` (None: any) and whose
+    file, result or reason contains `text` (case-insensitive)."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+        self._status: str | None = None
+        self._text = ""
+
+    def set_filter(self, text: str, status: str | None) -> None:
+        self.beginFilterChange()
+        self._text, self._status = text.lower(), status
+        self.endFilterChange()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex) -> bool:  # noqa: N802
+        model = self.sourceModel()
+        row = model.run.files[source_row]
+        if self._status is not None and row["status"] != self._status:
+            return False
+        if not self._text:
+            return True
+        haystack = " ".join((row["relative"], model.run.summary_text(row), row["reason"]))
+        return self._text in haystack.lower()
+
+
+class CorpusSegmentsModel(QAbstractTableModel):
+    """The segment (classify) or word (transcribe) rows of one file.  GUI thread only."""
+
+    HEADERS = ("Start (s)", "End (s)", "Label", "Confidence")
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.rows: list[dict] = []
+
+    def show_rows(self, rows: list[dict]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex = _ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex = _ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        if role == ROW_ROLE:
+            return row
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        values = (f"{row['start']:.2f}", f"{row['end']:.2f}", row["label"],
+                  f"{row['confidence']:.2f}")
+        return values[index.column()]

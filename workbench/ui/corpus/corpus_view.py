@@ -1,0 +1,120 @@
+"""CorpusView: the files of a corpus run, a filter, and the segments of the chosen file."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.ui.corpus.corpus_run_data import CorpusRunData
+from workbench.ui.corpus.corpus_table_model import (
+    ROW_ROLE,
+    CorpusFilesModel,
+    CorpusFilterProxy,
+    CorpusSegmentsModel,
+)
+
+_STATUSES = {"All files": None, "OK": "ok", "Errors": "error"}
+
+
+class CorpusView(QWidget):
+    """Shows one run.  `open_requested(path, start, end)` is emitted on the GUI thread
+    when a file row (start/end of its first segment, or None) or a segment row is
+    double-clicked; the shell opens the file there.  The view owns its Qt models."""
+
+    open_requested = Signal(str, object, object)
+
+    def __init__(self, data: CorpusRunData, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.run = data
+        self.files_model = CorpusFilesModel(data, self)
+        self.proxy = CorpusFilterProxy(self)
+        self.proxy.setSourceModel(self.files_model)
+        self.segments_model = CorpusSegmentsModel(self)
+        self.filter_edit = QLineEdit(placeholderText="Filter by file, result or reason")
+        self.status_combo = QComboBox()
+        self.status_combo.addItems(list(_STATUSES))
+        self.files_table = _table(self.proxy, sortable=True)
+        self.segments_table = _table(self.segments_model, sortable=False)
+        self.count_label = QLabel()
+        self._lay_out()
+        self.filter_edit.textChanged.connect(self._on_filter_changed)
+        self.status_combo.currentTextChanged.connect(self._on_filter_changed)
+        self.files_table.selectionModel().currentRowChanged.connect(self._on_file_current)
+        self.files_table.doubleClicked.connect(self._on_files_double_clicked)
+        self.segments_table.doubleClicked.connect(self._on_segments_double_clicked)
+        self._show_count()
+
+    def _lay_out(self) -> None:
+        bar = QHBoxLayout()
+        bar.addWidget(self.filter_edit, 1)
+        bar.addWidget(self.status_combo)
+        bar.addWidget(self.count_label)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.files_table)
+        split.addWidget(self.segments_table)
+        split.setStretchFactor(0, 3)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(bar)
+        layout.addWidget(split, 1)
+
+    def set_filter(self, text: str, status: str | None) -> None:
+        """Show only files whose status is `status` (None: all) and that contain `text`."""
+        name = next(k for k, v in _STATUSES.items() if v == status)
+        self.status_combo.setCurrentText(name)
+        self.filter_edit.setText(text)
+
+    def visible_files(self) -> list[dict]:
+        """The file rows as shown, in order."""
+        return [self.proxy.index(i, 0).data(ROW_ROLE) for i in range(self.proxy.rowCount())]
+
+    def _on_filter_changed(self, _text: str) -> None:
+        self.proxy.set_filter(self.filter_edit.text(),
+                              _STATUSES[self.status_combo.currentText()])
+        self._show_count()
+
+    def _show_count(self) -> None:
+        errors = sum(1 for row in self.run.files if row["status"] != "ok")
+        self.count_label.setText(f"{self.proxy.rowCount()} of {len(self.run.files)} files, "
+                                 f"{errors} errors")
+
+    def _on_file_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        row = current.data(ROW_ROLE) if current.isValid() else None
+        self.segments_model.show_rows(self.run.segments.get(row["key"], []) if row else [])
+
+    def _on_files_double_clicked(self, index: QModelIndex) -> None:
+        row = index.data(ROW_ROLE)
+        first = self.run.segments.get(row["key"], [])
+        start, end = (first[0]["start"], first[0]["end"]) if first else (None, None)
+        self.open_requested.emit(row["path"], start, end)
+
+    def _on_segments_double_clicked(self, index: QModelIndex) -> None:
+        current = self.files_table.currentIndex().data(ROW_ROLE)
+        segment = index.data(ROW_ROLE)
+        self.open_requested.emit(current["path"], segment["start"], segment["end"])
+
+
+def _table(model, sortable: bool) -> QTableView:
+    table = QTableView()
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    table.horizontalHeader().setStretchLastSection(True)
+    if sortable:
+        table.setSortingEnabled(True)
+        table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+    return table
