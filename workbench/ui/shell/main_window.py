@@ -44,6 +44,7 @@ from workbench.ui.models.classifier.classifier_ui import ClassifierUi
 from workbench.ui.panels.file_info_panel import FileInfoPanel
 from workbench.ui.panels.jobs_panel import BACKGROUND_KINDS, JobsPanel
 from workbench.ui.shell.audio_transport import AudioTransport
+from workbench.ui.shell.corpus_actions import CorpusActions
 from workbench.ui.shell.edit_actions import EditActions
 from workbench.ui.shell.error_reporter import ErrorReporter
 from workbench.ui.shell.models_menu import ModelsMenu
@@ -113,6 +114,7 @@ class MainWindow(QMainWindow):
         self.projects = ProjectActions(self)  # projects, autosave journals, asking before loss
         # Transport bar, playheads, recording monitor; sets self.player and self.recorder.
         self.transport = AudioTransport(self)
+        self.corpus = CorpusActions(self)  # File > Open Corpus Run…, the corpus dock
         self.lessons = LessonsUi(self)  # Learn menu, lesson dock and player
         self.help_menu = HelpMenu(self, self.lessons.menu)  # last: it lists every action
 

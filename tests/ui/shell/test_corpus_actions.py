@@ -1,0 +1,56 @@
+"""File > Open Corpus Run: the corpus dock, and a double-click opening the file at the
+segment, selected and zoomed to (also when the file is already open)."""
+
+import json
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from workbench.runtime.corpus.ledger import Ledger
+
+
+@pytest.fixture
+def run_dir(tmp_path, tone_file):
+    ledger = Ledger(tmp_path / "run")
+    ledger.append([{"key": "k", "content_hash": "h", "path": str(tone_file),
+                    "relative": "tone.wav", "kind": "classify", "model": "tiny",
+                    "status": "ok", "reason": "", "duration": 3.0, "sample_rate": 16000,
+                    "summary": json.dumps({"loud": 3.0}), "text": "loud", "output": "",
+                    "warnings": "[]", "elapsed": 0.1}],
+                  [{"key": "k", "index": 0, "start": 1.0, "end": 2.0, "label": "loud",
+                    "confidence": 0.9}])
+    return tmp_path / "run"
+
+
+def _double_click_first_file(qtbot, view):
+    table = view.files_table
+    centre = table.visualRect(view.proxy.index(0, 0)).center()
+    QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    QTest.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+
+
+def test_a_double_click_opens_the_file_with_the_segment_selected(qtbot, window, run_dir):
+    assert any(a.text() == "Open &Corpus Run…"
+               for a in window.menuBar().actions()[0].menu().actions())
+    window.corpus.open_run(run_dir)
+    assert window.corpus.dock.isVisible()
+    assert window.corpus.view.visible_files()[0]["relative"] == "tone.wav"
+    _double_click_first_file(qtbot, window.corpus.view)
+    qtbot.waitUntil(lambda: window.current_entry() is not None
+                    and window.current_entry().view.selection is not None)
+    view = window.current_entry().view
+    assert view.selection == pytest.approx((1.0, 2.0), abs=1e-3)
+    assert view.visible_range() == pytest.approx((1.0, 2.0), abs=1e-3)
+    view.set_selection(None)
+    _double_click_first_file(qtbot, window.corpus.view)  # already open: no second tab
+    assert len(window.open_documents) == 1
+    assert view.selection == pytest.approx((1.0, 2.0), abs=1e-3)
+
+
+def test_a_folder_without_a_run_is_reported(qtbot, window, tmp_path, monkeypatch):
+    reported = []
+    monkeypatch.setattr(window.errors, "report", lambda title, exc: reported.append(title))
+    window.corpus.open_run(tmp_path)
+    assert reported == [f"Cannot open the corpus run {tmp_path.name}"]
+    assert window.corpus.dock is None

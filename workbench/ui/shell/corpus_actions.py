@@ -1,0 +1,83 @@
+"""File > Open Corpus Run…: the corpus view in a dock, and opening its files on the
+timeline at the segment the user double-clicked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDockWidget, QFileDialog
+
+
+class CorpusActions(QObject):
+    """The Open Corpus Run action and the corpus dock of `window` (a MainWindow).
+
+    GUI thread only.  A file asked for while it is still loading gets its segment
+    selected and zoomed to when the loader delivers it.
+    """
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window = window
+        self.dock: QDockWidget | None = None
+        self.view = None
+        self._pending: dict[Path, tuple[float, float]] = {}
+        file_menu = window.menuBar().actions()[0].menu()
+        before = next((a for a in file_menu.actions() if a.text().startswith("&Export")), None)
+        self.action = QAction("Open &Corpus Run…", window)
+        self.action.triggered.connect(self.open_dialog)
+        file_menu.insertAction(before, self.action)
+        window.loader.loaded.connect(self._on_loader_loaded)
+
+    def open_dialog(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self.window, "Open Corpus Run",
+                                                  self.window.settings.last_directory)
+        if folder:
+            self.open_run(Path(folder))
+
+    def open_run(self, folder: Path) -> None:
+        """Show the run in RUN_DIR `folder` (reported on the error notifier if unreadable)."""
+        from workbench.ui.corpus.corpus_run_data import CorpusRunData
+        from workbench.ui.corpus.corpus_view import CorpusView
+
+        try:
+            data = CorpusRunData.read(folder)
+        except (OSError, ValueError) as exc:  # pyarrow's errors are OSError/ValueError
+            self.window.errors.report(f"Cannot open the corpus run {folder.name}", exc)
+            return
+        if self.dock is None:
+            self.dock = QDockWidget("Corpus run", self.window)
+            self.dock.setObjectName("corpus-run")
+            self.window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
+        self.view = CorpusView(data)
+        self.view.open_requested.connect(self.open_at)
+        self.dock.setWidget(self.view)
+        self.dock.setWindowTitle(f"Corpus run: {folder.name}")
+        self.dock.show()
+
+    def open_at(self, path: str, start: float | None, end: float | None) -> None:
+        """Show `path` on the timeline with (start, end) selected; open it if needed."""
+        target = Path(path)
+        entry = next((e for e in self.window.open_documents
+                      if e.document.path and Path(e.document.path) == target), None)
+        if entry is not None:
+            self.window.tabs.setCurrentWidget(entry.view)
+            _select(entry.view, start, end)
+            return
+        if start is not None:
+            self._pending[target] = (start, end)
+        self.window.open_paths([target])
+
+    def _on_loader_loaded(self, doc) -> None:
+        span = self._pending.pop(Path(doc.path), None) if doc.path else None
+        entry = self.window._entry_for(doc)
+        if span is not None and entry is not None:
+            _select(entry.view, *span)
+
+
+def _select(view, start: float | None, end: float | None) -> None:
+    if start is None or end is None:
+        return
+    view.set_selection((start, end))
+    view.zoom_to_selection()
