@@ -60,8 +60,8 @@ the chunked output equals the whole-file output (no seam). {parameters} paramete
 
 `{command}` (defaults: {epochs} epochs x {steps} steps x {batch} mixtures of {crop} s, AdamW
 with a one-cycle schedule, loss -SI-SDR/10 + {spectral_weight} x a two-resolution compressed
-spectral distance; seeded and resumable from checkpoints in `runs/enhancer`). {training_time}
-on {hardware}, a machine shared with other jobs. Validation after the last epoch (64
+spectral distance; seeded and resumable from checkpoints in `runs/enhancer`). {training_time},
+on {hardware}. Validation after the last epoch (64
 mixtures of training voices on their own seeds, made like the training mixtures, so a few are
 clean or nearly so and pull the mean up): mean SI-SDR {val_in} -> {val_out} dB.
 
