@@ -88,8 +88,13 @@ def corpus_items(files: list[CorpusFile], model_key: str) -> list[CorpusItem]:
 def run_corpus(task: CorpusTask, files: list[CorpusFile], model_key: str, ledger: Ledger,
                executor: Executor, retry_errors: bool = False,
                on_progress: Callable[[CorpusProgress], None] | None = None,
-               cancelled: Callable[[], bool] = lambda: False) -> CorpusProgress:
-    """Run `task` over the `files` not yet in `ledger`; returns the final progress."""
+               cancelled: Callable[[], bool] = lambda: False,
+               flush_rows: int = FLUSH_ROWS) -> CorpusProgress:
+    """Run `task` over the `files` not yet in `ledger`; returns the final progress.
+
+    Rows reach the ledger every `flush_rows` files or FLUSH_S seconds: a run killed
+    loses at most those, and a rerun redoes them.
+    """
     items = corpus_items(files, model_key)
     done = ledger.done(retry_errors)
     todo = [i for i in items if i.key not in done]
@@ -105,7 +110,7 @@ def run_corpus(task: CorpusTask, files: list[CorpusFile], model_key: str, ledger
             progress.done += 1
             progress.errors += row["status"] != "ok"
             progress.elapsed = time.monotonic() - progress.started
-            if len(rows) >= FLUSH_ROWS or time.monotonic() - last_flush >= FLUSH_S:
+            if len(rows) >= flush_rows or time.monotonic() - last_flush >= FLUSH_S:
                 ledger.append(rows, segments)
                 rows, segments, last_flush = [], [], time.monotonic()
             if on_progress is not None:
