@@ -60,6 +60,11 @@ class LessonPlayer(QObject):
     def running(self) -> bool:
         return self.lesson is not None
 
+    @property
+    def waiting(self) -> bool:
+        """True while the current step waits for its audio to load."""
+        return self._waiting_for is not None
+
     def start(self, lesson: Lesson) -> None:
         """Start `lesson` at its first step (ending a running one first)."""
         if self.running:

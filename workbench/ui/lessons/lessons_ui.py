@@ -2,7 +2,7 @@
 
 The menu lists the bundled lessons (resources/lessons/) by title, offers a
 lesson file of the user's own, and holds Next, Back and End Lesson with their
-shortcuts, and Presenter Mode.  The dock shows the LessonPanel while a lesson runs.
+shortcuts, Export Lesson Handout, and Presenter Mode.  The dock shows the LessonPanel while a lesson runs.
 
 GUI thread only.  Built once by the MainWindow; owns the player and the dock.
 """
@@ -19,6 +19,7 @@ from workbench.core.lessons.bundled import LESSONS_DIR, bundled_lesson_paths
 from workbench.core.lessons.lesson import LessonError
 from workbench.core.lessons.parser import load_lesson
 from workbench.core.lessons.step_state import state_at
+from workbench.ui.lessons.lesson_export import LessonExporter
 from workbench.ui.lessons.lesson_panel import LessonPanel
 from workbench.ui.lessons.lesson_player import LessonPlayer
 from workbench.ui.lessons.presenter_mode import PresenterMode
@@ -53,6 +54,9 @@ class LessonsUi(QObject):
         self.next_action = self._step_action("&Next Step", NEXT_KEYS, self.player.next)
         self.back_action = self._step_action("&Previous Step", BACK_KEYS, self.player.back)
         self.end_action = self._step_action("&End Lesson", None, self.player.end)
+        self.export_action = self._step_action("E&xport Lesson Handout…", None,
+                                               self.export_dialog)
+        self.exporter: LessonExporter | None = None
         self.menu.addSeparator()
         self.presenter = PresenterMode(window)
         self.presenter_action = self._step_action("P&resenter Mode", PRESENTER_KEYS,
@@ -105,6 +109,37 @@ class LessonsUi(QObject):
         if name:
             self.start_file(Path(name))
 
+    # -- exporting ---------------------------------------------------------------------
+    def export_dialog(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self.window, "Export Lesson Handout To")
+        if folder:
+            self.export_to(Path(folder))
+
+    def export_to(self, folder: Path) -> LessonExporter | None:
+        """Export the running lesson's figures and handout into `folder` (in the background
+        of the GUI: the exporter steps through the lesson as the window draws)."""
+        if not self.player.running or self.exporter is not None:
+            return None
+        self.exporter = LessonExporter(self.window, self.player, folder)
+        self.exporter.finished.connect(self._on_exporter_finished)
+        self.exporter.failed.connect(self._on_exporter_failed)
+        self.export_action.setEnabled(False)
+        self.exporter.start()
+        return self.exporter
+
+    def _on_exporter_finished(self, path: Path) -> None:
+        self._forget_exporter()
+        self.window.statusBar().showMessage(f"Exported the lesson handout to {path}", 10000)
+
+    def _on_exporter_failed(self, error: Exception) -> None:
+        self._forget_exporter()
+        self.window.errors.report("Cannot export the lesson handout", error)
+
+    def _forget_exporter(self) -> None:
+        self.exporter.deleteLater()
+        self.exporter = None
+        self.export_action.setEnabled(self.player.running)
+
     # -- following the player ------------------------------------------------------
     def _on_player_step_shown(self, index: int) -> None:
         lesson = self.player.lesson
@@ -112,9 +147,11 @@ class LessonsUi(QObject):
         self.back_action.setEnabled(index > 0)
         self.next_action.setEnabled(index < len(lesson.steps) - 1)
         self.end_action.setEnabled(True)
+        self.export_action.setEnabled(self.exporter is None)
 
     def _on_player_ended(self) -> None:
         self.panel.show_idle()
         self.dock.hide()
-        for action in (self.next_action, self.back_action, self.end_action):
+        for action in (self.next_action, self.back_action, self.end_action,
+                       self.export_action):
             action.setEnabled(False)
