@@ -104,3 +104,24 @@ def test_a_part_half_written_by_a_killed_run_is_ignored(first_run, tmp_path):
     (ledger.folder / "files" / "x.parquet.tmp").write_bytes(b"PAR1 torn")
     assert len(ledger.file_rows()) == 6
     assert ledger.segment_rows().num_rows == Ledger(run).segment_rows().num_rows
+
+
+def test_a_file_that_kills_its_worker_gets_the_error_row_and_the_run_goes_on(tmp_path):
+    from dataclasses import replace
+
+    from tests.runtime.corpus.corpus_fixtures import classify_task as task_for
+    from tests.runtime.corpus.crashing_task import crashing_classify_spec
+
+    zoo, corpus, run = make_zoo(tmp_path / "zoo"), make_corpus(tmp_path / "corpus"), \
+        tmp_path / "run"
+    task = replace(task_for(zoo, run), spec=crashing_classify_spec())
+    progress = run_corpus(task, collect_inputs([corpus]), "model-a", Ledger(run),
+                          LocalExecutor(workers=2))
+    rows = {r["relative"]: r for r in Ledger(run).file_rows().to_pylist()}
+    assert sorted(rows) == sorted([*GOOD, *BAD]) and progress.done == 6
+    assert rows["sub/quiet.wav"]["status"] == "error"  # silent: its worker died
+    assert rows["sub/quiet.wav"]["reason"].startswith("worker died: BrokenProcessPool")
+    assert rows["sub/quiet.wav"]["kind"] == "classify"
+    assert rows["loud.wav"]["status"] == rows["sub/deep/mixed.flac"]["status"] == "ok"
+    for name, reason in BAD.items():
+        assert rows[name]["reason"].startswith(reason)
