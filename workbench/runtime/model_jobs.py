@@ -8,6 +8,9 @@ applied to the document as one undoable command, but only if the audio is
 still what the job read (`Document.audio_revision` unchanged); otherwise
 `result_stale` offers it to the UI ("document changed — re-run?") and the
 document is left alone.  A cancelled or failed job changes nothing.
+Kinds in `review_kinds` (the enhancer UI adds "enhance") are not applied when
+they finish: `result_for_review` hands them to that UI, which applies the one
+the user accepts with `apply_result` (again one undoable command).
 
 Threading and ownership: GUI thread only.  The runner owns the workers; the
 service owns its ModelJob records and, unless given `history_for`, one undo
@@ -83,6 +86,7 @@ class ModelJobService(QObject):
     partial_result = Signal(object, object)  # ModelJob, result so far (document times)
     result_applied = Signal(object, object)  # ModelJob, result
     result_stale = Signal(object, object)  # ModelJob, result the document no longer fits
+    result_for_review = Signal(object, object)  # ModelJob, result (kinds in review_kinds)
     apply_failed = Signal(object, object)  # ModelJob, exception
     device_setting_changed = Signal(str)
 
@@ -98,6 +102,7 @@ class ModelJobService(QObject):
         # never be released anyway.  Closing a document calls forget().
         self._histories: dict[Document, History] = {}
         self._jobs: dict[JobHandle, ModelJob] = {}
+        self.review_kinds: set[str] = set()  # finished, these wait for apply_result
 
     # -- settings ---------------------------------------------------------------
     @property
@@ -192,6 +197,21 @@ class ModelJobService(QObject):
             job.stale = True
             self.result_stale.emit(job, result)
             return
+        if job.kind in self.review_kinds:
+            self.result_for_review.emit(job, result)
+            return
+        self.apply_result(job, result)
+
+    def apply_result(self, job: ModelJob, result: object) -> bool:
+        """Apply `result` of `job` as one undoable command; True when it was applied.
+
+        A document whose audio changed since the job read it is left alone
+        (`result_stale`); a refused command is told by `apply_failed`.
+        """
+        if job.document.audio_revision != job.audio_revision:
+            job.stale = True
+            self.result_stale.emit(job, result)
+            return False
         if isinstance(result, EnhancedAudio):
             command = enhancement_command(job.document, result)
         else:
@@ -200,8 +220,9 @@ class ModelJobService(QObject):
             self.history(job.document).push(command)
         except Exception as exc:  # e.g. an EditError: told to the user, the document kept
             self.apply_failed.emit(job, exc)
-            return
+            return False
         self.result_applied.emit(job, result)
+        return True
 
     def _on_handle_ended(self, handle: JobHandle) -> None:
         self._jobs.pop(handle, None)

@@ -27,6 +27,7 @@ from workbench.core.audio.blocks import BlockSequence
 from workbench.runtime.audio_devices import core_sample_format
 
 MAX_CHUNK_FRAMES = 4096
+CROSSFADE_S = 0.01  # a source swap under the playhead fades over this, so it never clicks
 _KEPT_SEGMENTS = 64  # enough history to map every frame still in the sink's buffer
 
 
@@ -48,6 +49,9 @@ class PlaybackFeeder(QIODevice):
         self._bytes_per_frame = fmt.bytesPerFrame()
         self._converter = RateConverter(source_rate, fmt.sampleRate())
         self._tracks = tuple(tracks)
+        self._fade_frames = max(1, round(CROSSFADE_S * source_rate))
+        self._fade_from: tuple[BlockSequence, ...] | None = None  # tracks faded out of
+        self._fade_start: int | None = None  # source frame where that fade began
         self._start, self._stop = start, max(start, stop)
         self._loop_start = start if loop_start is None else loop_start
         self.loop = loop
@@ -71,7 +75,14 @@ class PlaybackFeeder(QIODevice):
         return self._finished
 
     def set_tracks(self, tracks: Sequence[BlockSequence]) -> None:
-        """Play newer snapshots from the next chunk on (the document changed)."""
+        """Play newer snapshots from the next chunk on, at the same source frame.
+
+        The next rendered frames crossfade from the old tracks to the new ones
+        over CROSSFADE_S (an A/B switch between takes of the same audio, or an
+        edit under the playhead, is heard without a click).
+        """
+        if self._fade_from is None:
+            self._fade_from, self._fade_start = self._tracks, None
         self._tracks = tuple(tracks)
 
     def source_frame_at(self, device_frame: int) -> int:
@@ -135,13 +146,26 @@ class PlaybackFeeder(QIODevice):
         return out
 
     def _mix(self, start: int, stop: int) -> np.ndarray:
+        new = self._mix_tracks(self._tracks, start, stop)
+        if self._fade_from is None:
+            return new
+        if self._fade_start is None or start < self._fade_start:
+            self._fade_start = start  # first read after the swap (or a loop back)
+        weight = np.clip((np.arange(start, stop) - self._fade_start + 1) / self._fade_frames,
+                         0.0, 1.0).astype(np.float32)[:, None]
+        old = self._mix_tracks(self._fade_from, start, stop)
+        if stop >= self._fade_start + self._fade_frames:
+            self._fade_from = None
+        return old + weight * (new - old)
+
+    def _mix_tracks(self, tracks, start: int, stop: int) -> np.ndarray:
         """Source frames [start, stop) of all tracks mixed to the device's channels.
 
         Frames outside [0, track length) and beyond the range end read as silence,
         so a selection's end is a clean stop even for the resampler's filter.
         """
         out = np.zeros((stop - start, self._channels), dtype=np.float32)
-        for track in self._tracks:
+        for track in tracks:
             lo, hi = max(start, 0), min(stop, track.frames, self._stop)
             if hi > lo:
                 out[lo - start:hi - start] += mix_channels(track.read(lo, hi), self._channels)

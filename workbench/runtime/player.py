@@ -62,6 +62,7 @@ class Player(QObject):
         self._devices.output_lost.connect(self._on_devices_output_lost)
         self._document: Document | None = None
         self._tracks: tuple[BlockSequence, ...] = ()
+        self._source_override: tuple[BlockSequence, ...] | None = None
         self._sample_rate = 48000
         self._device: QAudioDevice | None = None  # None: the system default
         self._active_device = QAudioDevice()
@@ -86,6 +87,7 @@ class Player(QObject):
         if self._document is not None:
             self._document.changed.disconnect(self._on_document_changed)
         self._document = document
+        self._source_override = None
         if document is None:
             self.stop()
             self._tracks = ()
@@ -101,6 +103,23 @@ class Player(QObject):
         if isinstance(tracks, BlockSequence):
             tracks = [tracks]
         self._take_snapshot(sample_rate, list(tracks))
+
+    def set_source_override(self, tracks: Sequence[BlockSequence] | None) -> None:
+        """Play `tracks` in place of the document's, at the same frames, until None.
+
+        For listening to another version of the same audio (an enhancer's output,
+        what it removed): playback goes on at the same source frame, crossfading
+        to the new source (PlaybackFeeder.set_tracks), and never stops.
+        """
+        self._source_override = None if tracks is None else tuple(tracks)
+        if self._source_override is not None:
+            self._take_snapshot(self._sample_rate, list(self._source_override))
+        elif self._document is not None:
+            self._on_document_changed()
+
+    @property
+    def source_override(self) -> tuple[BlockSequence, ...] | None:
+        return self._source_override
 
     @property
     def frames(self) -> int:
@@ -319,5 +338,5 @@ class Player(QObject):
 
     def _on_document_changed(self) -> None:
         doc = self._document
-        if doc is not None:
+        if doc is not None and self._source_override is None:
             self._take_snapshot(doc.sample_rate, [t.samples for t in doc.tracks])

@@ -41,6 +41,7 @@ from workbench.ui.dialogs.export_dialog import ExportDialog
 from workbench.ui.help.help_menu import HelpMenu
 from workbench.ui.lessons.lessons_ui import LessonsUi
 from workbench.ui.models.classifier.classifier_ui import ClassifierUi
+from workbench.ui.models.enhancer.enhancer_ui import EnhancerUi
 from workbench.ui.panels.file_info_panel import FileInfoPanel
 from workbench.ui.panels.jobs_panel import BACKGROUND_KINDS, JobsPanel
 from workbench.ui.shell.audio_transport import AudioTransport
@@ -114,6 +115,7 @@ class MainWindow(QMainWindow):
         self.projects = ProjectActions(self)  # projects, autosave journals, asking before loss
         # Transport bar, playheads, recording monitor; sets self.player and self.recorder.
         self.transport = AudioTransport(self)
+        self.enhancer_ui = EnhancerUi(self)  # enhance results reviewed A/B before Apply
         self.corpus = CorpusActions(self)  # File > Open Corpus Run…, the corpus dock
         self.lessons = LessonsUi(self)  # Learn menu, lesson dock and player
         self.help_menu = HelpMenu(self, self.lessons.menu)  # last: it lists every action

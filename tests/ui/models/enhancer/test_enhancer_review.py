@@ -1,0 +1,181 @@
+"""The enhancer result under review: rows, A/B/residual switch, strength, Apply + undo."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from tests.audio_server import SINK
+from tests.tiny_models import make_zoo
+from tests.ui.conftest import open_and_wait
+from workbench.core.analysis.enhancement_review import wet_mix
+from workbench.core.audio.audio_convert import SampleFormat, decode
+from workbench.core.audio.blocks import BlockSequence
+from workbench.core.document.document import Document
+from workbench.core.settings import Settings
+from workbench.ml.zoo import ModelZoo
+from workbench.ml.zoo.model_cache import ModelCache
+from workbench.runtime.audio_devices import make_format
+from workbench.runtime.model_jobs import ModelJobService
+from workbench.runtime.playback_feeder import PlaybackFeeder
+from workbench.runtime.player import PlaybackState
+
+
+@pytest.fixture(scope="module")
+def zoo_dir(tmp_path_factory):
+    return make_zoo(tmp_path_factory.mktemp("zoo"), recognizer=False, classifier=False)
+
+
+@pytest.fixture
+def service(runner, zoo_dir):
+    return ModelJobService(runner, ModelZoo(zoo_dir), ModelCache())
+
+
+@pytest.fixture
+def win(qtbot, runner, service):
+    from workbench.ui.shell.main_window import MainWindow
+
+    window = MainWindow(runner, Settings(), model_jobs=service)
+    qtbot.addWidget(window)
+    window.resize(1200, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    yield window
+    window.player.stop()
+
+
+def review_of(qtbot, win, entry, span=None, params=None):
+    with qtbot.waitSignal(win.model_jobs.result_for_review, timeout=30000):
+        win.model_jobs.submit("enhance", entry.document, span, params=params)
+    return win.enhancer_ui.review
+
+
+def audio(doc):
+    return doc.tracks[0].samples.read()
+
+
+def test_an_enhance_result_is_reviewed_not_applied_and_discard_leaves_the_file(
+        qtbot, win, tone_file):
+    entry = open_and_wait(qtbot, win, tone_file)
+    before, revision = audio(entry.document), entry.document.revision
+    rows_before = len(entry.view.timeline.ci.items)
+    review = review_of(qtbot, win, entry, span=(1.0, 2.0))
+    assert entry.document.revision == revision and np.array_equal(audio(entry.document), before)
+    assert win.enhancer_ui.dock.isVisible()
+    assert len(entry.view.timeline.ci.items) == rows_before + 3
+    rate = entry.document.sample_rate
+    np.testing.assert_array_equal(review.original, before[rate:2 * rate])
+    np.testing.assert_allclose(review.residual, review.original - review.enhanced)
+    for source, image in win.enhancer_ui.rows.images.items():
+        rect = image.mapRectToParent(image.boundingRect())
+        assert rect.left() == pytest.approx(1.0, abs=0.02), source
+        assert rect.right() == pytest.approx(2.0, abs=0.02), source
+    assert "before" in win.enhancer_ui.panel.scores_label.text()
+    qtbot.mouseClick(win.enhancer_ui.panel.discard_button, Qt.MouseButton.LeftButton)
+    assert win.enhancer_ui.review is None and not win.enhancer_ui.dock.isVisible()
+    assert len(entry.view.timeline.ci.items) == rows_before
+    assert np.array_equal(audio(entry.document), before)
+    assert win.model_jobs.history(entry.document).labels == []
+
+
+def test_apply_uses_the_wet_mix_as_one_command_and_undo_restores_bit_for_bit(
+        qtbot, win, tone_file):
+    entry = open_and_wait(qtbot, win, tone_file)
+    doc, rate = entry.document, entry.document.sample_rate
+    before = audio(doc)
+    review = review_of(qtbot, win, entry, span=(1.0, 2.0))
+    raw = review.raw.copy()
+    win.enhancer_ui.panel.wet_slider.setValue(40)
+    expected = wet_mix(before[rate:2 * rate], raw, 0.4)
+    np.testing.assert_array_equal(review.enhanced, expected)
+    qtbot.mouseClick(win.enhancer_ui.panel.apply_button, Qt.MouseButton.LeftButton)
+    after = audio(doc)
+    np.testing.assert_array_equal(after[rate:2 * rate], expected)
+    assert np.array_equal(after[:rate], before[:rate])
+    assert np.array_equal(after[2 * rate:], before[2 * rate:])
+    history = win.model_jobs.history(doc)
+    assert len(history.labels) == 1 and history.labels[0].startswith("Enhance 1.00–2.00 s")
+    history.undo()
+    assert audio(doc).dtype == before.dtype and np.array_equal(audio(doc), before)
+    assert win.enhancer_ui.review is None
+
+
+def test_a_new_attenuation_limit_reruns_the_model_and_apply_uses_it(
+        qtbot, win, tone_file, runner, zoo_dir):
+    entry = open_and_wait(qtbot, win, tone_file)
+    doc = entry.document
+    review = review_of(qtbot, win, entry)
+    unlimited = review.raw.copy()
+    with qtbot.waitSignal(win.model_jobs.result_for_review, timeout=30000):
+        win.enhancer_ui.panel.limit_box.setValue(3)
+    assert review is win.enhancer_ui.review and review.attenuation_limit_db == 3.0
+    assert review.job.params["attenuation_limit_db"] == 3.0
+    assert not np.array_equal(review.raw, unlimited)
+    assert win.enhancer_ui.panel.apply_button.isEnabled()
+    win.enhancer_ui.panel.wet_slider.setValue(70)
+    # the same task, run the ordinary way (applied at once) with the chosen strength
+    plain = ModelJobService(runner, ModelZoo(zoo_dir), ModelCache())
+    copy = Document.from_array(audio(doc), doc.sample_rate)
+    with qtbot.waitSignal(plain.result_applied, timeout=30000):
+        plain.submit("enhance", copy, params={"attenuation_limit_db": 3.0, "wet": 0.7})
+    assert win.enhancer_ui.apply()
+    np.testing.assert_allclose(audio(doc), audio(copy), atol=1e-6)
+
+
+def test_b_switches_what_the_player_plays_without_stopping(qtbot, win, tone_file,
+                                                          audio_server):
+    combo = win.transport.bar.output_combo
+    index = combo.findData(SINK)
+    assert index >= 0, f"{SINK!r} is not offered"
+    combo.setCurrentIndex(index)
+    combo.activated.emit(index)
+    entry = open_and_wait(qtbot, win, tone_file)
+    ui, player = win.enhancer_ui, win.player
+    review = review_of(qtbot, win, entry, span=(0.5, 2.5))
+    player.play(0)
+    qtbot.waitUntil(lambda: player.position_frames() > 2000, timeout=5000)
+    heard = []
+    for _ in range(3):
+        position = player.position_frames()
+        qtbot.keyClick(win, Qt.Key.Key_B)
+        heard.append(ui.heard)
+        assert player.state is PlaybackState.PLAYING
+        assert player.position_frames() >= position  # no restart, no jump back
+        tracks = player.source_override
+        if ui.heard == "original":
+            assert tracks is None
+        else:
+            rate = entry.document.sample_rate
+            played = tracks[0].read(rate, 2 * rate)
+            np.testing.assert_array_equal(played, review.version(ui.heard)[rate // 2:3 * rate // 2])
+        assert ui.panel.source_buttons.checkedButton().objectName() == f"hear-{ui.heard}"
+    assert heard == ["enhanced", "residual", "original"]
+    ui.panel.source_buttons.button(2).click()
+    assert ui.heard == "residual" and player.is_playing()
+    ui.discard()
+    assert player.source_override is None and player.is_playing()
+
+
+def read_all(feeder, frames):
+    out = b""
+    while len(out) < frames * 4:
+        chunk = feeder.readData(frames * 4 - len(out))
+        if not chunk:
+            break
+        out += chunk
+    return decode(out, SampleFormat.FLOAT32, 1)[:, 0]
+
+
+def test_a_source_swap_crossfades_at_the_same_frame(qapp):
+    rate = 48000
+    fmt = make_format(rate, 1, SampleFormat.FLOAT32)
+    a = BlockSequence.from_array(np.full((rate, 1), 0.5, np.float32))
+    b = BlockSequence.from_array(np.full((rate, 1), -0.5, np.float32))
+    feeder = PlaybackFeeder(fmt, rate, [a], 0, rate)
+    first = read_all(feeder, 1000)
+    feeder.set_tracks([b])
+    rest = read_all(feeder, 2000)
+    assert np.all(first == 0.5) and len(rest) == 2000
+    fade = round(0.01 * rate)
+    assert np.all(np.abs(np.diff(rest)) <= 1.0 / fade + 1e-6)  # no step: a ramp
+    assert rest[0] > 0.49 and np.all(rest[fade:] == -0.5)
+    assert feeder.source_frame_at(3000) == 3000
