@@ -53,12 +53,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="start this lesson once the first file has opened")
     parser.add_argument("--lesson-step", type=_step_number, default=1, metavar="N",
                         help="go on to step N of the lesson (1 is the first)")
+    parser.add_argument("--corpus", type=Path, metavar="RUN_DIR",
+                        help="show a corpus run (workbench batch --out RUN_DIR) in the "
+                             "corpus dock; without files, open its first file there")
     args = parser.parse_args(argv)
     from workbench.app import run_gui
 
     lesson = (args.lesson, args.lesson_step) if args.lesson else None
     return run_gui(args.files, screenshot=args.screenshot, run=args.run, device=args.device,
-                   zoo=args.zoo, lesson=lesson)
+                   zoo=args.zoo, lesson=lesson, corpus=args.corpus)
 
 
 if __name__ == "__main__":

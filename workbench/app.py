@@ -26,13 +26,14 @@ EXIT_MODEL_ERROR = 4
 
 def run_gui(paths: list[Path], screenshot: Path | None = None, run: tuple[str, ...] = (),
             device: str | None = None, zoo: Path | None = None,
-            lesson: tuple[Path, int] | None = None) -> int:
+            lesson: tuple[Path, int] | None = None, corpus: Path | None = None) -> int:
     """Open the workbench on `paths` (the demo when empty); returns the exit code.
 
     `run` names model jobs to start on each opened file, `device` is the
     --device flag, `zoo` the model folder (default: core.paths.models_dir()),
     `lesson` a lesson file and the step (1-based) to go on to once the first
-    file has opened.
+    file has opened; `corpus` a corpus run folder to show in the corpus dock (with
+    no `paths`, its first file opens at its first segment instead of the demo).
     """
     if screenshot is not None:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
@@ -62,7 +63,10 @@ def run_gui(paths: list[Path], screenshot: Path | None = None, run: tuple[str, .
         _start_lesson_after_first_load(window, *lesson)
     previous_hook = sys.excepthook
     sys.excepthook = lambda t, e, tb: window.errors.report("Unexpected error", e)
-    window.open_paths(paths or [DEMO_RECORDING])
+    if corpus is not None:
+        window.corpus.open_run(corpus)
+    if not (corpus is not None and not paths and window.corpus.open_first_file()):
+        window.open_paths(paths or [DEMO_RECORDING])
     shooter = None
     if screenshot is not None:
         from workbench.ui.shell.screenshot import ScreenshotTaker

@@ -29,7 +29,7 @@ def run_dir(tmp_path):
                     "label": "quiet", "confidence": 0.9},
                    {"key": "b/loud.wav", "index": 1, "start": 0.5, "end": 2.0,
                     "label": "loud", "confidence": 0.8}])
-    ledger.append([_row("c.wav", duration=0.5, summary={"quiet": 0.5}, text="quiet")], [])
+    ledger.append([_row("c.wav", duration=0.5, summary={"quiet": 0.5, "loud": 0.0}, text="quiet")], [])
     return tmp_path / "run"
 
 

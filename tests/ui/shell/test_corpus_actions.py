@@ -54,3 +54,13 @@ def test_a_folder_without_a_run_is_reported(qtbot, window, tmp_path, monkeypatch
     window.corpus.open_run(tmp_path)
     assert reported == [f"Cannot open the corpus run {tmp_path.name}"]
     assert window.corpus.dock is None
+
+
+def test_open_first_file_opens_the_first_row_at_its_segment(qtbot, window, run_dir):
+    assert not window.corpus.open_first_file()  # no run shown yet
+    window.corpus.open_run(run_dir)
+    assert window.corpus.open_first_file()
+    qtbot.waitUntil(lambda: window.current_entry() is not None
+                    and window.current_entry().view.selection is not None)
+    assert window.current_entry().view.selection == pytest.approx((1.0, 2.0), abs=1e-3)
+    assert window.corpus.view.files_table.currentIndex().row() == 0

@@ -40,7 +40,8 @@ class CorpusRunData:
             shares = json.loads(row["summary"] or "{}")
             total = sum(shares.values()) or 1.0
             return ", ".join(f"{label} {seconds / total:.0%}" for label, seconds in
-                             sorted(shares.items(), key=lambda kv: -kv[1]))
+                             sorted(shares.items(), key=lambda kv: -kv[1])
+                             if seconds / total >= 0.005)  # a class of 0% says nothing
         if row["kind"] == "enhance":
             return row["output"]
         return row["text"]

@@ -47,6 +47,8 @@ class CorpusView(QWidget):
         self.files_table = _table(self.proxy, sortable=True)
         self.segments_table = _table(self.segments_model, sortable=False)
         self.count_label = QLabel()
+        for column, width in ((0, 170), (1, 50), (2, 220), (3, 80)):
+            self.files_table.setColumnWidth(column, width)
         self._lay_out()
         self.filter_edit.textChanged.connect(self._on_filter_changed)
         self.status_combo.currentTextChanged.connect(self._on_filter_changed)
@@ -64,6 +66,7 @@ class CorpusView(QWidget):
         split.addWidget(self.files_table)
         split.addWidget(self.segments_table)
         split.setStretchFactor(0, 3)
+        split.setSizes([300, 100])  # the files first; a file's segments below
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(bar)
@@ -78,6 +81,12 @@ class CorpusView(QWidget):
     def visible_files(self) -> list[dict]:
         """The file rows as shown, in order."""
         return [self.proxy.index(i, 0).data(ROW_ROLE) for i in range(self.proxy.rowCount())]
+
+    def open_row(self, row: int) -> None:
+        """Make file `row` (as shown) current and ask to open it at its first segment."""
+        index = self.proxy.index(row, 0)
+        self.files_table.setCurrentIndex(index)
+        self._on_files_double_clicked(index)
 
     def _on_filter_changed(self, _text: str) -> None:
         self.proxy.set_filter(self.filter_edit.text(),

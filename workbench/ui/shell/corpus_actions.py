@@ -49,12 +49,21 @@ class CorpusActions(QObject):
         if self.dock is None:
             self.dock = QDockWidget("Corpus run", self.window)
             self.dock.setObjectName("corpus-run")
-            self.window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
+            self.window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
         self.view = CorpusView(data)
         self.view.open_requested.connect(self.open_at)
         self.dock.setWidget(self.view)
         self.dock.setWindowTitle(f"Corpus run: {folder.name}")
         self.dock.show()
+        self.window.resizeDocks([self.dock], [560], Qt.Orientation.Horizontal)
+
+    def open_first_file(self) -> bool:
+        """Choose the first file shown and open it at its first segment; False when
+        no run is shown or it lists no file."""
+        if self.view is None or not self.view.visible_files():
+            return False
+        self.view.open_row(0)
+        return True
 
     def open_at(self, path: str, start: float | None, end: float | None) -> None:
         """Show `path` on the timeline with (start, end) selected; open it if needed."""
