@@ -26,6 +26,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--clips-per-class", type=int, default=_DEFAULTS.train_clips_per_class)
     parser.add_argument("--seed", type=int, default=_DEFAULTS.seed)
     parser.add_argument("--threads", type=int, default=_DEFAULTS.threads)
+    parser.add_argument("--from-labels", nargs=2, metavar=("AUDIO", "LABELS.txt"),
+                        help="train a new model from your own labels instead: an audio file "
+                             "and its Audacity label file (class names over regions)")
+    parser.add_argument("--name", help="name of the model trained --from-labels")
+    parser.add_argument("--steps", type=int, default=60,
+                        help="optimiser steps of --from-labels training")
 
 
 def _log(message: str) -> None:
@@ -33,6 +39,10 @@ def _log(message: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.from_labels:
+        from workbench.training.classifier.from_labels_command import run_from_labels
+
+        return run_from_labels(args)
     settings = TrainSettings(run_dir=args.run_dir, train_clips_per_class=args.clips_per_class,
                              epochs=args.epochs, steps_per_epoch=args.steps_per_epoch,
                              seed=args.seed, threads=args.threads)

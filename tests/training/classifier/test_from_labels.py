@@ -1,0 +1,147 @@
+"""Training a classifier from a label tier: two synthetic classes, held-out windows."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from workbench.cli import main
+from workbench.core import paths
+from workbench.core.jobs import Cancelled, CancelToken, Partial
+from workbench.core.labels.label_formats import write_audacity
+from workbench.core.labels.labels import Label, LabelTier
+from workbench.ml.classifier.net import AudioClassifier, ClassifierConfig
+from workbench.ml.zoo import ModelZoo, read_card
+from workbench.training.classifier.from_labels import (
+    LabelTrainingError,
+    TrainingStep,
+    train_from_labels,
+    window_accuracy,
+)
+
+RATE = 16000
+
+
+def beep(rng: np.random.Generator, seconds: float) -> np.ndarray:
+    t = np.arange(int(seconds * RATE)) / RATE
+    freq = rng.uniform(800, 1500)
+    return (0.3 * np.sin(2 * np.pi * freq * t)).astype(np.float32)
+
+
+def hiss(rng: np.random.Generator, seconds: float) -> np.ndarray:
+    return (0.1 * rng.standard_normal(int(seconds * RATE))).astype(np.float32)
+
+
+def labelled_recording(seed: int = 0, per_class: int = 3) -> tuple[np.ndarray, LabelTier]:
+    """Alternating 1.5 s beeps and hisses with 0.5 s of quiet between; one label each."""
+    rng = np.random.default_rng(seed)
+    pieces, labels, at = [], [], 0
+    for _ in range(per_class):
+        for name, make in (("beep", beep), ("hiss", hiss)):
+            sound = make(rng, 1.5)
+            labels.append(Label(at, at + len(sound), name))
+            gap = np.zeros(RATE // 2, np.float32)
+            pieces += [sound, gap]
+            at += len(sound) + len(gap)
+    return np.concatenate(pieces)[:, None], LabelTier("classes", tuple(labels))
+
+
+@pytest.fixture
+def zoo(tmp_path):
+    """A zoo holding a copy of the shipped classifier (never written to)."""
+    folder = tmp_path / "zoo"
+    shutil.copytree(paths.MODELS / "classifier", folder / "classifier")
+    manifest = json.loads((paths.MODELS / "manifest.json").read_text())
+    manifest["models"] = [m for m in manifest["models"] if m["name"] == "classifier"]
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    return folder
+
+
+def run_task(gen):
+    steps = []
+    while True:
+        try:
+            item = next(gen)
+        except StopIteration as done:
+            return done.value, steps
+        if isinstance(item, Partial) and isinstance(item.value, TrainingStep):
+            steps.append(item.value)
+
+
+def test_fine_tuned_model_classifies_held_out_windows(zoo):
+    audio, tier = labelled_recording()
+    result, steps = run_task(train_from_labels(
+        audio, RATE, {"tier": tier, "name": "beeps", "zoo": zoo, "steps": 30,
+                      "source": "test.wav"}, CancelToken()))
+    assert [s.step for s in steps] == list(range(1, 31))
+    assert result.labels == ("beep", "hiss")
+    entry = ModelZoo(zoo).entry("beeps")
+    assert entry.usable and entry.card.labels == ("beep", "hiss")
+    assert "tier 'classes' of test.wav" in entry.card.training_data
+    assert result.val_accuracy is not None and result.val_accuracy >= 0.9
+    # Fresh recordings the model never saw (another seed), through the zoo's weights.
+    model = AudioClassifier(ClassifierConfig(labels=("beep", "hiss")))
+    ModelZoo(zoo).load_weights_into("beeps", model)
+    rng = np.random.default_rng(7)
+    held_out = {"beep": [beep(rng, 2.0) for _ in range(4)],
+                "hiss": [hiss(rng, 2.0) for _ in range(4)]}
+    assert window_accuracy(model, held_out, ("beep", "hiss")) >= 0.9
+    # The shipped model is untouched and still listed first.
+    assert [e.name for e in ModelZoo(zoo).list_models()] == ["classifier", "beeps"]
+    assert read_card(zoo / "classifier" / "classifier.md").labels[0] == "speech"
+
+
+def test_cancel_between_steps_writes_nothing(zoo):
+    audio, tier = labelled_recording(per_class=2)
+    cancel = CancelToken()
+    gen = train_from_labels(audio, RATE, {"tier": tier, "name": "x", "zoo": zoo, "steps": 50},
+                            cancel)
+    for item in gen:
+        if isinstance(item, Partial):
+            cancel.set()
+            break
+    with pytest.raises(Cancelled):
+        for item in gen:
+            # Within the step that saw the cancel: its progress line, then no other step.
+            assert not isinstance(item, Partial)
+    assert "x" not in [e.name for e in ModelZoo(zoo).list_models()]
+
+
+def test_one_class_is_refused(zoo):
+    audio, tier = labelled_recording(per_class=2)
+    only_beeps = LabelTier("b", tuple(lab for lab in tier.labels if lab.text == "beep"))
+    with pytest.raises(LabelTrainingError, match="at least two classes"):
+        run_task(train_from_labels(audio, RATE, {"tier": only_beeps, "name": "b", "zoo": zoo},
+                                   CancelToken()))
+
+
+def test_shipped_model_name_is_refused(zoo):
+    audio, tier = labelled_recording(per_class=2)
+    with pytest.raises(LabelTrainingError, match="not trained from labels"):
+        run_task(train_from_labels(audio, RATE, {"tier": tier, "name": "classifier",
+                                                 "zoo": zoo}, CancelToken()))
+
+
+def test_cli_trains_from_an_audacity_label_file(zoo, tmp_path, capsys):
+    audio, tier = labelled_recording(per_class=2)
+    sf.write(tmp_path / "take.wav", audio, RATE)
+    (tmp_path / "take.txt").write_text(write_audacity(tier, RATE))
+    code = main(["train", "classifier", "--from-labels", str(tmp_path / "take.wav"),
+                 str(tmp_path / "take.txt"), "--name", "cli model", "--zoo", str(zoo),
+                 "--steps", "5"])
+    assert code == 0, capsys.readouterr().err
+    assert "trained 'cli model' (beep, hiss)" in capsys.readouterr().out
+    assert ModelZoo(zoo).entry("cli model").usable
+
+
+def test_cli_names_the_file_and_line_of_a_bad_label(zoo, tmp_path, capsys):
+    sf.write(tmp_path / "take.wav", np.zeros(RATE, np.float32), RATE)
+    (tmp_path / "bad.txt").write_text("0.0\t1.0\tbeep\nsoon\tlater\thiss\n")
+    code = main(["train", "classifier", "--from-labels", str(tmp_path / "take.wav"),
+                 str(tmp_path / "bad.txt"), "--name", "m", "--zoo", str(zoo)])
+    assert code == 1
+    assert f"{tmp_path / 'bad.txt'}, line 2:" in capsys.readouterr().err
