@@ -16,7 +16,7 @@ import numpy as np
 
 SNR_FRAME_S = 0.02
 NOISE_PERCENTILE = 10.0  # the quietest tenth of the frames is taken as noise
-SNR_LIMITS_DB = (-30.0, 80.0)
+SNR_LIMITS_DB = (-30.0, 60.0)  # past 60 dB the noise floor is digital silence
 
 
 def wet_mix(original: np.ndarray, enhanced: np.ndarray, wet: float) -> np.ndarray:

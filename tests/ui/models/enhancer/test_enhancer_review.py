@@ -179,3 +179,10 @@ def test_a_source_swap_crossfades_at_the_same_frame(qapp):
     assert np.all(np.abs(np.diff(rest)) <= 1.0 / fade + 1e-6)  # no step: a ramp
     assert rest[0] > 0.49 and np.all(rest[fade:] == -0.5)
     assert feeder.source_frame_at(3000) == 3000
+
+
+def test_scores_at_the_estimators_limits_say_so():
+    from workbench.ui.models.enhancer.enhancer_panel import snr_text
+
+    assert snr_text(60.0) == "≥ 60 dB" and snr_text(-30.0) == "≤ -30 dB"
+    assert snr_text(12.34) == "12.3 dB"

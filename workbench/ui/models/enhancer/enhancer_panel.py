@@ -20,10 +20,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.analysis.enhancement_review import EnhancementScores
+from workbench.core.analysis.enhancement_review import SNR_LIMITS_DB, EnhancementScores
 from workbench.ui.models.enhancer.enhancer_review import SOURCES
 
 MAX_LIMIT_DB = 60  # the spin box's top; its bottom (0) means "no limit"
+
+
+def snr_text(snr_db: float) -> str:
+    """An estimate for people: at the estimator's limits it says so ("≥ 60 dB")."""
+    low, high = SNR_LIMITS_DB
+    if snr_db >= high:
+        return f"≥ {high:.0f} dB"
+    if snr_db <= low:
+        return f"≤ {low:.0f} dB"
+    return f"{snr_db:.1f} dB"
 
 
 class EnhancerPanel(QWidget):
@@ -93,8 +103,8 @@ class EnhancerPanel(QWidget):
 
     def show_scores(self, scores: EnhancementScores) -> None:
         self.scores_label.setText(
-            f"{scores.snr_before_db:.1f} dB before → {scores.snr_after_db:.1f} dB after "
-            f"({scores.gain_db:+.1f} dB); removed {scores.removed_db:.1f} dB of the energy")
+            f"{snr_text(scores.snr_before_db)} before → {snr_text(scores.snr_after_db)} after; "
+            f"removed {scores.removed_db:.1f} dB of the energy")
 
     def set_busy(self, busy: bool) -> None:
         """While the model re-runs: Apply waits for the strength being heard."""
