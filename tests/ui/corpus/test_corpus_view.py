@@ -57,10 +57,19 @@ def test_the_table_lists_every_file_with_its_status_and_result(view):
 def test_sorting_by_a_column_click(view, qtbot):
     header = view.files_table.horizontalHeader()
     QTest.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
-                     pos=header.rect().topLeft() + _section_center(header, 3))
-    assert _texts(view, 3) == ["", "0.50", "2.00"]  # the error row has no duration
+                     pos=header.rect().topLeft() + _section_center(header, 4))
+    assert _texts(view, 4) == ["", "0.50", "2.00"]  # the error row has no duration
     view.files_table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
     assert _texts(view, 0) == ["a.wav", "b/loud.wav", "c.wav"]
+
+
+def test_worst_first_puts_errors_then_the_least_confident_files_first(view, qtbot):
+    assert _texts(view, 3) == ["0.80", "", ""]  # b/loud.wav's least confident segment
+    view.files_table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    QTest.mouseClick(view.worst_first_button, Qt.MouseButton.LeftButton)
+    assert _texts(view, 0) == ["a.wav", "b/loud.wav", "c.wav"]
+    view.files_table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # a column sort again
+    assert _texts(view, 0) == ["c.wav", "b/loud.wav", "a.wav"]
 
 
 def _section_center(header, section):

@@ -32,6 +32,17 @@ class CorpusRunData:
             rows.sort(key=lambda r: r["index"])
         return cls(Path(run_dir), files, dict(segments))
 
+    def confidence(self, row: dict) -> float | None:
+        """The file's least confident segment or word (None: none, or an error row)."""
+        values = [s["confidence"] for s in self.segments.get(row["key"], [])]
+        return min(values) if values and row["status"] == "ok" else None
+
+    def worst_first_key(self, row: dict) -> tuple:
+        """Sort key: error rows first, then the least confident files."""
+        confidence = self.confidence(row)
+        return (row["status"] == "ok", 2.0 if confidence is None else confidence,
+                row["relative"])
+
     def summary_text(self, row: dict) -> str:
         """What a file's row says in a few words: the classes' shares, or the text."""
         if row["status"] != "ok":

@@ -18,7 +18,7 @@ class CorpusFilesModel(QAbstractTableModel):
     A Qt model over the run's lists, not a widget per row.  GUI thread only.
     """
 
-    HEADERS = ("File", "Status", "Result", "Duration (s)", "Model")
+    HEADERS = ("File", "Status", "Result", "Confidence", "Duration (s)", "Model")
 
     def __init__(self, data: CorpusRunData, parent=None) -> None:
         super().__init__(parent)
@@ -58,11 +58,17 @@ class CorpusFilesModel(QAbstractTableModel):
         if column == 2:
             return self.run.summary_text(row)
         if column == 3:
+            confidence = self.run.confidence(row)
+            return "" if confidence is None else f"{confidence:.2f}"
+        if column == 4:
             return "" if row["duration"] is None else f"{row['duration']:.2f}"
         return row["model"] or ""
 
     def _sort_value(self, row: dict, column: int):
         if column == 3:
+            confidence = self.run.confidence(row)
+            return confidence if confidence is not None else -1.0
+        if column == 4:
             return row["duration"] if row["duration"] is not None else -1.0
         return self._text(row, column).lower()
 
@@ -76,11 +82,29 @@ class CorpusFilterProxy(QSortFilterProxyModel):
         self.setSortRole(SORT_ROLE)
         self._status: str | None = None
         self._text = ""
+        self._worst_first = False
 
     def set_filter(self, text: str, status: str | None) -> None:
         self.beginFilterChange()
         self._text, self._status = text.lower(), status
         self.endFilterChange()
+
+    def lessThan(self, left: QModelIndex, right: QModelIndex) -> bool:  # noqa: N802
+        if self._worst_first:
+            run = self.sourceModel().run
+            return (run.worst_first_key(run.files[left.row()])
+                    < run.worst_first_key(run.files[right.row()]))
+        return super().lessThan(left, right)
+
+    def sort_worst_first(self) -> None:
+        """Errors first, then the files with the least confident segment (until a
+        column is sorted)."""
+        self._worst_first = True
+        super().sort(0, Qt.SortOrder.AscendingOrder)
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        self._worst_first = False
+        super().sort(column, order)
 
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex) -> bool:  # noqa: N802
         model = self.sourceModel()

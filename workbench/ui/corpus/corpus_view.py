@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -47,6 +48,9 @@ class CorpusView(QWidget):
         self.files_table = _table(self.proxy, sortable=True)
         self.segments_table = _table(self.segments_model, sortable=False)
         self.count_label = QLabel()
+        self.worst_first_button = QPushButton("Worst first")
+        self.worst_first_button.setToolTip("Errors first, then the files with the least "
+                                           "confident segment or word")
         for column, width in ((0, 170), (1, 50), (2, 220), (3, 80)):
             self.files_table.setColumnWidth(column, width)
         self._lay_out()
@@ -55,12 +59,14 @@ class CorpusView(QWidget):
         self.files_table.selectionModel().currentRowChanged.connect(self._on_file_current)
         self.files_table.doubleClicked.connect(self._on_files_double_clicked)
         self.segments_table.doubleClicked.connect(self._on_segments_double_clicked)
+        self.worst_first_button.clicked.connect(self._on_worst_first_clicked)
         self._show_count()
 
     def _lay_out(self) -> None:
         bar = QHBoxLayout()
         bar.addWidget(self.filter_edit, 1)
         bar.addWidget(self.status_combo)
+        bar.addWidget(self.worst_first_button)
         bar.addWidget(self.count_label)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.files_table)
@@ -87,6 +93,10 @@ class CorpusView(QWidget):
         index = self.proxy.index(row, 0)
         self.files_table.setCurrentIndex(index)
         self._on_files_double_clicked(index)
+
+    def _on_worst_first_clicked(self) -> None:
+        self.files_table.horizontalHeader().setSortIndicatorShown(False)
+        self.proxy.sort_worst_first()
 
     def _on_filter_changed(self, _text: str) -> None:
         self.proxy.set_filter(self.filter_edit.text(),
