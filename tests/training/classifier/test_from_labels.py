@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import json
-import shutil
-
 import numpy as np
 import pytest
 import soundfile as sf
 
+from tests.labelled_sounds import RATE, beep, hiss, labelled_recording, shipped_classifier_zoo
 from workbench.cli import main
-from workbench.core import paths
 from workbench.core.jobs import Cancelled, CancelToken, Partial
 from workbench.core.labels.label_formats import write_audacity
-from workbench.core.labels.labels import Label, LabelTier
+from workbench.core.labels.labels import LabelTier
 from workbench.ml.classifier.net import AudioClassifier, ClassifierConfig
 from workbench.ml.zoo import ModelZoo, read_card
 from workbench.training.classifier.from_labels import (
@@ -23,42 +20,10 @@ from workbench.training.classifier.from_labels import (
     window_accuracy,
 )
 
-RATE = 16000
-
-
-def beep(rng: np.random.Generator, seconds: float) -> np.ndarray:
-    t = np.arange(int(seconds * RATE)) / RATE
-    freq = rng.uniform(800, 1500)
-    return (0.3 * np.sin(2 * np.pi * freq * t)).astype(np.float32)
-
-
-def hiss(rng: np.random.Generator, seconds: float) -> np.ndarray:
-    return (0.1 * rng.standard_normal(int(seconds * RATE))).astype(np.float32)
-
-
-def labelled_recording(seed: int = 0, per_class: int = 3) -> tuple[np.ndarray, LabelTier]:
-    """Alternating 1.5 s beeps and hisses with 0.5 s of quiet between; one label each."""
-    rng = np.random.default_rng(seed)
-    pieces, labels, at = [], [], 0
-    for _ in range(per_class):
-        for name, make in (("beep", beep), ("hiss", hiss)):
-            sound = make(rng, 1.5)
-            labels.append(Label(at, at + len(sound), name))
-            gap = np.zeros(RATE // 2, np.float32)
-            pieces += [sound, gap]
-            at += len(sound) + len(gap)
-    return np.concatenate(pieces)[:, None], LabelTier("classes", tuple(labels))
-
 
 @pytest.fixture
 def zoo(tmp_path):
-    """A zoo holding a copy of the shipped classifier (never written to)."""
-    folder = tmp_path / "zoo"
-    shutil.copytree(paths.MODELS / "classifier", folder / "classifier")
-    manifest = json.loads((paths.MODELS / "manifest.json").read_text())
-    manifest["models"] = [m for m in manifest["models"] if m["name"] == "classifier"]
-    (folder / "manifest.json").write_text(json.dumps(manifest))
-    return folder
+    return shipped_classifier_zoo(tmp_path / "zoo")
 
 
 def run_task(gen):

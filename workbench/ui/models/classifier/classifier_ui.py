@@ -18,11 +18,13 @@ from PySide6.QtWidgets import QDockWidget
 
 from workbench.core.analysis.results import Classification
 from workbench.core.document.document import Document
+from workbench.ml.errors import ModelLoadError
 from workbench.runtime.classifier_inspection import ClassifierInspectionService
 from workbench.ui.models.classifier.class_segment_actions import ClassSegmentActions
 from workbench.ui.models.classifier.class_timeline import ClassTimeline
 from workbench.ui.models.classifier.classifier_inspector import ClassifierInspector
 from workbench.ui.models.classifier.saliency_overlay import SaliencyOverlay
+from workbench.ui.models.classifier.train_dialog import TrainClassifierDialog
 
 POINTER_DELAY_MS = 120  # inspect where the pointer rests, not every pixel it crosses
 DOCK_HEIGHT = 230
@@ -64,6 +66,11 @@ class ClassifierUi(QObject):
         self.inspector.overlay_toggled.connect(self._on_inspector_overlay_toggled)
         self.segments_menu = window.models_menu.addMenu("Class &Segments")
         self.segments_menu.aboutToShow.connect(self._on_segments_menu_about_to_show)
+        self.classify_with_menu = window.models_menu.addMenu("Classify &With")
+        self.classify_with_menu.aboutToShow.connect(self._on_classify_with_menu_about_to_show)
+        self.train_action = window.models_menu.addAction("Train Classifier from &Labels…")
+        self.train_action.triggered.connect(self.train_dialog)
+        self.train_dialogs: dict[Document, TrainClassifierDialog] = {}
 
     # -- per document ---------------------------------------------------------------
     def timeline_for(self, document: Document) -> ClassTimeline | None:
@@ -170,3 +177,54 @@ class ClassifierUi(QObject):
 
     def _on_window_document_closed(self, entry) -> None:
         self._parts.pop(entry.view, None)
+        dialog = self.train_dialogs.pop(entry.document, None)
+        if dialog is not None:
+            dialog.reject()
+            dialog.deleteLater()
+
+    # -- your own classes ---------------------------------------------------------------
+    def train_dialog(self) -> TrainClassifierDialog | None:
+        """Show the current document's "Train Classifier from Labels" dialog."""
+        entry = self.window.current_entry()
+        if entry is None:
+            self.window.statusBar().showMessage("Open a file and label it first", 5000)
+            return None
+        dialog = self.train_dialogs.get(entry.document)
+        if dialog is None:
+            dialog = TrainClassifierDialog(self.window, entry.document)
+            self.train_dialogs[entry.document] = dialog
+        dialog.show()
+        dialog.raise_()
+        return dialog
+
+    def classifier_names(self) -> list[str]:
+        """The zoo's usable sound-class models, shipped first."""
+        zoo = self.window.model_jobs.zoo
+        if not zoo.manifest_path.exists():
+            return []
+        return [e.name for e in zoo.list_models()
+                if e.usable and e.card is not None and e.card.task == "audio-classification"]
+
+    def classify_with(self, name: str):
+        """Classify the current selection (or whole file) with zoo model ``name``."""
+        entry = self.window.current_entry()
+        if entry is None:
+            self.window.statusBar().showMessage("Open a file first", 5000)
+            return None
+        selection = entry.view.selection
+        if selection is not None and selection[1] <= selection[0]:
+            selection = None
+        return self.window.model_jobs.submit("classify", entry.document, selection, model=name)
+
+    def _on_classify_with_menu_about_to_show(self) -> None:
+        self.classify_with_menu.clear()
+        try:
+            names = self.classifier_names()
+        except ModelLoadError as exc:  # an unreadable manifest: said in the menu, not raised
+            self.classify_with_menu.addAction(f"Model folder unreadable: {exc}").setEnabled(False)
+            return
+        for name in names:
+            action = self.classify_with_menu.addAction(name)
+            action.triggered.connect(lambda _=False, n=name: self.classify_with(n))
+        if not names:
+            self.classify_with_menu.addAction("No classifier in the zoo").setEnabled(False)

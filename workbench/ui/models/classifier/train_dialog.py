@@ -1,0 +1,149 @@
+"""Models > Train Classifier from Labels…: pick a label tier, name the model, Train.
+
+The training runs as a background job on the model lane
+(`ClassifierTrainingService`); each step adds a point to the live loss plot,
+Cancel stops it after the current step.  When the new model has joined the
+zoo, the dialog says so and (unless unticked) classifies the document with it,
+so the class timeline shows the user's own classes at once.
+
+GUI thread only.  The dialog owns its service; `window` is the MainWindow.
+"""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+)
+
+from workbench.core.document.document import Document
+from workbench.core.labels.labels import LabelTier
+from workbench.runtime.classifier_training import ClassifierTrainingService
+
+
+def tier_summary(tier: LabelTier) -> str:
+    """"classes (beep ×3, hiss ×3)": a tier's name and the regions of each class."""
+    counts: dict[str, int] = {}
+    for label in tier.labels:
+        if not label.is_point and label.text.strip():
+            counts[label.text.strip()] = counts.get(label.text.strip(), 0) + 1
+    inside = ", ".join(f"{name} ×{n}" for name, n in sorted(counts.items())) or "no regions"
+    return f"{tier.name} ({inside})"
+
+
+class TrainClassifierDialog(QDialog):
+    """Trains a classifier from one of ``document``'s label tiers (see module docstring)."""
+
+    def __init__(self, window, document: Document) -> None:
+        super().__init__(window)
+        self.setWindowTitle("Train Classifier from Labels")
+        self.window_, self.document = window, document
+        self.service = ClassifierTrainingService(window.model_jobs, self)
+        self.tier_combo = QComboBox()
+        for tier in document.label_tiers:
+            self.tier_combo.addItem(tier_summary(tier), tier.id)
+        self.name_edit = QLineEdit(f"{document.title.rsplit('.', 1)[0]}-classes")
+        self.steps_spin = QSpinBox()
+        self.steps_spin.setRange(1, 5000)
+        self.steps_spin.setValue(60)
+        self.classify_box = QCheckBox("Classify this recording with the new model")
+        self.classify_box.setChecked(True)
+        self.train_button = QPushButton("&Train")
+        self.cancel_button = QPushButton("&Cancel Training")
+        self.cancel_button.setEnabled(False)
+        self.status = QLabel("Label regions on a tier with your class names "
+                             "(a few of each class), then Train.")
+        self.status.setWordWrap(True)
+        self.plot = pg.PlotWidget()
+        self.plot.setLabel("bottom", "step")
+        self.plot.setLabel("left", "loss")
+        self.plot.setMinimumHeight(160)
+        self.loss_curve = self.plot.plot([], [], pen=pg.mkPen("#4a9eff", width=2))
+        self.steps: list[int] = []
+        self.losses: list[float] = []
+        self._lay_out()
+        self.train_button.clicked.connect(self.train)
+        self.cancel_button.clicked.connect(self.service.cancel)
+        self.service.step_done.connect(self._on_service_step_done)
+        self.service.trained.connect(self._on_service_trained)
+        self.service.failed.connect(self._on_service_failed)
+        self.service.cancelled.connect(self._on_service_cancelled)
+        self.trained_model = None
+
+    def _lay_out(self) -> None:
+        form = QFormLayout()
+        form.addRow("Label &tier:", self.tier_combo)
+        form.addRow("Model &name:", self.name_edit)
+        form.addRow("&Steps:", self.steps_spin)
+        form.addRow(self.classify_box)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.train_button)
+        buttons.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.plot, 1)
+        layout.addWidget(self.status)
+        layout.addLayout(buttons)
+
+    def chosen_tier(self) -> LabelTier | None:
+        tier_id = self.tier_combo.currentData()
+        return next((t for t in self.document.label_tiers if t.id == tier_id), None)
+
+    def train(self) -> None:
+        """Start training with the dialog's choices (the button's action)."""
+        tier = self.chosen_tier()
+        if tier is None:
+            self.status.setText("The document has no label tier: add one and label a few "
+                                "regions of each class first.")
+            return
+        self.steps, self.losses = [], []
+        self.loss_curve.setData([], [])
+        self.trained_model = None
+        self.service.train(self.document, tier, self.name_edit.text().strip(),
+                           {"steps": self.steps_spin.value()})
+        self._set_running(True)
+        self.status.setText(f"Training '{self.name_edit.text().strip()}' from {tier.name}…")
+
+    def _set_running(self, running: bool) -> None:
+        self.train_button.setEnabled(not running)
+        self.cancel_button.setEnabled(running)
+        for widget in (self.tier_combo, self.name_edit, self.steps_spin):
+            widget.setEnabled(not running)
+
+    def _on_service_step_done(self, step) -> None:
+        self.steps.append(step.step)
+        self.losses.append(step.loss)
+        self.loss_curve.setData(self.steps, self.losses)
+        self.status.setText(f"Step {step.step}/{step.steps}: loss {step.loss:.3f}")
+
+    def _on_service_trained(self, result) -> None:
+        self._set_running(False)
+        self.trained_model = result
+        accuracy = ("" if result.val_accuracy is None
+                    else f", held-out window accuracy {result.val_accuracy:.0%}")
+        self.status.setText(f"Model '{result.name}' ({', '.join(result.labels)}) joined the "
+                            f"zoo after {result.training_s:.1f} s{accuracy}.")
+        if self.classify_box.isChecked():
+            self.window_.model_jobs.submit("classify", self.document, model=result.name)
+
+    def _on_service_failed(self, error) -> None:
+        self._set_running(False)
+        self.status.setText(f"Training failed: {error}")
+
+    def _on_service_cancelled(self) -> None:
+        self._set_running(False)
+        self.status.setText("Training cancelled; the zoo is unchanged.")
+
+    def done(self, result: int) -> None:  # closing the dialog stops its training
+        self.service.cancel()
+        super().done(result)
