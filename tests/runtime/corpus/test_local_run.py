@@ -125,3 +125,19 @@ def test_a_file_that_kills_its_worker_gets_the_error_row_and_the_run_goes_on(tmp
     assert rows["loud.wav"]["status"] == rows["sub/deep/mixed.flac"]["status"] == "ok"
     for name, reason in BAD.items():
         assert rows[name]["reason"].startswith(reason)
+
+
+def test_a_cancelled_run_keeps_the_rows_done_and_a_rerun_finishes_it(first_run, tmp_path):
+    corpus, _run, zoo, _progress = first_run
+    run = tmp_path / "run"
+    seen = []
+    progress = run_corpus(classify_task(zoo, run), collect_inputs([corpus]), "model-a",
+                          Ledger(run), LocalExecutor(workers=1),
+                          on_progress=lambda p: seen.append(p.done),
+                          cancelled=lambda: len(seen) >= 2)
+    assert 2 <= progress.done < 6
+    assert len(Ledger(run).file_rows()) == progress.done
+    rerun = run_corpus(classify_task(zoo, run), collect_inputs([corpus]), "model-a",
+                       Ledger(run), LocalExecutor(workers=1))
+    assert (rerun.skipped, rerun.done) == (progress.done, 6 - progress.done)
+    assert len(Ledger(run).file_rows()) == 6

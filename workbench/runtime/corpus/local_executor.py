@@ -68,8 +68,9 @@ class LocalExecutor:
     def _drain(self, pool: ProcessPoolExecutor, queue: deque, suspects: deque,
                cancelled: Callable[[], bool]) -> Iterator[FileOutcome]:
         """Run `queue` in `pool` until done, cancelled, or a worker dies (its files in
-        flight then move to `suspects`).  A bounded window of submitted files: cancel
-        stops after those in flight."""
+        flight then move to `suspects`).  A bounded window of submitted files: after a
+        cancel, `run` returns once the files being processed are done (the pool's
+        shutdown waits for them), within half a second when none is."""
         window = 2 * self.workers
         pending: dict[Future, CorpusItem] = {}
         while True:
@@ -90,6 +91,8 @@ class LocalExecutor:
                 except BrokenProcessPool:
                     suspects.extend([item, *pending.values()])
                     return
+            if cancelled():  # the files still in flight finish, unrecorded: a rerun redoes them
+                return
 
 
 def worker_failure_row(item: CorpusItem, exc: BaseException) -> dict:
