@@ -8,9 +8,11 @@ import soundfile as sf
 
 from tests.labelled_sounds import RATE, beep, hiss, labelled_recording, shipped_classifier_zoo
 from workbench.cli import main
+from workbench.core.document.document import Document
 from workbench.core.jobs import Cancelled, CancelToken, Partial
 from workbench.core.labels.label_formats import write_audacity
 from workbench.core.labels.labels import LabelTier
+from workbench.core.storage.project_file import save_project
 from workbench.ml.classifier.net import AudioClassifier, ClassifierConfig
 from workbench.ml.zoo import ModelZoo, read_card
 from workbench.training.classifier.from_labels import (
@@ -110,3 +112,18 @@ def test_cli_names_the_file_and_line_of_a_bad_label(zoo, tmp_path, capsys):
                  str(tmp_path / "bad.txt"), "--name", "m", "--zoo", str(zoo)])
     assert code == 1
     assert f"{tmp_path / 'bad.txt'}, line 2:" in capsys.readouterr().err
+
+
+def test_cli_trains_from_a_project_tier(zoo, tmp_path, capsys):
+    audio, tier = labelled_recording(per_class=2)
+    document = Document.from_array(audio, RATE, name="take")
+    document.set_label_tiers([LabelTier("notes", ()), tier])
+    save_project(document, tmp_path / "take.wbproj")
+    args = ["train", "classifier", "--from-labels", str(tmp_path / "take.wbproj"),
+            "--name", "project model", "--zoo", str(zoo), "--steps", "5"]
+    assert main(args) == 2 and "needs --tier NAME" in capsys.readouterr().err
+    assert main([*args, "--tier", "missing"]) == 1
+    assert "no label tier named 'missing' (tiers: 'notes', 'classes')" in capsys.readouterr().err
+    assert main([*args, "--tier", "classes"]) == 0, capsys.readouterr().err
+    card = ModelZoo(zoo).entry("project model").card
+    assert card.labels == ("beep", "hiss") and "tier 'classes' of take.wbproj" in card.training_data

@@ -26,9 +26,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--clips-per-class", type=int, default=_DEFAULTS.train_clips_per_class)
     parser.add_argument("--seed", type=int, default=_DEFAULTS.seed)
     parser.add_argument("--threads", type=int, default=_DEFAULTS.threads)
-    parser.add_argument("--from-labels", nargs=2, metavar=("AUDIO", "LABELS.txt"),
-                        help="train a new model from your own labels instead: an audio file "
-                             "and its Audacity label file (class names over regions)")
+    parser.add_argument("--from-labels", nargs="+", metavar="FILE",
+                        help="train a new model from your own labels instead: AUDIO "
+                             "LABELS.txt (an Audacity label file of class names over "
+                             "regions), or PROJECT.wbproj with --tier NAME")
+    parser.add_argument("--tier", help="the project's label tier to train --from-labels on")
     parser.add_argument("--name", help="name of the model trained --from-labels")
     parser.add_argument("--steps", type=int, default=60,
                         help="optimiser steps of --from-labels training")
