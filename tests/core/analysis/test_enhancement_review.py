@@ -41,3 +41,23 @@ def test_the_snr_estimate_falls_with_more_noise_and_rises_after_denoising():
 def test_silence_and_tiny_inputs_give_the_lower_limit():
     assert estimate_snr_db(np.zeros((RATE, 1), np.float32), RATE) == -30.0
     assert estimate_snr_db(np.zeros((10, 1), np.float32), RATE) == -30.0
+
+
+def test_the_gain_image_reads_the_applied_gain_per_cell():
+    from workbench.core.analysis.enhancement_review import gain_image_db
+    from workbench.core.analysis.spectrogram import SpectrogramSettings
+
+    t = np.arange(RATE) / RATE
+    low = 0.3 * np.sin(2 * np.pi * 500 * t)
+    high = 0.3 * np.sin(2 * np.pi * 4000 * t)
+    original = (low + high).astype(np.float32)[:, None]
+    original[RATE // 2:] = 0.0  # silent from 0.5 s: no gain to read there
+    enhanced = (low + 0.1 * high).astype(np.float32)[:, None]  # 4 kHz down 20 dB
+    enhanced[RATE // 2:] = 0.0
+    settings = SpectrogramSettings(window_length=1024, scale="linear", rows=64)
+    gain = gain_image_db(original, enhanced, RATE, settings, 512, 20)
+    assert gain.shape == (20, 64)
+    row = lambda hz: int(hz / (RATE / 2) * 64)  # noqa: E731
+    np.testing.assert_allclose(gain[3:12, row(4000)], -20.0, atol=0.5)
+    np.testing.assert_allclose(gain[3:12, row(500)], 0.0, atol=0.5)
+    assert np.isnan(gain[18:]).all()

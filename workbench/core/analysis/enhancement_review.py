@@ -14,6 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from workbench.core.analysis.frequency_scale import row_mapping
+from workbench.core.analysis.stft import analysis_window, magnitude_spectrum, read_frames
+from workbench.core.audio.blocks import BlockSequence
+
 SNR_FRAME_S = 0.02
 NOISE_PERCENTILE = 10.0  # the quietest tenth of the frames is taken as noise
 SNR_LIMITS_DB = (-30.0, 60.0)  # past 60 dB the noise floor is digital silence
@@ -76,3 +80,37 @@ def enhancement_scores(original: np.ndarray, enhanced: np.ndarray,
     return EnhancementScores(estimate_snr_db(original, sample_rate),
                              estimate_snr_db(enhanced, sample_rate),
                              float(max(removed_db, -120.0)))
+
+
+GAIN_RANGE_DB = (-40.0, 0.0)  # shown from full suppression (dark) to untouched (bright)
+GAIN_FLOOR_DB = -70.0  # below this (re full scale) a cell's gain is not defined
+
+
+def _mapped_magnitude(samples: np.ndarray, sample_rate: int, settings, hop: int,
+                      columns: int) -> np.ndarray:
+    frames = read_frames(BlockSequence.from_array(samples), 0, hop, columns,
+                         settings.window_length, settings.channel)
+    magnitude = magnitude_spectrum(frames, analysis_window(settings.window,
+                                                           settings.window_length))
+    mapping = row_mapping(settings.window_length, settings.scale, settings.rows,
+                          float(sample_rate))
+    return mapping.apply(magnitude)  # (rows, columns)
+
+
+def gain_image_db(original: np.ndarray, enhanced: np.ndarray, sample_rate: int, settings,
+                  hop: int, columns: int) -> np.ndarray:
+    """The gain the enhancer applied at each time-frequency point, in dB, as (columns, rows)
+    on the spectrogram's grid (`settings`: a SpectrogramSettings; column i is centred on
+    frame i * hop, as compute_tile's columns are).
+
+    It is |enhanced| / |original| per cell: the mask as it reached the audio (after
+    the model's resampling and the dry/wet mix).  Cells where the original is below
+    GAIN_FLOOR_DB carry no information and are NaN (drawn transparent).  Clipped to
+    GAIN_RANGE_DB.
+    """
+    before = _mapped_magnitude(original, sample_rate, settings, hop, columns)
+    after = _mapped_magnitude(enhanced, sample_rate, settings, hop, columns)
+    audible = before > np.float32(10.0 ** (GAIN_FLOOR_DB / 20.0))
+    gain = np.full(before.shape, np.nan, np.float32)
+    gain[audible] = 20.0 * np.log10(np.maximum(after[audible], 1e-12) / before[audible])
+    return np.clip(gain, *GAIN_RANGE_DB).T

@@ -2,11 +2,14 @@
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication
 
 from tests.audio_server import SINK
 from tests.tiny_models import make_zoo
 from tests.ui.conftest import open_and_wait
+from tests.ui.timeline_mouse import viewport_pos
 from workbench.core.analysis.enhancement_review import wet_mix
 from workbench.core.audio.audio_convert import SampleFormat, decode
 from workbench.core.audio.blocks import BlockSequence
@@ -61,7 +64,7 @@ def test_an_enhance_result_is_reviewed_not_applied_and_discard_leaves_the_file(
     review = review_of(qtbot, win, entry, span=(1.0, 2.0))
     assert entry.document.revision == revision and np.array_equal(audio(entry.document), before)
     assert win.enhancer_ui.dock.isVisible()
-    assert len(entry.view.timeline.ci.items) == rows_before + 3
+    assert len(entry.view.timeline.ci.items) == rows_before + 4  # + the gain row
     rate = entry.document.sample_rate
     np.testing.assert_array_equal(review.original, before[rate:2 * rate])
     np.testing.assert_allclose(review.residual, review.original - review.enhanced)
@@ -186,3 +189,24 @@ def test_scores_at_the_estimators_limits_say_so():
 
     assert snr_text(60.0) == "≥ 60 dB" and snr_text(-30.0) == "≤ -30 dB"
     assert snr_text(12.34) == "12.3 dB"
+
+
+def test_the_gain_row_shows_the_applied_gain_under_the_pointer(qtbot, win, tone_file):
+    entry = open_and_wait(qtbot, win, tone_file)
+    review = review_of(qtbot, win, entry, span=(1.0, 2.0))
+    win.enhancer_ui.panel.wet_slider.setValue(50)
+    rows = win.enhancer_ui.rows
+    assert rows.gain.shape[0] == len(rows.images["gain"].image)
+    assert -40 <= np.nanmin(rows.gain) <= np.nanmax(rows.gain) <= 0
+    assert rows.gain_at(0.5, 10) is None  # outside the reviewed span
+    plot = rows.plots["gain"]
+    qtbot.waitUntil(lambda: plot.vb.sceneBoundingRect().height() > 10, timeout=5000)
+    viewport = entry.view.timeline.viewport()
+    pos = QPointF(viewport_pos(entry.view, plot, 1.5, 20.5))
+    QApplication.sendEvent(viewport, QMouseEvent(  # a hover: no button held
+        QEvent.Type.MouseMove, pos, QPointF(viewport.mapToGlobal(pos)),
+        Qt.MouseButton.NoButton, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier))
+    qtbot.waitUntil(lambda: rows.hover_text != "", timeout=5000)
+    assert rows.hover_text.startswith("1.5") and "gain" in rows.hover_text
+    assert rows.hover_label.isVisible()
+    assert review is win.enhancer_ui.review
