@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -95,6 +95,24 @@ def run_corpus(task: CorpusTask, files: list[CorpusFile], model_key: str, ledger
     Rows reach the ledger every `flush_rows` files or FLUSH_S seconds: a run killed
     loses at most those, and a rerun redoes them.
     """
+    steps = corpus_steps(task, files, model_key, ledger, executor, retry_errors, cancelled,
+                         flush_rows)
+    while True:
+        try:
+            progress = next(steps)
+        except StopIteration as stop:
+            return stop.value
+        if on_progress is not None:
+            on_progress(progress)
+
+
+def corpus_steps(task: CorpusTask, files: list[CorpusFile], model_key: str, ledger: Ledger,
+                 executor: Executor, retry_errors: bool = False,
+                 cancelled: Callable[[], bool] = lambda: False,
+                 flush_rows: int = FLUSH_ROWS) -> Generator[CorpusProgress, None,
+                                                            CorpusProgress]:
+    """`run_corpus` as a generator: yields the progress after each file, returns the
+    final progress (what a GUI job or any caller that reports as it goes uses)."""
     items = corpus_items(files, model_key)
     done = ledger.done(retry_errors)
     todo = [i for i in items if i.key not in done]
@@ -113,8 +131,7 @@ def run_corpus(task: CorpusTask, files: list[CorpusFile], model_key: str, ledger
             if len(rows) >= flush_rows or time.monotonic() - last_flush >= FLUSH_S:
                 ledger.append(rows, segments)
                 rows, segments, last_flush = [], [], time.monotonic()
-            if on_progress is not None:
-                on_progress(progress)
+            yield progress
     finally:
         ledger.append(rows, segments)
     progress.elapsed = time.monotonic() - progress.started
