@@ -8,6 +8,8 @@ applied to the document as one undoable command, but only if the audio is
 still what the job read (`Document.audio_revision` unchanged); otherwise
 `result_stale` offers it to the UI ("document changed — re-run?") and the
 document is left alone.  A cancelled or failed job changes nothing.
+An enhance job with params["regions"] ((start, end) seconds, e.g. the classifier's
+speech segments) runs once over their span and changes only those regions.
 Kinds in `review_kinds` (the enhancer UI adds "enhance") are not applied when
 they finish: `result_for_review` hands them to that UI, which applies the one
 the user accepts with `apply_result` (again one undoable command).
@@ -22,11 +24,12 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
+from workbench.core.analysis.enhancement_review import only_in_regions
 from workbench.core.analysis.results import EnhancedAudio, RunInfo
 from workbench.core.audio.blocks import BlockSequence
 from workbench.core.document.analysis_commands import ApplyAnalysisCommand, enhancement_command
@@ -213,6 +216,8 @@ class ModelJobService(QObject):
             self.result_stale.emit(job, result)
             return False
         if isinstance(result, EnhancedAudio):
+            if job.params.get("regions"):
+                result = _in_regions(job, result)
             command = enhancement_command(job.document, result)
         else:
             command = ApplyAnalysisCommand(job.kind, result, _VERBS[job.kind])
@@ -226,6 +231,16 @@ class ModelJobService(QObject):
 
     def _on_handle_ended(self, handle: JobHandle) -> None:
         self._jobs.pop(handle, None)
+
+
+def _in_regions(job: ModelJob, result: EnhancedAudio) -> EnhancedAudio:
+    """`result` with the job's original audio outside params["regions"]."""
+    rate = job.document.sample_rate
+    original = snapshot_audio([t.samples for t in job.document.tracks], job.start, job.stop)
+    original = original.read() if isinstance(original, BlockSequence) else original
+    kept = only_in_regions(original, result.samples.read(), job.start / rate,
+                           job.params["regions"], rate)
+    return replace(result, samples=BlockSequence.from_array(kept))
 
 
 def snapshot_audio(tracks: Sequence[BlockSequence], start: int, stop: int

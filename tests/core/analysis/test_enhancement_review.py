@@ -61,3 +61,15 @@ def test_the_gain_image_reads_the_applied_gain_per_cell():
     np.testing.assert_allclose(gain[3:12, row(4000)], -20.0, atol=0.5)
     np.testing.assert_allclose(gain[3:12, row(500)], 0.0, atol=0.5)
     assert np.isnan(gain[18:]).all()
+
+
+def test_only_in_regions_keeps_the_original_outside_them_exactly():
+    from workbench.core.analysis.enhancement_review import only_in_regions
+
+    original = np.arange(20, dtype=np.float32)[:, None]
+    enhanced = -original
+    out = only_in_regions(original, enhanced, 1.0, [(1.2, 1.5), (2.5, 9.0)], 10)
+    expected = original.copy()
+    expected[2:5] = enhanced[2:5]
+    expected[15:] = enhanced[15:]
+    np.testing.assert_array_equal(out, expected)

@@ -31,6 +31,18 @@ def wet_mix(original: np.ndarray, enhanced: np.ndarray, wet: float) -> np.ndarra
     return (wet * enhanced + (1.0 - wet) * original).astype(np.float32)
 
 
+def only_in_regions(original: np.ndarray, enhanced: np.ndarray, offset_s: float,
+                    regions_s, sample_rate: int) -> np.ndarray:
+    """`enhanced` inside the `regions_s` ((start, end) seconds; the audio starts at
+    `offset_s`), the original samples, unchanged, everywhere else."""
+    out = original.astype(np.float32, copy=True)
+    for start, end in regions_s:
+        a = min(len(out), max(0, round((start - offset_s) * sample_rate)))
+        b = min(len(out), max(a, round((end - offset_s) * sample_rate)))
+        out[a:b] = enhanced[a:b]
+    return out
+
+
 def residual(original: np.ndarray, enhanced: np.ndarray) -> np.ndarray:
     """What enhancement takes away: original minus enhanced, sample for sample."""
     return (original - enhanced).astype(np.float32)

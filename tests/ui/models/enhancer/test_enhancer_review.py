@@ -11,8 +11,10 @@ from tests.tiny_models import make_zoo
 from tests.ui.conftest import open_and_wait
 from tests.ui.timeline_mouse import viewport_pos
 from workbench.core.analysis.enhancement_review import wet_mix
+from workbench.core.analysis.results import Classification, Segment
 from workbench.core.audio.audio_convert import SampleFormat, decode
 from workbench.core.audio.blocks import BlockSequence
+from workbench.core.document.analysis_commands import ApplyAnalysisCommand
 from workbench.core.document.document import Document
 from workbench.core.settings import Settings
 from workbench.ml.zoo import ModelZoo
@@ -210,3 +212,60 @@ def test_the_gain_row_shows_the_applied_gain_under_the_pointer(qtbot, win, tone_
     assert rows.hover_text.startswith("1.5") and "gain" in rows.hover_text
     assert rows.hover_label.isVisible()
     assert review is win.enhancer_ui.review
+
+
+def speech_gap_speech(duration=3.0):
+    """A classification: speech 0-0.8 s, noise 0.8-1.6 s, speech 1.6-2.4 s, silence after."""
+    labels = ("speech", "music", "noise", "tone", "silence")
+    starts = np.arange(0.0, duration - 1.0 + 1e-9, 0.25)
+    probs = np.full((len(starts), 5), 0.2)
+    segments = (Segment(0.0, 0.8, "speech", 0.9), Segment(0.8, 1.6, "noise", 0.9),
+                Segment(1.6, 2.4, "speech", 0.9), Segment(2.4, duration, "silence", 0.9))
+    return Classification(labels, 0.25, 1.0, probs, segments, "classifier", "cpu", 0.1,
+                          (0.0, duration), starts)
+
+
+def test_enhancing_the_chosen_speech_segments_is_one_review_that_keeps_the_gaps(
+        qtbot, win, tone_file):
+    entry = open_and_wait(qtbot, win, tone_file)
+    doc, rate = entry.document, entry.document.sample_rate
+    before = audio(doc)
+    history = win.model_jobs.history(doc)
+    history.push(ApplyAnalysisCommand("classify", speech_gap_speech()))
+    timeline = win.classifier_ui.timeline_for(doc)
+    qtbot.waitUntil(lambda: timeline.result is not None, timeout=5000)
+    assert len(timeline.choose_class("speech")) == 2
+    with qtbot.waitSignal(win.model_jobs.result_for_review, timeout=30000):
+        handles = win.classifier_ui.actions_for(doc).run_on_chosen("enhance")
+    assert len(handles) == 1
+    review = win.enhancer_ui.review
+    assert (review.job.start, review.job.stop) == (0, round(2.4 * rate))
+    gap = slice(round(0.8 * rate), round(1.6 * rate))
+    np.testing.assert_array_equal(review.enhanced[gap], before[gap])
+    assert not np.array_equal(review.enhanced[:round(0.8 * rate)], before[:round(0.8 * rate)])
+    assert not review.residual[gap].any()
+    assert win.enhancer_ui.apply()
+    after = audio(doc)
+    np.testing.assert_array_equal(after[gap], before[gap])
+    np.testing.assert_array_equal(after[round(2.4 * rate):], before[round(2.4 * rate):])
+    assert not np.array_equal(after[round(1.6 * rate):round(2.4 * rate)],
+                              before[round(1.6 * rate):round(2.4 * rate)])
+    history.undo()
+    assert np.array_equal(audio(doc), before)
+
+
+def test_without_a_review_regions_are_applied_at_once_and_only_there(qtbot, service):
+    rate = 16000
+    rng = np.random.default_rng(1)
+    samples = (0.2 * rng.standard_normal((2 * rate, 1))).astype(np.float32)
+    doc = Document.from_array(samples, rate)
+    with qtbot.waitSignal(service.result_applied, timeout=30000):
+        service.submit("enhance", doc, (0.25, 1.75),
+                       params={"regions": [(0.25, 0.75), (1.25, 1.75)]})
+    out = audio(doc)
+    np.testing.assert_array_equal(out[:4000], samples[:4000])
+    np.testing.assert_array_equal(out[12000:20000], samples[12000:20000])
+    np.testing.assert_array_equal(out[28000:], samples[28000:])
+    assert not np.array_equal(out[4000:12000], samples[4000:12000])
+    service.history(doc).undo()
+    assert np.array_equal(audio(doc), samples)

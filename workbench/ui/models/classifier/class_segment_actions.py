@@ -3,9 +3,9 @@ segments, export segments as CSV, JSON or Audacity labels.
 
 The actions act on the chosen segments of a `ClassTimeline` (all segments of
 one class).  Transcription runs one job per segment (results merge into the
-transcript); enhancement runs the segments one after another, each on the
-audio the previous one left, since a job on audio that has changed under it
-would come back stale.  Transcribe and enhance are offered only when the zoo
+transcript); enhancement runs one job over the segments' span that changes
+only the segments (params["regions"]), so its result is reviewed and applied
+(or undone) as one.  Transcribe and enhance are offered only when the zoo
 holds such a model.
 
 GUI thread only.  The actions submit through the ModelJobService; they own
@@ -19,7 +19,6 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 
-from workbench.core.analysis.results import Segment
 from workbench.core.labels.segment_export import FORMAT_FILTERS, export_segments
 from workbench.runtime.job_runner import JobHandle
 from workbench.runtime.model_jobs import ModelJobService
@@ -40,7 +39,6 @@ class ClassSegmentActions(QObject):
         super().__init__(timeline)
         self.timeline, self.model_jobs = timeline, model_jobs
         self._parent_widget = parent_widget
-        self._enhance_queue: list[Segment] = []
         timeline.context_menu_requested.connect(self._on_timeline_context_menu_requested)
 
     # -- availability --------------------------------------------------------------
@@ -93,23 +91,9 @@ class ClassSegmentActions(QObject):
         doc = self.timeline.document
         if kind == "transcribe":
             return [self.model_jobs.submit(kind, doc, (s.start, s.end)) for s in segments]
-        self._enhance_queue = segments
-        return [self._enhance_next()]
-
-    def _enhance_next(self) -> JobHandle:
-        segment = self._enhance_queue.pop(0)
-        handle = self.model_jobs.submit("enhance", self.timeline.document,
-                                        (segment.start, segment.end))
-        if self._enhance_queue:
-            handle.finished.connect(self._on_enhance_finished)
-        return handle
-
-    def _on_enhance_finished(self, _result) -> None:
-        # Submitted only after the previous result was applied (result_applied fires
-        # inside the same finished delivery, before this slot), so each job reads
-        # the audio its predecessor left and none comes back stale.
-        if self._enhance_queue:
-            self._enhance_next()
+        regions = [(s.start, s.end) for s in segments]
+        span = (segments[0].start, max(s.end for s in segments))
+        return [self.model_jobs.submit("enhance", doc, span, params={"regions": regions})]
 
     # -- export ----------------------------------------------------------------------
     def export(self, path: str | Path, chosen_only: bool = False) -> Path:

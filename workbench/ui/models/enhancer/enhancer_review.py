@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, Signal
 from workbench.core.analysis.enhancement_review import (
     EnhancementScores,
     enhancement_scores,
+    only_in_regions,
     residual,
     wet_mix,
 )
@@ -69,7 +70,12 @@ class EnhancerReview(QObject):
         """Use a (re-run) model output at wet 1 for the span."""
         self.result = result
         raw = np.asarray(result.samples.read(), np.float32)[:len(self.original)]
-        self.raw = np.pad(raw, ((0, len(self.original) - len(raw)), (0, 0)))
+        raw = np.pad(raw, ((0, len(self.original) - len(raw)), (0, 0)))
+        regions = self.job.params.get("regions")
+        if regions:  # e.g. the classifier's speech segments: the gaps stay as they are
+            raw = only_in_regions(self.original, raw, self.job.start / self.sample_rate,
+                                  regions, self.sample_rate)
+        self.raw = raw
         self._update()
 
     def set_wet(self, wet: float) -> None:
