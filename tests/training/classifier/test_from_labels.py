@@ -55,6 +55,8 @@ def test_fine_tuned_model_classifies_held_out_windows(zoo):
         audio, RATE, {"tier": tier, "name": "beeps", "zoo": zoo, "steps": 30,
                       "source": "test.wav"}, CancelToken()))
     assert [s.step for s in steps] == list(range(1, 31))
+    assert [s.step for s in steps if s.val_accuracy is not None] == [10, 20, 30]
+    assert steps[-1].val_accuracy == result.val_accuracy
     assert result.labels == ("beep", "hiss")
     entry = ModelZoo(zoo).entry("beeps")
     assert entry.usable and entry.card.labels == ("beep", "hiss")

@@ -70,6 +70,7 @@ class TrainingStep:
     step: int
     steps: int
     loss: float
+    val_accuracy: float | None = None  # every ``eval_every`` steps, when regions are held out
 
 
 @dataclass(frozen=True)
@@ -228,6 +229,7 @@ def train_from_labels(audio: Audio, sample_rate: int, params: dict, cancel: Canc
     required), ``zoo`` (folder, default the app's model folder), ``base``
     (default "classifier"; None trains a fresh network), ``steps`` (60),
     ``batch_size`` (24), ``learning_rate`` (3e-3), ``tune_last_block`` (False),
+    ``eval_every`` (10: held-out accuracy every so many steps and after the last),
     ``seed`` (0), ``source`` (what the audio is, for the card).
     """
     started = time.perf_counter()
@@ -251,6 +253,8 @@ def train_from_labels(audio: Audio, sample_rate: int, params: dict, cancel: Canc
                                   weight_decay=1e-4)
     loss_fn = nn.CrossEntropyLoss(label_smoothing=0.05)
     batch = int(params.get("batch_size", 24))
+    eval_every = max(1, int(params.get("eval_every", 10)))
+    val: float | None = None
     losses: list[float] = []
     for step in range(1, steps + 1):
         cancel.check()
@@ -264,14 +268,15 @@ def train_from_labels(audio: Audio, sample_rate: int, params: dict, cancel: Canc
         loss.backward()
         optimiser.step()
         losses.append(float(loss.detach()))
-        yield Partial(TrainingStep(step, steps, losses[-1]))
+        val = None
+        if examples.validation and (step % eval_every == 0 or step == steps):
+            val = window_accuracy(model, examples.validation, labels)
+        yield Partial(TrainingStep(step, steps, losses[-1], val))
         yield Progress(step / steps, f"Training step {step}/{steps}: loss {losses[-1]:.3f}")
     cancel.check()
     model.eval()
-    val = (window_accuracy(model, examples.validation, labels)
-           if examples.validation else None)
     training_s = time.perf_counter() - started
-    facts = {"base": base, "steps": steps, "batch_size": batch, "seed": seed,
+    facts = {"base": base, "tune_last_block": last_block, "steps": steps, "batch_size": batch, "seed": seed,
              "tier": tier.name, "source": str(params.get("source", "")),
              "regions": {n: len(examples.train[n]) + len(examples.validation.get(n, []))
                          for n in labels},
@@ -311,7 +316,8 @@ def _card_text(name: str, config: ClassifierConfig, facts: dict, val: float | No
             f" ({regions}); windows augmented with random crops, gain "
             f"{_GAIN_DB[0]:+.0f} to {_GAIN_DB[1]:+.0f} dB and white noise "
             f"{_NOISE_BELOW_DB[0]:.0f}-{_NOISE_BELOW_DB[1]:.0f} dB below the window.")
-    how = (f"fine-tuned from '{facts['base']}' (new head; embedding trained)"
+    tuned = "embedding and last conv block" if facts["tune_last_block"] else "embedding"
+    how = (f"fine-tuned from '{facts['base']}' (new head; {tuned} trained)"
            if facts["base"] else "trained from scratch (no base model in the zoo)")
     metrics = {} if val is None else {"validation_window_accuracy": val}
     front = {"task": "audio-classification", "architecture": ARCHITECTURE,

@@ -43,13 +43,17 @@ def test_training_plots_the_loss_adds_the_model_and_classifies_with_it(qtbot, la
     assert dialog.tier_combo.currentText() == "classes (beep ×3, hiss ×3)"
     dialog.name_edit.setText("beeps")
     dialog.steps_spin.setValue(12)
+    dialog.last_block_box.setChecked(True)
     dialog.train_button.click()
     assert not dialog.train_button.isEnabled() and dialog.cancel_button.isEnabled()
     qtbot.waitUntil(lambda: dialog.trained_model is not None, timeout=60000)
     assert dialog.steps == list(range(1, 13))
     xs, ys = dialog.loss_curve.getData()
     assert len(xs) == 12 and np.all(np.isfinite(ys))
+    xs, ys = dialog.accuracy_curve.getData()  # each class lends its third region
+    assert list(xs) == [10, 12] and ys[-1] == dialog.trained_model.val_accuracy
     assert "joined the zoo" in dialog.status.text()
+    assert "embedding and last conv block" in zoo.entry("beeps").card.body
     assert zoo.entry("beeps").usable and ui.classifier_names() == ["classifier", "beeps"]
     # The recording is classified with the new model: its classes on the timeline.
     qtbot.waitUntil(lambda: isinstance(entry.document.analyses.get("classify"), Classification),

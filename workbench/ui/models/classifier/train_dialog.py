@@ -1,7 +1,8 @@
 """Models > Train Classifier from Labels…: pick a label tier, name the model, Train.
 
 The training runs as a background job on the model lane
-(`ClassifierTrainingService`); each step adds a point to the live loss plot,
+(`ClassifierTrainingService`); each step adds a point to the live loss plot
+(and every tenth the held-out accuracy, when a class has regions to hold out),
 Cancel stops it after the current step.  When the new model has joined the
 zoo, the dialog says so and (unless unticked) classifies the document with it,
 so the class timeline shows the user's own classes at once.
@@ -55,6 +56,7 @@ class TrainClassifierDialog(QDialog):
         self.steps_spin = QSpinBox()
         self.steps_spin.setRange(1, 5000)
         self.steps_spin.setValue(60)
+        self.last_block_box = QCheckBox("Also tune the last convolutional block")
         self.classify_box = QCheckBox("Classify this recording with the new model")
         self.classify_box.setChecked(True)
         self.train_button = QPushButton("&Train")
@@ -65,11 +67,16 @@ class TrainClassifierDialog(QDialog):
         self.status.setWordWrap(True)
         self.plot = pg.PlotWidget()
         self.plot.setLabel("bottom", "step")
-        self.plot.setLabel("left", "loss")
+        self.plot.setLabel("left", "loss / held-out accuracy")
         self.plot.setMinimumHeight(160)
-        self.loss_curve = self.plot.plot([], [], pen=pg.mkPen("#4a9eff", width=2))
+        self.plot.addLegend(offset=(-10, 10))
+        self.loss_curve = self.plot.plot([], [], pen=pg.mkPen("#4a9eff", width=2), name="loss")
+        self.accuracy_curve = self.plot.plot([], [], pen=pg.mkPen("#f0a030", width=2),
+                                             symbol="o", symbolSize=6, name="accuracy")
         self.steps: list[int] = []
         self.losses: list[float] = []
+        self.accuracy_steps: list[int] = []
+        self.accuracies: list[float] = []
         self._lay_out()
         self.train_button.clicked.connect(self.train)
         self.cancel_button.clicked.connect(self.service.cancel)
@@ -84,6 +91,7 @@ class TrainClassifierDialog(QDialog):
         form.addRow("Label &tier:", self.tier_combo)
         form.addRow("Model &name:", self.name_edit)
         form.addRow("&Steps:", self.steps_spin)
+        form.addRow(self.last_block_box)
         form.addRow(self.classify_box)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -106,25 +114,33 @@ class TrainClassifierDialog(QDialog):
             self.status.setText("The document has no label tier: add one and label a few "
                                 "regions of each class first.")
             return
-        self.steps, self.losses = [], []
+        self.steps, self.losses, self.accuracy_steps, self.accuracies = [], [], [], []
         self.loss_curve.setData([], [])
+        self.accuracy_curve.setData([], [])
         self.trained_model = None
         self.service.train(self.document, tier, self.name_edit.text().strip(),
-                           {"steps": self.steps_spin.value()})
+                           {"steps": self.steps_spin.value(),
+                            "tune_last_block": self.last_block_box.isChecked()})
         self._set_running(True)
         self.status.setText(f"Training '{self.name_edit.text().strip()}' from {tier.name}…")
 
     def _set_running(self, running: bool) -> None:
         self.train_button.setEnabled(not running)
         self.cancel_button.setEnabled(running)
-        for widget in (self.tier_combo, self.name_edit, self.steps_spin):
+        for widget in (self.tier_combo, self.name_edit, self.steps_spin, self.last_block_box):
             widget.setEnabled(not running)
 
     def _on_service_step_done(self, step) -> None:
         self.steps.append(step.step)
         self.losses.append(step.loss)
         self.loss_curve.setData(self.steps, self.losses)
-        self.status.setText(f"Step {step.step}/{step.steps}: loss {step.loss:.3f}")
+        text = f"Step {step.step}/{step.steps}: loss {step.loss:.3f}"
+        if step.val_accuracy is not None:
+            self.accuracy_steps.append(step.step)
+            self.accuracies.append(step.val_accuracy)
+            self.accuracy_curve.setData(self.accuracy_steps, self.accuracies)
+            text += f", held-out accuracy {step.val_accuracy:.0%}"
+        self.status.setText(text)
 
     def _on_service_trained(self, result) -> None:
         self._set_running(False)
