@@ -71,9 +71,13 @@ class EnhancerPanel(QWidget):
         self.wet_slider.setRange(0, 100)
         self.wet_slider.setValue(100)
         self.wet_slider.setToolTip("Dry/wet: how much of the enhanced audio replaces the original")
+        # Re-mixing a long span takes a while: the mix follows the released slider
+        # (and the keys), the label follows the drag.
+        self.wet_slider.setTracking(False)
         self.wet_slider.valueChanged.connect(lambda v: self.wet_changed.emit(v / 100.0))
         self.wet_label = QLabel("100 %")
         self.wet_slider.valueChanged.connect(lambda v: self.wet_label.setText(f"{v} %"))
+        self.wet_slider.sliderMoved.connect(lambda v: self.wet_label.setText(f"{v} %"))
         wet_row = QHBoxLayout()
         wet_row.addWidget(self.wet_slider, 1)
         wet_row.addWidget(self.wet_label)
