@@ -64,3 +64,31 @@ def test_open_first_file_opens_the_first_row_at_its_segment(qtbot, window, run_d
                     and window.current_entry().view.selection is not None)
     assert window.current_entry().view.selection == pytest.approx((1.0, 2.0), abs=1e-3)
     assert window.corpus.view.files_table.currentIndex().row() == 0
+
+
+def test_a_corpus_run_from_the_gui_ends_in_the_corpus_dock(qtbot, window, tmp_path):
+    from tests.runtime.corpus.corpus_fixtures import BAD, GOOD, make_corpus
+    from tests.tiny_models import make_zoo
+
+    zoo, corpus = make_zoo(tmp_path / "zoo"), make_corpus(tmp_path / "corpus")
+    progress = []
+    handle = window.corpus.start_run("classify", [corpus], tmp_path / "run", workers=1,
+                                     zoo=zoo, module="tests.runtime.corpus.batch_child")
+    handle.progressed.connect(progress.append)
+    with qtbot.waitSignal(handle.finished, timeout=120_000):
+        pass
+    qtbot.waitUntil(lambda: window.corpus.view is not None)
+    assert len(window.corpus.view.visible_files()) == len(GOOD) + len(BAD)
+    assert progress and progress[-1].message == "6/6 files, 3 errors"
+
+
+def test_the_run_dialog_suggests_a_run_folder_beside_the_input(qtbot, tmp_path):
+    from workbench.ui.dialogs.corpus_run_dialog import CorpusRunDialog
+
+    dialog = CorpusRunDialog(str(tmp_path / "field"))
+    qtbot.addWidget(dialog)
+    dialog.kind_box.setCurrentText("Transcribe")
+    assert dialog.choice() == ("transcribe", tmp_path / "field", tmp_path / "field-run")
+    dialog.out_edit.setText(str(tmp_path / "mine"))
+    dialog.input_edit.setText(str(tmp_path / "other"))  # the user's own choice stays
+    assert dialog.choice()[2] == tmp_path / "mine"

@@ -1,13 +1,17 @@
-"""File > Open Corpus Run…: the corpus view in a dock, and opening its files on the
-timeline at the segment the user double-clicked."""
+"""File > Run Model on Corpus… (a job with the jobs panel's progress and cancel) and
+File > Open Corpus Run…: the corpus view in a dock, opening its files on the timeline at
+the segment the user double-clicked."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QFileDialog
+
+from workbench.core.jobs import JobRequest
 
 
 class CorpusActions(QObject):
@@ -25,10 +29,47 @@ class CorpusActions(QObject):
         self._pending: dict[Path, tuple[float, float]] = {}
         file_menu = window.menuBar().actions()[0].menu()
         before = next((a for a in file_menu.actions() if a.text().startswith("&Export")), None)
+        self.run_action = QAction("&Run Model on Corpus…", window)
+        self.run_action.triggered.connect(self.run_dialog)
+        file_menu.insertAction(before, self.run_action)
         self.action = QAction("Open &Corpus Run…", window)
         self.action.triggered.connect(self.open_dialog)
         file_menu.insertAction(before, self.action)
         window.loader.loaded.connect(self._on_loader_loaded)
+
+    def run_dialog(self) -> None:
+        from workbench.ui.dialogs.corpus_run_dialog import CorpusRunDialog
+
+        dialog = CorpusRunDialog(self.window.settings.last_directory or "", self.window)
+        if dialog.exec():
+            kind, inputs, out_dir = dialog.choice()
+            self.start_run(kind, [inputs], out_dir)
+
+    def start_run(self, kind: str, inputs: list[Path], out_dir: Path,
+                  workers: int | None = None, zoo: Path | None = None,
+                  module: str = "workbench"):
+        """Run `kind` over `inputs` into `out_dir` as a job (`workbench batch` in a child
+        process, one core left to the GUI unless `workers` says otherwise; the model from
+        `zoo`, default the window's).  The run opens in the dock when it ends, and on
+        cancel with the rows done.  Returns the JobHandle."""
+        from workbench.runtime.corpus.corpus_job import CorpusRunRequest, corpus_job
+
+        cores = os.cpu_count() or 1
+        request = CorpusRunRequest(kind, tuple(map(Path, inputs)), Path(out_dir),
+                                   zoo or self.window.model_jobs.zoo.folder,
+                                   workers=workers or max(1, cores - 1), module=module)
+        handle = self.window.runner.submit(
+            JobRequest("corpus", f"{kind.capitalize()} corpus", target=str(out_dir)),
+            corpus_job(request))
+        handle.finished.connect(lambda _outcome: self.open_run(Path(out_dir)))
+        handle.cancelled.connect(lambda: self._open_if_any(Path(out_dir)))
+        handle.failed.connect(lambda exc: self.window.errors.report(
+            f"Cannot {kind} the corpus", exc))
+        return handle
+
+    def _open_if_any(self, out_dir: Path) -> None:
+        if (out_dir / "ledger").is_dir():
+            self.open_run(out_dir)
 
     def open_dialog(self) -> None:
         folder = QFileDialog.getExistingDirectory(self.window, "Open Corpus Run",
