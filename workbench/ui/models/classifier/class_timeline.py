@@ -52,7 +52,7 @@ def heatmap_rgba(result: Classification) -> tuple[np.ndarray, float, float]:
     else:
         nearest = np.zeros(columns, dtype=np.int64)
     probs = result.probabilities[nearest][:, ::-1]  # [columns, classes], first class on top
-    colours = np.array([class_colour(lab) for lab in result.labels[::-1]], dtype=np.float64)
+    colours = np.array([class_colour(lab, result.labels) for lab in result.labels[::-1]], dtype=np.float64)
     rgb = BACKGROUND + probs[..., None] * (colours[None] - BACKGROUND)
     rgba = np.concatenate([rgb, np.full(rgb.shape[:2] + (1,), 255.0)], axis=-1)
     return rgba.astype(np.uint8), span0, span0 + columns * result.hop_s
@@ -123,7 +123,8 @@ class ClassTimeline(pg.PlotItem):
         self.bands.setOpts(x0=[s.start for s in segs], x1=[s.end for s in segs],
                            y0=[y0] * len(segs), y1=[y1] * len(segs),
                            # (pyqtgraph 0.14 fails on an empty brushes list)
-                           brushes=[pg.mkBrush(*class_colour(s.label)) for s in segs] or None)
+                           brushes=[pg.mkBrush(*class_colour(s.label, result.labels))
+                                   for s in segs] or None)
         doubtful = uncertain_spans(result.probabilities, result.window_starts, result.window_s,
                                    result.hop_s, UNCERTAIN_MARGIN)
         self.uncertain.setOpts(x0=[a for a, _ in doubtful], x1=[b for _, b in doubtful],

@@ -131,7 +131,8 @@ class ClassifierInspector(QWidget):
                            f"for {inspection.label}")
         count = len(inspection.labels)
         self.bars.setOpts(x=np.arange(count), height=inspection.probabilities,
-                          brushes=[pg.mkBrush(*class_colour(lab)) for lab in inspection.labels])
+                          brushes=[pg.mkBrush(*class_colour(lab, inspection.labels))
+                                   for lab in inspection.labels])
         self.probability_plot.getAxis("bottom").setTicks(
             [[(i, lab) for i, lab in enumerate(inspection.labels)]])
         self.input_image.setImage(inspection.view.logmel.T, autoLevels=True)
