@@ -73,3 +73,24 @@ def test_only_in_regions_keeps_the_original_outside_them_exactly():
     expected[2:5] = enhanced[2:5]
     expected[15:] = enhanced[15:]
     np.testing.assert_array_equal(out, expected)
+
+
+def test_review_images_share_one_grid_and_stop_when_cancelled():
+    import pytest
+
+    from workbench.core.analysis.enhancement_review import review_images_task
+    from workbench.core.analysis.spectrogram import SpectrogramSettings
+    from workbench.core.jobs import Cancelled, CancelToken, run_to_completion
+
+    x = speech_like(3.0)
+    versions = {"original": x, "enhanced": 0.5 * x, "residual": 0.5 * x}
+    settings = SpectrogramSettings(rows=64)
+    images = run_to_completion(review_images_task(versions, RATE, settings))
+    assert set(images.levels) == set(versions)
+    columns = len(x) // images.hop
+    assert all(v.shape == (columns, 64) for v in images.levels.values())
+    assert images.gain.shape == (columns, 64) and columns <= 1200
+    token = CancelToken()
+    token.set()
+    with pytest.raises(Cancelled):
+        run_to_completion(review_images_task(versions, RATE, settings), token)

@@ -5,18 +5,23 @@ and sees the original, the enhanced audio (the model's output mixed with the
 original by `wet`) and the residual (original minus enhanced: what would be
 removed).  The scores are blind estimates (no clean reference exists in an
 editor): `estimate_snr_db` takes the quietest frames as the noise floor.
-Pure numpy; arrays are float32 frames x channels.
+Pure numpy; arrays are float32 frames x channels.  The rows' images are a task
+(`review_images_task`) for the runner's CPU pool.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
 from workbench.core.analysis.frequency_scale import row_mapping
+from workbench.core.analysis.spectrogram import compute_tile
 from workbench.core.analysis.stft import analysis_window, magnitude_spectrum, read_frames
 from workbench.core.audio.blocks import BlockSequence
+from workbench.core.jobs import Task, TaskGenerator
 
 SNR_FRAME_S = 0.02
 NOISE_PERCENTILE = 10.0  # the quietest tenth of the frames is taken as noise
@@ -126,3 +131,41 @@ def gain_image_db(original: np.ndarray, enhanced: np.ndarray, sample_rate: int, 
     gain = np.full(before.shape, np.nan, np.float32)
     gain[audible] = 20.0 * np.log10(np.maximum(after[audible], 1e-12) / before[audible])
     return np.clip(gain, *GAIN_RANGE_DB).T
+
+
+MAX_IMAGE_COLUMNS = 1200  # enough for a full-width row; a long span takes a coarser hop
+
+
+@dataclass(frozen=True, eq=False)
+class ReviewImages:
+    """What the review rows draw: uint8 spectrogram levels (columns, rows) per version,
+    the gain in dB on the same grid, and the hop (frames per column) of that grid."""
+
+    levels: dict
+    gain: np.ndarray
+    hop: int
+
+
+def iter_review_images(versions: dict, sample_rate: int, settings,
+                       cancel) -> TaskGenerator:
+    """Task: the ReviewImages of `versions` ("original", "enhanced", "residual": frames x
+    channels arrays of one span) in spectrogram `settings` (a SpectrogramSettings).
+    Columns as compute_tile's; cancellation is checked between images."""
+    yield from ()  # a task is a generator (core/jobs.py)
+    frames = len(versions["original"])
+    hop = max(settings.hop // 4, math.ceil(frames / MAX_IMAGE_COLUMNS), 1)
+    columns = max(1, frames // hop)
+    levels = {}
+    for name, samples in versions.items():
+        cancel.check()
+        levels[name] = compute_tile(BlockSequence.from_array(samples), sample_rate, settings,
+                                    hop, 0, columns, cancel)
+    cancel.check()
+    gain = gain_image_db(versions["original"], versions["enhanced"], sample_rate, settings,
+                         hop, columns)
+    return ReviewImages(levels, gain, hop)
+
+
+def review_images_task(versions: dict, sample_rate: int, settings) -> Task:
+    """iter_review_images packaged as a job-runner task."""
+    return partial(iter_review_images, versions, sample_rate, settings)

@@ -54,6 +54,12 @@ def review_of(qtbot, win, entry, span=None, params=None):
     return win.enhancer_ui.review
 
 
+def drawn(qtbot, rows):
+    """Wait until the rows' images (computed on the CPU pool) are on screen."""
+    qtbot.waitUntil(lambda: rows.pending is None, timeout=10000)
+    return rows
+
+
 def audio(doc):
     return doc.tracks[0].samples.read()
 
@@ -70,7 +76,7 @@ def test_an_enhance_result_is_reviewed_not_applied_and_discard_leaves_the_file(
     rate = entry.document.sample_rate
     np.testing.assert_array_equal(review.original, before[rate:2 * rate])
     np.testing.assert_allclose(review.residual, review.original - review.enhanced)
-    for source, image in win.enhancer_ui.rows.images.items():
+    for source, image in drawn(qtbot, win.enhancer_ui.rows).images.items():
         rect = image.mapRectToParent(image.boundingRect())
         assert rect.left() == pytest.approx(1.0, abs=0.02), source
         assert rect.right() == pytest.approx(2.0, abs=0.02), source
@@ -197,7 +203,7 @@ def test_the_gain_row_shows_the_applied_gain_under_the_pointer(qtbot, win, tone_
     entry = open_and_wait(qtbot, win, tone_file)
     review = review_of(qtbot, win, entry, span=(1.0, 2.0))
     win.enhancer_ui.panel.wet_slider.setValue(50)
-    rows = win.enhancer_ui.rows
+    rows = drawn(qtbot, win.enhancer_ui.rows)
     assert rows.gain.shape[0] == len(rows.images["gain"].image)
     assert -40 <= np.nanmin(rows.gain) <= np.nanmax(rows.gain) <= 0
     assert rows.gain_at(0.5, 10) is None  # outside the reviewed span

@@ -3,29 +3,33 @@
 Each row is a plot on the document view's shared time axis (so it pans,
 zooms and shows the selection with the rest of the timeline) holding one
 image over the reviewed span, computed with the spectrogram tiles' code
-(core.analysis.spectrogram.compute_tile) in the view's settings and colours.
+(core.analysis.enhancement_review.review_images_task) in the view's settings
+and colours, on the runner's CPU pool (a newer mix cancels an older drawing).
 The row being heard is marked.  The fourth row is the gain the enhancer
 applied per time-frequency cell (core.analysis.enhancement_review.gain_image_db,
 dark: suppressed, blank: too quiet to say); hovering shows the gain under the pointer.
 
-GUI thread only.  The rows own their plots; they add themselves to the
+GUI thread only.  The rows own their plots and their drawing job; they add themselves to the
 DocumentView and take themselves out with `remove()`.
 """
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pyqtgraph as pg
 
 from workbench.core.analysis.colormaps import colormap_lut
-from workbench.core.analysis.enhancement_review import GAIN_RANGE_DB, gain_image_db
-from workbench.core.analysis.spectrogram import compute_tile, row_to_frequency
-from workbench.core.audio.blocks import BlockSequence
+from workbench.core.analysis.enhancement_review import (
+    GAIN_RANGE_DB,
+    ReviewImages,
+    review_images_task,
+)
+from workbench.core.analysis.spectrogram import row_to_frequency
+from workbench.core.jobs import JobRequest
+from workbench.runtime.job_runner import JobRunner
 from workbench.ui.models.enhancer.enhancer_review import SOURCES, EnhancerReview
+from workbench.ui.timeline.spectrogram_view import TILE_JOB_KIND
 
-MAX_COLUMNS = 1200  # enough for a full-width row; a long span takes a coarser hop
 TITLES = {"original": "Original", "enhanced": "Enhanced", "residual": "Residual",
           "gain": "Gain (dB)"}
 ROWS = (*SOURCES, "gain")
@@ -33,21 +37,12 @@ GAIN_COLORMAP = "viridis"
 HEARD_COLOUR, IDLE_COLOUR = "#ffd54f", "#9aa0a6"
 
 
-def span_image(samples: np.ndarray, sample_rate: int, settings) -> tuple[np.ndarray, int]:
-    """uint8 levels (columns, rows) of `samples` and the hop they were computed at."""
-    frames = len(samples)
-    hop = max(settings.hop // 4, math.ceil(frames / MAX_COLUMNS), 1)
-    columns = max(1, frames // hop)
-    tile = compute_tile(BlockSequence.from_array(samples), sample_rate, settings, hop, 0,
-                        columns)
-    return tile, hop
-
-
 class EnhancerRows:
-    """Three spectrogram rows of `review` under `view`'s spectrogram (see module doc)."""
+    """The review's four rows under `view`'s spectrogram (see the module docstring)."""
 
-    def __init__(self, view, review: EnhancerReview) -> None:
-        self.view, self.review = view, review
+    def __init__(self, view, review: EnhancerReview, runner: JobRunner) -> None:
+        self.view, self.review, self.runner = view, review, runner
+        self.pending = None  # the JobHandle drawing the images, while it runs
         self.plots: dict[str, pg.PlotItem] = {}
         self.images: dict[str, pg.ImageItem] = {}
         self.gain: np.ndarray | None = None  # (columns, rows) dB, on the images' grid
@@ -72,24 +67,34 @@ class EnhancerRows:
         self.redraw()
 
     def redraw(self) -> None:
+        """Compute the images of the review as it is now (in the background)."""
+        if self.pending is not None:
+            self.pending.cancel()
+        versions = {source: self.review.version(source) for source in SOURCES}
+        request = JobRequest(TILE_JOB_KIND, "Enhancer review images", lane="cpu")
+        handle = self.runner.submit(request, review_images_task(
+            versions, self.review.sample_rate, self.view.spectrogram.settings))
+        handle.finished.connect(lambda images, h=handle: self._on_images_finished(h, images))
+        self.pending = handle
+
+    def _on_images_finished(self, handle, images: ReviewImages) -> None:
+        if handle is not self.pending or not self.plots:
+            return  # superseded, or the rows were removed meanwhile
+        self.pending = None
         settings = self.view.spectrogram.settings
-        lut = colormap_lut(settings.colormap)
-        rate, start = self.review.sample_rate, self.review.job.start / self.review.sample_rate
-        for source in SOURCES:
-            tile, hop = span_image(self.review.version(source), rate, settings)
+        rate, hop = self.review.sample_rate, images.hop
+        left = self.review.job.start / rate - 0.5 * hop / rate
+        for source in ROWS:
+            data = images.gain if source == "gain" else images.levels[source]
             image = self.images[source]
-            image.setImage(tile, autoLevels=False, levels=(0, 255))
-            image.setLookupTable(lut)
-            image.setRect(start - 0.5 * hop / rate, 0, len(tile) * hop / rate, settings.rows)
+            levels = GAIN_RANGE_DB if source == "gain" else (0, 255)
+            image.setImage(data, autoLevels=False, levels=levels)
+            image.setLookupTable(colormap_lut(
+                GAIN_COLORMAP if source == "gain" else settings.colormap))
+            image.setRect(left, 0, len(data) * hop / rate, settings.rows)
             self.plots[source].setYRange(0, settings.rows, padding=0)
-        self.gain = gain_image_db(self.review.original, self.review.enhanced, rate, settings,
-                                  hop, len(tile))
-        image = self.images["gain"]
-        image.setImage(self.gain, autoLevels=False, levels=GAIN_RANGE_DB)
-        image.setLookupTable(colormap_lut(GAIN_COLORMAP))
-        image.setRect(start - 0.5 * hop / rate, 0, len(tile) * hop / rate, settings.rows)
-        self.plots["gain"].setYRange(0, settings.rows, padding=0)
-        self._grid = (start - 0.5 * hop / rate, hop / rate)
+        self.gain = images.gain
+        self._grid = (left, hop / rate)
 
     def gain_at(self, time_s: float, row: float) -> float | None:
         """The gain (dB) drawn at `time_s` and image row `row`; None off the image."""
@@ -135,6 +140,9 @@ class EnhancerRows:
             plot.getAxis("left").setLabel(TITLES[source] + mark, color=colour)
 
     def remove(self) -> None:
+        if self.pending is not None:
+            self.pending.cancel()
+            self.pending = None
         self.review.changed.disconnect(self.redraw)
         for plot in self.plots.values():
             self.view.remove_timeline_row(plot)

@@ -96,7 +96,7 @@ class EnhancerUi(QObject):
         self.review = EnhancerReview(job, result, self.panel.wet_slider.value() / 100.0,
                                      limit, self)
         self.review.changed.connect(self._on_review_changed)
-        self.rows = EnhancerRows(entry.view, self.review)
+        self.rows = EnhancerRows(entry.view, self.review, self.window.runner)
         self.panel.title.setText(f"Enhanced {job.target} ({result.model})")
         self.panel.show_scores(self.review.scores)
         self.panel.set_busy(False)
