@@ -55,6 +55,7 @@ def headline(report: dict) -> dict:
         out[f"{name}_greedy_wer"] = scores["greedy"]["wer"]
         if "pocketsphinx" in scores:
             out[f"{name}_pocketsphinx_wer"] = scores["pocketsphinx"]["wer"]
+            out[f"{name}_wer_on_pocketsphinx_clips"] = scores["beam_lm_on_peer_clips"]["wer"]
     out["realtime_factor"] = report["speed"]["realtime_factor"]
     out["worst_word_latency_s"] = report["streaming"]["worst_word_latency_s"]
     return out
