@@ -162,6 +162,9 @@ def test_transcribing_chosen_segments_runs_the_recognizer_on_each(qtbot, actions
     assert len(handles) == 1
     qtbot.waitUntil(lambda: all(h.done for h in handles), timeout=20000)
     assert handles[0].state == "finished"
+    # The handle's own state flips in one queued delivery of `finished`, the
+    # service applies the result in another: wait for what the user sees.
+    qtbot.waitUntil(lambda: "transcribe" in document.analyses, timeout=5000)
     assert document.analyses["transcribe"].span == pytest.approx((4.0, 6.0))
 
 
