@@ -42,6 +42,7 @@ from workbench.ui.help.help_menu import HelpMenu
 from workbench.ui.lessons.lessons_ui import LessonsUi
 from workbench.ui.models.classifier.classifier_ui import ClassifierUi
 from workbench.ui.models.enhancer.enhancer_ui import EnhancerUi
+from workbench.ui.models.recognizer.recognizer_ui import RecognizerUi
 from workbench.ui.panels.file_info_panel import FileInfoPanel
 from workbench.ui.panels.jobs_panel import BACKGROUND_KINDS, JobsPanel
 from workbench.ui.shell.audio_transport import AudioTransport
@@ -116,6 +117,7 @@ class MainWindow(QMainWindow):
         # Transport bar, playheads, recording monitor; sets self.player and self.recorder.
         self.transport = AudioTransport(self)
         self.enhancer_ui = EnhancerUi(self)  # enhance results reviewed A/B before Apply
+        self.recognizer_ui = RecognizerUi(self)  # transcript dock: words, click to play, edits
         self.corpus = CorpusActions(self)  # File > Open Corpus Run…, the corpus dock
         self.lessons = LessonsUi(self)  # Learn menu, lesson dock and player
         self.help_menu = HelpMenu(self, self.lessons.menu)  # last: it lists every action

@@ -1,0 +1,141 @@
+"""`TranscriptPanel`: the words of one document's "words" tier in a table.
+
+Each row is a word label with its start, end and confidence (from the document's
+transcript analysis, matched by start time; "—" for a word the recognizer did not
+emit, such as one typed in later).  Words under `LOW_CONFIDENCE` are marked.
+Clicking a row emits `word_activated(start, end)` in frames; editing a word's text
+pushes a `SetLabelTextCommand` on the document's History, so it keeps its times and
+can be undone.  The panel redraws (on the next event loop turn) when the document's labels or analyses change.
+
+GUI thread only.  The panel does not own the document or the history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.core.analysis.results import Transcript
+from workbench.core.document.analysis_commands import WORDS_TIER
+from workbench.core.document.document import Document
+from workbench.core.document.history import History
+from workbench.core.document.label_commands import SetLabelTextCommand
+from workbench.core.labels.labels import Label, LabelTier
+from workbench.ui.event_subscription import subscribe_while_alive
+
+LOW_CONFIDENCE = 0.5
+LOW_COLOUR = QColor(255, 200, 120)
+COLUMNS = ("Word", "Start (s)", "End (s)", "Confidence")
+
+
+def words_tier(doc: Document) -> LabelTier | None:
+    """The document's "words" tier, or None."""
+    return next((t for t in doc.label_tiers if t.name == WORDS_TIER), None)
+
+
+def word_confidences(doc: Document) -> dict[int, float]:
+    """Start frame -> confidence of each word of the document's transcript."""
+    result = doc.analyses.get("transcribe")
+    if not isinstance(result, Transcript):
+        return {}
+    return {round(w.start * doc.sample_rate): w.confidence for w in result.words}
+
+
+class TranscriptPanel(QWidget):
+    """The transcript of one document (or none) as an editable table of words."""
+
+    word_activated = Signal(int, int)  # start, end in frames
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.document: Document | None = None
+        self.history: History | None = None
+        self.labels: list[Label] = []
+        self._unsubscribe: list[Callable[[], None]] = []
+        self._filling = False
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                   | QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.table.verticalHeader().hide()
+        self.table.cellClicked.connect(self._on_table_cell_clicked)
+        self.table.itemChanged.connect(self._on_table_item_changed)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table)
+
+    def set_document(self, doc: Document | None, history: History | None) -> None:
+        """Show `doc`'s words (None: nothing); word edits go on `history`."""
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        self.document, self.history = doc, history
+        self._unsubscribe = []
+        if doc is not None:
+            self._unsubscribe = [
+                subscribe_while_alive(self, doc.labels_changed, self._on_document_changed),
+                subscribe_while_alive(self, doc.analyses_changed, self._on_document_changed)]
+        self.refresh()
+
+    def has_words(self) -> bool:
+        return bool(self.labels)
+
+    def refresh(self) -> None:
+        doc = self.document
+        tier = words_tier(doc) if doc is not None else None
+        self.labels = list(tier.labels) if tier is not None else []
+        confidences = word_confidences(doc) if doc is not None else {}
+        self._filling = True
+        try:
+            self.table.setRowCount(len(self.labels))
+            for row, label in enumerate(self.labels):
+                self._fill_row(row, label, confidences.get(label.start), doc.sample_rate)
+        finally:
+            self._filling = False
+
+    def is_low(self, row: int) -> bool:
+        """Whether row `row` is marked as a low-confidence word."""
+        return self.table.item(row, 0).data(Qt.ItemDataRole.UserRole) is True
+
+    def _fill_row(self, row: int, label: Label, confidence: float | None, rate: int) -> None:
+        low = confidence is not None and confidence < LOW_CONFIDENCE
+        cells = (label.text, f"{label.start / rate:.2f}", f"{label.end / rate:.2f}",
+                 "—" if confidence is None else f"{confidence:.2f}")
+        for column, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            if column:
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            if low:
+                item.setBackground(QBrush(LOW_COLOUR))
+                item.setToolTip("Low confidence: the recognizer was unsure of this word")
+            self.table.setItem(row, column, item)
+        self.table.item(row, 0).setData(Qt.ItemDataRole.UserRole, low)
+
+    def _on_document_changed(self, *_args) -> None:
+        # Deferred: an edit made in the table changes the document from inside the
+        # table's itemChanged handler, where its items must not be replaced yet.
+        QTimer.singleShot(0, self, self.refresh)
+
+    def _on_table_cell_clicked(self, row: int, _column: int) -> None:
+        if 0 <= row < len(self.labels):
+            label = self.labels[row]
+            self.word_activated.emit(label.start, label.end)
+
+    def _on_table_item_changed(self, item: QTableWidgetItem) -> None:
+        if self._filling or item.column() != 0 or self.document is None:
+            return
+        tier = words_tier(self.document)
+        label = self.labels[item.row()] if item.row() < len(self.labels) else None
+        text = item.text().strip()
+        if tier is None or label is None or self.history is None or text == label.text:
+            return
+        self.history.push(SetLabelTextCommand(tier.id, label.id, text))
