@@ -1,6 +1,8 @@
 """The transcript panel: words with times and confidence, low-confidence marks,
 click to select and play, word edit + undo, and the dock in the main window."""
 
+import json
+
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
@@ -10,7 +12,9 @@ from workbench.core.analysis.results import Transcript, Word
 from workbench.core.document.analysis_commands import ApplyAnalysisCommand
 from workbench.core.document.document import Document
 from workbench.core.document.history import History
+from workbench.core.document.transcript_export import TranscriptFormat
 from workbench.runtime.model_jobs import ModelJob
+from workbench.ui.models.recognizer import recognizer_ui
 from workbench.ui.models.recognizer.transcript_panel import TranscriptPanel, words_tier
 
 RATE = 16000
@@ -112,3 +116,48 @@ def test_dock_follows_the_current_tab(qtbot, window, tone_file, tmp_path):
     window.tabs.setCurrentIndex(0)
     qtbot.waitUntil(window.recognizer_ui.dock.isVisible)
     assert window.recognizer_ui.panel.table.rowCount() == 3
+
+
+def test_export_menu_offers_every_format_and_asks_for_it(qtbot, panel):
+    formats = [a.data() for a in panel.export_menu.actions()]
+    assert formats == list(TranscriptFormat)
+    with qtbot.waitSignal(panel.export_requested) as blocker:
+        panel.export_menu.actions()[1].trigger()
+    assert blocker.args == [TranscriptFormat.SRT]
+
+
+def test_export_writes_each_format_of_the_edited_transcript(qtbot, window, tone_file,
+                                                           tmp_path, monkeypatch):
+    entry = open_and_wait(qtbot, window, tone_file)
+    doc = entry.document
+    job = ModelJob(None, "transcribe", doc, 0, doc.frames, doc.audio_revision, "recognizer")
+    window.model_jobs.apply_result(job, transcript())
+    panel = window.recognizer_ui.panel
+    qtbot.waitUntil(lambda: panel.table.rowCount() == 3)
+    panel.table.item(1, 0).setText("world")
+    written = {}
+    for fmt in TranscriptFormat:
+        path = tmp_path / f"out-{fmt.name}{fmt.suffix}"
+        assert window.recognizer_ui.export(fmt, path)
+        written[fmt] = path.read_text(encoding="utf-8")
+    assert written[TranscriptFormat.TXT] == "hello world again\n"
+    assert "00:00:00,200 --> 00:00:02,000\nhello world again" in written[TranscriptFormat.SRT]
+    assert written[TranscriptFormat.VTT].startswith("WEBVTT\n\n00:00:00.200 --> 00:00:02.000")
+    data = json.loads(written[TranscriptFormat.JSON])
+    assert data["file"] == str(tone_file) and data["model"] == "recognizer"
+    assert [w["word"] for w in data["words"]] == ["hello", "world", "again"]
+    assert data["words"][1]["confidence"] == pytest.approx(0.31)
+    assert written[TranscriptFormat.AUDACITY].splitlines()[1] == "0.800000\t1.300000\tworld"
+    # The menu asks for a file name, then writes there.
+    chosen = tmp_path / "chosen.srt"
+    monkeypatch.setattr(recognizer_ui.QFileDialog, "getSaveFileName",
+                        lambda *args, **kwargs: (str(chosen), ""))
+    panel.export_menu.actions()[1].trigger()
+    assert chosen.read_text(encoding="utf-8") == written[TranscriptFormat.SRT]
+
+
+def test_export_without_a_transcript_writes_nothing(qtbot, window, tone_file, tmp_path):
+    open_and_wait(qtbot, window, tone_file)
+    path = tmp_path / "none.txt"
+    assert not window.recognizer_ui.export(TranscriptFormat.TXT, path)
+    assert not path.exists()

@@ -5,7 +5,7 @@ transcript analysis, matched by start time; "—" for a word the recognizer did 
 emit, such as one typed in later).  Words under `LOW_CONFIDENCE` are marked.
 Clicking a row emits `word_activated(start, end)` in frames; editing a word's text
 pushes a `SetLabelTextCommand` on the document's History, so it keeps its times and
-can be undone.  The panel redraws (on the next event loop turn) when the document's labels or analyses change.
+can be undone.  Its Export menu emits `export_requested(format)`.  The panel redraws (on the next event loop turn) when the document's labels or analyses change.
 
 GUI thread only.  The panel does not own the document or the history.
 """
@@ -18,8 +18,10 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QMenu,
     QTableWidget,
     QTableWidgetItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -29,6 +31,7 @@ from workbench.core.document.analysis_commands import WORDS_TIER
 from workbench.core.document.document import Document
 from workbench.core.document.history import History
 from workbench.core.document.label_commands import SetLabelTextCommand
+from workbench.core.document.transcript_export import TranscriptFormat
 from workbench.core.labels.labels import Label, LabelTier
 from workbench.ui.event_subscription import subscribe_while_alive
 
@@ -54,6 +57,7 @@ class TranscriptPanel(QWidget):
     """The transcript of one document (or none) as an editable table of words."""
 
     word_activated = Signal(int, int)  # start, end in frames
+    export_requested = Signal(object)  # a TranscriptFormat
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -70,8 +74,18 @@ class TranscriptPanel(QWidget):
         self.table.verticalHeader().hide()
         self.table.cellClicked.connect(self._on_table_cell_clicked)
         self.table.itemChanged.connect(self._on_table_item_changed)
+        self.export_menu = QMenu("Export", self)
+        for fmt in TranscriptFormat:
+            action = self.export_menu.addAction(f"{fmt.title} ({fmt.suffix})…")
+            action.setData(fmt)
+            action.triggered.connect(lambda _=False, f=fmt: self.export_requested.emit(f))
+        self.export_button = QToolButton()
+        self.export_button.setText("Export")
+        self.export_button.setMenu(self.export_menu)
+        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.export_button)
         layout.addWidget(self.table)
 
     def set_document(self, doc: Document | None, history: History | None) -> None:
@@ -101,6 +115,7 @@ class TranscriptPanel(QWidget):
                 self._fill_row(row, label, confidences.get(label.start), doc.sample_rate)
         finally:
             self._filling = False
+        self.export_button.setEnabled(bool(self.labels))
 
     def is_low(self, row: int) -> bool:
         """Whether row `row` is marked as a low-confidence word."""
