@@ -4,7 +4,10 @@ One transcript dock follows the current tab; it is hidden until the current
 document has words, and shown when a transcript is applied to it.  Clicking a
 word selects its span on the document and plays it through `window.player`;
 the panel's Export menu writes the (edited) transcript as TXT, SRT, VTT, JSON
-or Audacity labels.
+or Audacity labels.  When a transcript is applied, the recognizer's
+posteriorgram over the transcribed span is computed as a quiet job on the
+model lane and drawn in a row under the spectrogram (`PosteriorgramRow`);
+pointing at the document shows the top symbols there.
 
 GUI thread only.  Built once by the MainWindow.
 """
@@ -23,6 +26,8 @@ from workbench.core.document.transcript_export import (
     document_transcript,
     transcript_text,
 )
+from workbench.runtime.recognizer_inspection import RecognizerInspectionService
+from workbench.ui.models.recognizer.posteriorgram_row import PosteriorgramRow
 from workbench.ui.models.recognizer.transcript_panel import TranscriptPanel
 
 
@@ -45,6 +50,32 @@ class RecognizerUi(QObject):
         window.document_closed.connect(self._on_window_document_closed)
         self.panel.word_activated.connect(self._on_panel_word_activated)
         self.panel.export_requested.connect(self._on_panel_export_requested)
+        self.inspection = RecognizerInspectionService(window.runner, window.model_jobs, self)
+        self.inspection.computed.connect(self._on_inspection_computed)
+        self.inspection.failed.connect(self._on_inspection_failed)
+        self._rows: dict = {}  # DocumentView -> PosteriorgramRow, dropped when it closes
+        window.loader.loaded.connect(self._on_loader_loaded)
+
+    def row_for(self, document) -> PosteriorgramRow | None:
+        entry = next((e for e in self.window.open_documents if e.document is document), None)
+        return self._rows.get(entry.view) if entry else None
+
+    def _on_loader_loaded(self, document) -> None:
+        entry = next((e for e in self.window.open_documents if e.document is document), None)
+        if entry is None:
+            return
+        row = PosteriorgramRow(entry.view)
+        self._rows[entry.view] = row
+        entry.view.pointer_moved.connect(lambda info, r=row: r.show_hover(info["time"]))
+
+    def _on_inspection_computed(self, document, gram) -> None:
+        row = self.row_for(document)
+        if row is not None:
+            row.show_posteriorgram(gram)
+
+    def _on_inspection_failed(self, _document, error) -> None:
+        self.window.statusBar().showMessage(
+            f"Cannot compute the recognizer's posteriorgram: {error}", 8000)
 
     def follow_current(self) -> None:
         """Show the current tab's transcript (hiding the dock when it has none)."""
@@ -59,11 +90,15 @@ class RecognizerUi(QObject):
         self.follow_current()
 
     def _on_window_document_closed(self, entry) -> None:
+        self._rows.pop(entry.view, None)
+        self.inspection.forget(entry.document)
         if self.panel.document is entry.document:
             self.panel.set_document(None, None)
             self.dock.hide()
 
     def _on_model_jobs_result_applied(self, job, result) -> None:
+        if isinstance(result, Transcript):
+            self.inspection.compute(job.document, job.start, job.stop, result.model or job.model)
         entry = self.window.current_entry()
         if isinstance(result, Transcript) and entry is not None \
                 and job.document is entry.document:
