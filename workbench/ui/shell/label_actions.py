@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu
 
@@ -49,8 +49,12 @@ class LabelActions(QObject):
 
     GUI thread only.  Owns its menu and one LabelTierRows per open document
     (parented to the document's view).  `last_dialog` is the name dialog
-    opened most recently (tests drive it).
+    opened most recently (tests drive it).  `label_clicked(document, tier,
+    Label)` says a label was clicked on a document's timeline (a model room
+    that owns the tier, such as the recognizer's words, acts on it).
     """
+
+    label_clicked = Signal(object, object, object)  # Document, LabelTier, Label
 
     def __init__(self, window, edit_actions) -> None:
         super().__init__(window)
@@ -93,7 +97,14 @@ class LabelActions(QObject):
             return
         rows = LabelTierRows(document, entry.view, entry.history)
         rows.context_menu_requested.connect(self._on_rows_context_menu_requested)
+        rows.label_clicked.connect(
+            lambda tier_id, label, d=document: self._on_rows_label_clicked(d, tier_id, label))
         self.rows[entry.view] = rows
+
+    def _on_rows_label_clicked(self, document: Document, tier_id: str, label) -> None:
+        tier = next((t for t in document.label_tiers if t.id == tier_id), None)
+        if tier is not None:
+            self.label_clicked.emit(document, tier, label)
 
     def rows_for_current(self):
         """(entry, its LabelTierRows) of the current tab, or (None, None)."""

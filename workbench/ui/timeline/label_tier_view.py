@@ -139,11 +139,13 @@ class LabelTierView(pg.PlotItem):
     GUI thread only.  It owns its graphics items and text editor; label
     changes go as commands on `history`.  The owner calls `show_tier()` when
     the document's labels change.  `activated(tier_id)` says the row was
-    clicked; `context_menu_requested(tier_id, label_id or None, QPoint)` asks
-    for a menu at a screen position.
+    clicked; `label_clicked(tier_id, Label)` says a plain click landed on a
+    label (after its span was selected); `context_menu_requested(tier_id,
+    label_id or None, QPoint)` asks for a menu at a screen position.
     """
 
     activated = Signal(str)
+    label_clicked = Signal(str, object)  # tier id, Label
     context_menu_requested = Signal(str, object, object)
 
     def __init__(self, document: Document, view, history: History, tier_id: str) -> None:
@@ -298,6 +300,7 @@ class LabelTierView(pg.PlotItem):
         label = self.label_at(t)
         if label is not None:
             self.document.set_selection(Selection(label.start, label.end))
+            self.label_clicked.emit(self.tier_id, label)
 
     def _on_box_double_clicked_at(self, t: float, _modifiers) -> None:
         label = self.label_at(t)
@@ -397,10 +400,11 @@ class LabelTierRows(QObject):
     GUI thread only; parented to the view, listening to the document while
     the view lives.  `current_tier_id` is the tier new labels go into (the
     row clicked last; the first tier by default).  `context_menu_requested`
-    passes on the rows' requests.
+    and `label_clicked` pass on the rows' signals.
     """
 
     context_menu_requested = Signal(str, object, object)
+    label_clicked = Signal(str, object)  # tier id, Label
 
     def __init__(self, document: Document, view, history: History) -> None:
         super().__init__(view)
@@ -442,4 +446,5 @@ class LabelTierRows(QObject):
         row = LabelTierView(self.document, self.view, self.history, tier_id)
         row.activated.connect(self.set_current)
         row.context_menu_requested.connect(self.context_menu_requested)
+        row.label_clicked.connect(self.label_clicked)
         return row

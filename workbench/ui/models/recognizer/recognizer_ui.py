@@ -3,7 +3,8 @@
 One transcript dock follows the current tab; it is hidden until the current
 document has words, and shown when a transcript is applied to it.  Clicking a
 word selects its span on the document and plays it through `window.player`;
-the panel's Export menu writes the (edited) transcript as TXT, SRT, VTT, JSON
+clicking a word on the "words" tier of the timeline does the same (one code path,
+`play_word`); the panel's Export menu writes the (edited) transcript as TXT, SRT, VTT, JSON
 or Audacity labels.  When a transcript is applied, the recognizer's
 posteriorgram over the transcribed span is computed as a quiet job on the
 model lane and drawn in a row under the spectrogram (`PosteriorgramRow`);
@@ -20,6 +21,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QDockWidget, QFileDialog
 
 from workbench.core.analysis.results import Transcript
+from workbench.core.document.analysis_commands import WORDS_TIER
 from workbench.core.document.selection import Selection
 from workbench.core.document.transcript_export import (
     TranscriptFormat,
@@ -49,6 +51,7 @@ class RecognizerUi(QObject):
         window.model_jobs.result_applied.connect(self._on_model_jobs_result_applied)
         window.document_closed.connect(self._on_window_document_closed)
         self.panel.word_activated.connect(self._on_panel_word_activated)
+        window.edit_actions.labels.label_clicked.connect(self._on_labels_label_clicked)
         self.panel.export_requested.connect(self._on_panel_export_requested)
         self.inspection = RecognizerInspectionService(window.runner, window.model_jobs, self)
         self.inspection.computed.connect(self._on_inspection_computed)
@@ -106,9 +109,20 @@ class RecognizerUi(QObject):
 
     def _on_panel_word_activated(self, start: int, end: int) -> None:
         entry = self.window.current_entry()
-        if entry is None:
-            return
-        entry.document.set_selection(Selection(start, end))
+        if entry is not None:
+            self.play_word(entry.document, start, end)
+
+    def _on_labels_label_clicked(self, document, tier, label) -> None:
+        if tier.name == WORDS_TIER:
+            self.play_word(document, label.start, label.end)
+
+    def play_word(self, document, start: int, end: int) -> None:
+        """Select a word's span [start, end) of `document` and play it (the panel and the
+        words tier both come here)."""
+        entry = self.window.current_entry()
+        if entry is None or entry.document is not document:
+            return  # the player plays the current tab only
+        document.set_selection(Selection(start, end))
         if end > start:
             self.window.player.play_range(start, end, loop=False)
 
