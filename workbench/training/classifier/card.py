@@ -14,6 +14,7 @@ from pathlib import Path
 from workbench.ml.classifier.net import ARCHITECTURE, ClassifierConfig, card_config
 from workbench.ml.zoo import read_card, register_model
 from workbench.training.classifier import recipe
+from workbench.training.synth.held_out_voices import held_out_voices_text
 
 MODEL_NAME = "classifier"
 FOLDER = "classifier"
@@ -75,9 +76,7 @@ include 30% joined-class windows, which are harder than the test's single-class 
 
 def held_out_text() -> str:
     return ("Generator seeds (evaluation uses its own seed stream) and these voices, never heard "
-            f"in training: espeak-ng voices {', '.join(recipe.HELD_OUT_ESPEAK_NAMES)} (all "
-            f"variants), espeak-ng variants {', '.join(recipe.HELD_OUT_VARIANTS)} (all voices), "
-            f"flite {', '.join(recipe.HELD_OUT_FLITE)}. Test recordings are 40 x 8 segments of "
+            f"in training: {held_out_voices_text()}. Test recordings are 40 x 8 segments of "
             "2-6 s (training clips are 6 s) at -45 to -13 dBFS.")
 
 

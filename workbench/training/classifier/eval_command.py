@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
 from pathlib import Path
 
 from workbench.core import paths
 from workbench.training.classifier import card
+from workbench.training.eval_support import load_zoo_model, log_line, refresh_card
 
 TARGETS = {"window_accuracy": 0.97, "class_recall": 0.95, "boundary_f1": 0.9,
            "realtime_factor": 200.0}
@@ -96,41 +96,19 @@ def report_markdown(report: dict) -> str:
     return "\n".join(lines)
 
 
-def _load_model(zoo_dir: Path, name: str):
-    from workbench.ml.classifier.net import build_classifier
-    from workbench.ml.zoo import ModelZoo
-
-    zoo = ModelZoo(zoo_dir)
-    entry = zoo.entry(name)
-    if entry.problem is not None:
-        raise entry.problem
-    model = build_classifier(entry.card)
-    zoo.load_weights_into(name, model)
-    return model.eval()
-
-
 def run(args: argparse.Namespace) -> int:
+    from workbench.ml.classifier.net import build_classifier
     from workbench.training.classifier.evaluate import evaluate_classifier
 
     zoo = Path(args.zoo or paths.models_dir())
-    model = _load_model(zoo, args.model)
-
-    def log(message: str) -> None:
-        print(time.strftime("%H:%M:%S"), message, flush=True)
-
+    model = load_zoo_model(zoo, args.model, build_classifier)
     report = evaluate_classifier(model, args.run_dir, args.recordings, args.threads,
-                                 peers=not args.no_peers, log=log)
+                                 peers=not args.no_peers, log=log_line)
     text = report_markdown(report)
     print(text)
     if args.json:
         args.json.write_text(json.dumps(report, indent=1))
     if args.update_card:
-        front = card.read_front(zoo)
-        metrics = {**front["metrics"], **headline(report)}
         parameters = sum(p.numel() for p in model.net.parameters())
-        training = {**front["training"], "hardware": front["hardware"],
-                    "training_time": front["training_time"]}
-        card.write_card(zoo, model.config, parameters, training, metrics, text)
-        card.register(zoo)
-        print(f"updated {zoo / card.CARD_FILE}")
+        refresh_card(zoo, card, model.config, parameters, headline(report), text)
     return 0

@@ -29,13 +29,17 @@ import numpy as np
 
 from workbench.training.synth import mix, noise, room, tones
 from workbench.training.synth.arrays import finish, frames_for, normalize_rms, rms
+from workbench.training.synth.held_out_voices import (  # noqa: F401 (the recipe's voices)
+    HELD_OUT_ESPEAK_NAMES,
+    HELD_OUT_FLITE,
+    HELD_OUT_VARIANTS,
+    HELD_OUT_VOICES,
+    voice_pool,
+)
 from workbench.training.synth.music import random_music
 from workbench.training.synth.speech import (
     ESPEAK,
-    ESPEAK_VARIANTS,
-    ESPEAK_VOICES,
     FLITE,
-    FLITE_VOICES,
     Voice,
     random_params,
     synthesize_speech,
@@ -44,12 +48,6 @@ from workbench.training.synth.text import random_sentence
 
 CLASSES = ("speech", "music", "noise", "tone", "silence")
 SPLITS = ("train", "val", "eval")
-# Voices (espeak-ng names, espeak-ng variants, flite voices) that only evaluation hears.
-HELD_OUT_ESPEAK_NAMES = ("en-029", "en-gb-x-gbcwmd")
-HELD_OUT_VARIANTS = ("f4", "m3")
-HELD_OUT_FLITE = ("awb",)
-HELD_OUT_VOICES = HELD_OUT_ESPEAK_NAMES + tuple(f"+{v}" for v in HELD_OUT_VARIANTS) \
-    + tuple(f"flite:{v}" for v in HELD_OUT_FLITE)
 # Room tone quieter than this is silence; recordings of the other classes sit at
 # -48 to -10 dBFS RMS (training levels), so there is a margin between the two.
 SILENCE_LEVELS_DB = (-90.0, -62.0)
@@ -70,19 +68,6 @@ class Clip:
 def clip_rng(split: str, label: str, index: int) -> np.random.Generator:
     """The generator for clip ``index`` of ``label`` in ``split``: disjoint streams per split."""
     return np.random.default_rng([_SPLIT_STREAM[split], CLASSES.index(label), index])
-
-
-def voice_pool(split: str) -> list[Voice]:
-    """Training voices (splits "train" and "val"), or for "eval" only the held-out ones."""
-    held, pool = [], []
-    for name in ESPEAK_VOICES:
-        for variant in ESPEAK_VARIANTS:
-            voice = Voice(ESPEAK, name, variant)
-            out = name in HELD_OUT_ESPEAK_NAMES or variant in HELD_OUT_VARIANTS
-            (held if out else pool).append(voice)
-    for name in FLITE_VOICES:
-        (held if name in HELD_OUT_FLITE else pool).append(Voice(FLITE, name))
-    return held if split == "eval" else pool
 
 
 def _pick_voice(rng: np.random.Generator, voices: list[Voice]) -> Voice:

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
 from pathlib import Path
 
 from workbench.core import paths
 from workbench.training.enhancer import card
+from workbench.training.eval_support import load_zoo_model, log_line, refresh_card
 
 TARGETS = {"si_sdr_improvement": 10.0, "pesq_gain": 0.5, "stoi_gain": 0.0,
            "margin_over_best_peer_db": 3.0, "realtime_factor": 0.02, "clean_si_sdr": 20.0}
@@ -151,41 +151,19 @@ def report_markdown(report: dict) -> str:
     return "\n".join(lines)
 
 
-def _load_model(zoo_dir: Path, name: str):
-    from workbench.ml.enhancer.net import build_enhancer
-    from workbench.ml.zoo import ModelZoo
-
-    zoo = ModelZoo(zoo_dir)
-    entry = zoo.entry(name)
-    if entry.problem is not None:
-        raise entry.problem
-    model = build_enhancer(entry.card)
-    zoo.load_weights_into(name, model)
-    return model.eval()
-
-
 def run(args: argparse.Namespace) -> int:
+    from workbench.ml.enhancer.net import build_enhancer
     from workbench.training.enhancer.evaluate import evaluate_enhancer
 
     zoo = Path(args.zoo or paths.models_dir())
-    net = _load_model(zoo, args.model)
-
-    def log(message: str) -> None:
-        print(time.strftime("%H:%M:%S"), message, flush=True)
-
+    net = load_zoo_model(zoo, args.model, build_enhancer)
     report = evaluate_enhancer(net, args.run_dir, args.per_cell, args.threads,
-                               peers=not args.no_peers, log=log)
+                               peers=not args.no_peers, log=log_line)
     text = report_markdown(report)
     print(text)
     if args.json:
         args.json.write_text(json.dumps(report, indent=1))
     if args.update_card:
-        front = card.read_front(zoo)
-        metrics = {**front["metrics"], **headline(report)}
         parameters = sum(p.numel() for p in net.parameters())
-        training = {**front["training"], "hardware": front["hardware"],
-                    "training_time": front["training_time"]}
-        card.write_card(zoo, front["config"], parameters, training, metrics, text)
-        card.register(zoo)
-        print(f"updated {zoo / card.CARD_FILE}")
+        refresh_card(zoo, card, card.read_front(zoo)["config"], parameters, headline(report), text)
     return 0

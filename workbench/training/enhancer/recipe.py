@@ -20,20 +20,14 @@ import numpy as np
 
 from workbench.training.synth import filters, noise, tones
 from workbench.training.synth.arrays import Seed, as_generator, frames_for, normalize_rms
-from workbench.training.synth.music import random_music
-from workbench.training.synth.speech import (
-    ESPEAK,
-    ESPEAK_VARIANTS,
-    ESPEAK_VOICES,
-    FLITE,
-    FLITE_VOICES,
-    Voice,
+from workbench.training.synth.held_out_voices import (  # noqa: F401 (the recipe's voices)
+    HELD_OUT_VARIANTS,
+    held_out_voices_text,
+    voice_pool,
 )
+from workbench.training.synth.music import random_music
 
 SAMPLE_RATE = 16000
-HELD_OUT_ESPEAK_NAMES = ("en-029", "en-gb-x-gbcwmd")
-HELD_OUT_VARIANTS = ("f4", "m3")
-HELD_OUT_FLITE = ("awb",)
 TRAIN_NOISES = ("white", "pink", "brown", "hum", "fan", "babble", "keyboard", "music",
                 "clatter", "wind")
 HELD_OUT_NOISES = ("rain", "engine", "tones")
@@ -45,23 +39,9 @@ def split_rng(split: str, *keys: int) -> np.random.Generator:
     return np.random.default_rng([_SPLIT_STREAM[split], *keys])
 
 
-def voice_pool(split: str) -> list[Voice]:
-    """Training voices (splits "train" and "val"), or for "eval" only the held-out ones."""
-    held, pool = [], []
-    for name in ESPEAK_VOICES:
-        for variant in ESPEAK_VARIANTS:
-            voice = Voice(ESPEAK, name, variant)
-            out = name in HELD_OUT_ESPEAK_NAMES or variant in HELD_OUT_VARIANTS
-            (held if out else pool).append(voice)
-    for name in FLITE_VOICES:
-        (held if name in HELD_OUT_FLITE else pool).append(Voice(FLITE, name))
-    return held if split == "eval" else pool
-
-
 def held_out_text() -> str:
-    return (f"Voices never heard in training: espeak-ng {', '.join(HELD_OUT_ESPEAK_NAMES)} "
-            f"(all variants), espeak-ng variants {', '.join(HELD_OUT_VARIANTS)} (all voices), "
-            f"flite {', '.join(HELD_OUT_FLITE)}. Noise kinds never heard in training: "
+    return (f"Voices never heard in training: {held_out_voices_text()}. Noise kinds never "
+            "heard in training: "
             f"{', '.join(HELD_OUT_NOISES)}. Evaluation sentences, rooms and noises come from "
             "their own seed stream.")
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from workbench.ml.recognizer.net import ARCHITECTURE, CHARACTERS
 from workbench.ml.zoo import read_card, register_model
-from workbench.training.classifier import recipe
 from workbench.training.recognizer.language import LM_FILE, LM_SENTENCES, write_language_model
+from workbench.training.synth.held_out_voices import held_out_voices_text, voice_pool
 
 MODEL_NAME = "recognizer"
 TRAINING_COMMAND = ("workbench train recognizer --hours 1.4 --threads 1 "
@@ -29,10 +29,8 @@ def card_file(name: str = MODEL_NAME) -> str:
 
 
 def held_out_text() -> str:
-    return ("Synthetic: the voices the classifier also holds out, never heard in training: "
-            f"espeak-ng voices {', '.join(recipe.HELD_OUT_ESPEAK_NAMES)} (all variants), "
-            f"espeak-ng variants {', '.join(recipe.HELD_OUT_VARIANTS)} (all voices), flite "
-            f"{', '.join(recipe.HELD_OUT_FLITE)}; sentences from the evaluation seed stream "
+    return ("Synthetic: the voices every model holds out, never heard in training: "
+            f"{held_out_voices_text()}; sentences from the evaluation seed stream "
             "(any sentence that also occurs in the training pool is dropped). Corpora: every "
             "utterance whose normalized transcript has CRC-32 divisible by 20 (about 5%; a "
             "prompt read twice is held out both times).")
@@ -50,7 +48,7 @@ def data_text(summary: dict) -> str:
                 "(rhasspy/dataset-voice-cathy, CC0 1.0), 16 kHz.")
     return (f"{facts.get('hours', '?')} h, {facts.get('utterances', '?')} utterances. "
             f"Synthetic ({facts.get('synthetic_utterances', '?')} utterances): espeak-ng and "
-            f"flite, {len(recipe.voice_pool('train'))} training voice/variant combinations, "
+            f"flite, {len(voice_pool('train'))} training voice/variant combinations, "
             "rate 115-235 wpm, pitch 20-80, word gaps 0-80 ms; texts: grammar sentences "
             "(50%), two sentences (15%), random strings of 2-10 vocabulary words (23%), 1-3 "
             f"isolated words (12%).{real} Augmentation on the fly: speed 0.85-1.15 (60%), "

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
 from pathlib import Path
 
 from workbench.core import paths
+from workbench.training.eval_support import log_line
 from workbench.training.recognizer import card
 
 TARGETS = {"clean_wer": 0.10, "clean_cer": 0.05, "noisy_wer": 0.20, "realtime_factor": 0.05,
@@ -139,9 +139,7 @@ def run(args: argparse.Namespace) -> int:
         language.write_language_model(folder)
     lm = read_arpa(lm_path)
 
-    def log(message: str) -> None:
-        print(time.strftime("%H:%M:%S"), message, flush=True)
-
+    log = log_line
     training_texts = set()
     for shard in sorted(Path(args.pool_dir).glob("train_*[0-9].npz")):
         training_texts |= {text for _, text in pool.read_shard(shard)}

@@ -1,7 +1,7 @@
 """The recognizer's synthetic training pool: speech shards and a bank of noises and rooms.
 
 Utterances are spoken by espeak-ng and flite with the training voices of
-`classifier.recipe.voice_pool("train")` (the held-out voices are the same ones the
+`synth.held_out_voices.voice_pool("train")` (the held-out voices are the same ones the
 classifier holds out), at random rates, pitches and word gaps.  Texts mix grammar
 sentences, pairs of them, random word strings over the whole vocabulary (so spelling,
 not the templates' word order, carries most of the learning) and isolated words.
@@ -22,10 +22,10 @@ from pathlib import Path
 
 import numpy as np
 
-from workbench.training.classifier.recipe import FLITE, voice_pool
 from workbench.training.synth import noise, room
 from workbench.training.synth.errors import SynthesisError
-from workbench.training.synth.speech import SpeechParams, Voice, synthesize_speech
+from workbench.training.synth.held_out_voices import voice_pool
+from workbench.training.synth.speech import FLITE, SpeechParams, Voice, synthesize_speech
 from workbench.training.synth.text import default_generator
 
 SAMPLE_RATE = 16000
