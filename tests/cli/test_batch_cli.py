@@ -45,8 +45,9 @@ def test_batch_classify_writes_one_row_per_file_and_resumes(zoo, tmp_path, capsy
     assert "(0 run now, 6 already done)" in out
     assert "truth: 2 scored (0 not in the run, 1 error rows): accuracy 0.500" in out
     assert len(Ledger(run).file_rows()) == 6
-    scores = json.loads((run / "summary.json").read_text())["truth"]
-    assert scores["confusion"] == {"loud": {"loud": 1, "quiet": 1}}
+    summary = json.loads((run / "summary.json").read_text())
+    assert summary["truth"]["confusion"] == {"loud": {"loud": 1, "quiet": 1}}
+    assert summary["truth_file"] == str(truth)  # where the corpus view finds it again
 
 
 def test_batch_enhance_of_good_files_mirrors_the_tree_and_exits_0(zoo, tmp_path, capsys):

@@ -172,6 +172,7 @@ def _summarize(args: argparse.Namespace, task: CorpusTask, key: str,
                "ledger": str(ledger.folder)}
     if truth is not None:
         summary["truth"] = score(task.kind, truth, rows, ledger.segment_rows().to_pylist())
+        summary["truth_file"] = str(args.truth.resolve())  # the corpus view reads it again
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
     print(f"{len(rows)} files: {summary['ok']} ok, {len(failed)} errors "

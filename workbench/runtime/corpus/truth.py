@@ -10,8 +10,13 @@ place in the tree, then its path, then its name.
 from __future__ import annotations
 
 import csv
+import io
+import os
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from pathlib import Path
+
+from workbench.core.durable_files import fsync_file, fsync_folder
 
 
 class TruthFileError(ValueError):
@@ -44,21 +49,64 @@ def read_truth(path: Path) -> list[tuple[str, float | None, float | None, str]]:
     return entries
 
 
-def score(kind: str, truth: list, files: list[dict], segments: list[dict]) -> dict:
-    """The truth metrics of a run's rows (`files`, `segments` as ledger dicts)."""
+def write_truth(path: Path, entries: list[tuple[str, float | None, float | None, str]]
+                ) -> None:
+    """Write `entries` as a truth CSV that `read_truth` reads back, atomically: a
+    temporary file beside `path`, flushed, then renamed over it."""
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    for name, start, end, label in entries:
+        writer.writerow([name, label] if start is None else [name, repr(start), repr(end),
+                                                            label])
+    path = Path(path)
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text.getvalue(), encoding="utf-8")
+    fsync_file(temporary)
+    os.replace(temporary, path)
+    fsync_folder(path.parent)
+
+
+@dataclass(frozen=True)
+class TruthMatch:
+    """One truth line matched to a file's ok row: `index` is the line's place in the
+    truth list, `truth` its label (or transcript), `predicted` the run's answer there."""
+
+    index: int
+    key: str
+    start: float | None
+    end: float | None
+    truth: str
+    predicted: str
+
+
+def match_truth(kind: str, truth: list, files: list[dict], segments: list[dict]
+                ) -> tuple[list[TruthMatch], dict]:
+    """The truth lines that meet an ok row, and the counts (truth, not_in_run,
+    error_rows, scored) of all lines."""
     lookup = _lookup(files)
-    matched = [(lookup.get(name), start, end, label) for name, start, end, label in truth]
-    found = [(row, s, e, label) for row, s, e, label in matched if row is not None]
-    usable = [(row, s, e, label) for row, s, e, label in found if row["status"] == "ok"]
-    counts = {"truth": len(truth), "not_in_run": len(matched) - len(found),
-              "error_rows": len(found) - len(usable), "scored": len(usable)}
-    if kind == "transcribe":
-        return {**counts, **_transcript_scores(usable)}
     by_key = defaultdict(list)
     for s in segments:
         by_key[s["key"]].append(s)
-    pairs = [(label, _predicted(row, by_key[row["key"]], s, e)) for row, s, e, label in usable]
-    return {**counts, **classification_scores(pairs)}
+    matches, missing, errors = [], 0, 0
+    for index, (name, start, end, label) in enumerate(truth):
+        row = lookup.get(name)
+        if row is None or row["status"] != "ok":
+            missing, errors = missing + (row is None), errors + (row is not None)
+            continue
+        predicted = row["text"] if kind == "transcribe" else \
+            _predicted(row, by_key[row["key"]], start, end)
+        matches.append(TruthMatch(index, row["key"], start, end, label, predicted))
+    counts = {"truth": len(truth), "not_in_run": missing, "error_rows": errors,
+              "scored": len(matches)}
+    return matches, counts
+
+
+def score(kind: str, truth: list, files: list[dict], segments: list[dict]) -> dict:
+    """The truth metrics of a run's rows (`files`, `segments` as ledger dicts)."""
+    matches, counts = match_truth(kind, truth, files, segments)
+    if kind == "transcribe":
+        return {**counts, **transcript_scores([(m.truth, m.predicted) for m in matches])}
+    return {**counts, **classification_scores([(m.truth, m.predicted) for m in matches])}
 
 
 def classification_scores(pairs: list[tuple[str, str]]) -> dict:
@@ -94,10 +142,11 @@ def edit_distance(reference: list, hypothesis: list) -> int:
     return previous[-1]
 
 
-def _transcript_scores(usable: list) -> dict:
+def transcript_scores(pairs: list[tuple[str, str]]) -> dict:
+    """WER and CER of (transcript, recognized text) pairs (None without reference words)."""
     words = chars = word_errors = char_errors = 0
-    for row, _s, _e, transcript in usable:
-        ref, hyp = transcript.lower().split(), row["text"].lower().split()
+    for transcript, text in pairs:
+        ref, hyp = transcript.lower().split(), text.lower().split()
         word_errors += edit_distance(ref, hyp)
         char_errors += edit_distance(list(" ".join(ref)), list(" ".join(hyp)))
         words, chars = words + len(ref), chars + len(" ".join(ref))

@@ -8,19 +8,27 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.runtime.corpus.ledger import Ledger
+from workbench.ui.corpus.corpus_truth import CorpusTruth
 
 
 @dataclass(frozen=True)
 class CorpusRunData:
-    """The file rows (ledger dicts, one per input) and segment rows by file key."""
+    """The file rows (ledger dicts, one per input), segment rows by file key, and the
+    run's truth (None without one)."""
 
     folder: Path
     files: list[dict]
     segments: dict[str, list[dict]]
+    truth: CorpusTruth | None = None
+
+    @property
+    def kind(self) -> str:
+        return self.files[0]["kind"] if self.files else "classify"
 
     @classmethod
     def read(cls, run_dir: Path) -> CorpusRunData:
-        """Read RUN_DIR's ledger; raises FileNotFoundError when it holds none."""
+        """Read RUN_DIR's ledger and truth; raises FileNotFoundError when it holds no
+        ledger, TruthFileError (a ValueError) when its truth file cannot be read."""
         ledger = Ledger(run_dir)
         if not ledger.folder.is_dir():
             raise FileNotFoundError(f"{run_dir} holds no corpus run (no ledger folder)")
@@ -30,7 +38,12 @@ class CorpusRunData:
             segments[row["key"]].append(row)
         for rows in segments.values():
             rows.sort(key=lambda r: r["index"])
-        return cls(Path(run_dir), files, dict(segments))
+        data = cls(Path(run_dir), files, dict(segments))
+        truth = CorpusTruth.find(run_dir, data.kind)
+        if truth is None:
+            return data
+        truth.rematch(files, data.segments)
+        return cls(data.folder, files, data.segments, truth)
 
     def confidence(self, row: dict) -> float | None:
         """The file's least confident segment or word (None: none, or an error row)."""

@@ -13,16 +13,23 @@ _ROOT = QModelIndex()
 
 
 class CorpusFilesModel(QAbstractTableModel):
-    """One row per file of the run (file, status, result, duration, model).
+    """One row per file of the run (file, status, result, confidence, duration, model,
+    and the truth when the run has one).
 
     A Qt model over the run's lists, not a widget per row.  GUI thread only.
     """
 
-    HEADERS = ("File", "Status", "Result", "Confidence", "Duration (s)", "Model")
+    BASE_HEADERS = ("File", "Status", "Result", "Confidence", "Duration (s)", "Model")
 
     def __init__(self, data: CorpusRunData, parent=None) -> None:
         super().__init__(parent)
         self.run = data
+        self.HEADERS = self.BASE_HEADERS + (("Truth",) if data.truth is not None else ())
+
+    def truth_changed(self) -> None:
+        """The truth column says something new for some rows."""
+        column = self.HEADERS.index("Truth")
+        self.dataChanged.emit(self.index(0, column), self.index(self.rowCount() - 1, column))
 
     def rowCount(self, parent: QModelIndex = _ROOT) -> int:  # noqa: N802 (Qt override)
         return 0 if parent.isValid() else len(self.run.files)
@@ -62,7 +69,9 @@ class CorpusFilesModel(QAbstractTableModel):
             return "" if confidence is None else f"{confidence:.2f}"
         if column == 4:
             return "" if row["duration"] is None else f"{row['duration']:.2f}"
-        return row["model"] or ""
+        if column == 5:
+            return row["model"] or ""
+        return self.run.truth.truth_of(row["key"])
 
     def _sort_value(self, row: dict, column: int):
         if column == 3:
@@ -74,19 +83,27 @@ class CorpusFilesModel(QAbstractTableModel):
 
 
 class CorpusFilterProxy(QSortFilterProxyModel):
-    """Sorts on SORT_ROLE; keeps rows whose status is `status` (None: any) and whose
-    file, result or reason contains `text` (case-insensitive)."""
+    """Sorts on SORT_ROLE; keeps rows whose status is `status` (None: any), whose
+    file, result or reason contains `text` (case-insensitive) and, when a set of keys
+    is given (a confusion cell, a map selection), whose key is in it."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setSortRole(SORT_ROLE)
         self._status: str | None = None
         self._text = ""
+        self._keys: set[str] | None = None
         self._worst_first = False
 
     def set_filter(self, text: str, status: str | None) -> None:
         self.beginFilterChange()
         self._text, self._status = text.lower(), status
+        self.endFilterChange()
+
+    def set_keys(self, keys: set[str] | None) -> None:
+        """Keep only the files with these keys (None: no such filter)."""
+        self.beginFilterChange()
+        self._keys = None if keys is None else set(keys)
         self.endFilterChange()
 
     def lessThan(self, left: QModelIndex, right: QModelIndex) -> bool:  # noqa: N802
@@ -110,6 +127,8 @@ class CorpusFilterProxy(QSortFilterProxyModel):
         model = self.sourceModel()
         row = model.run.files[source_row]
         if self._status is not None and row["status"] != self._status:
+            return False
+        if self._keys is not None and row["key"] not in self._keys:
             return False
         if not self._text:
             return True

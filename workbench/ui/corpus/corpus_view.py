@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.ui.corpus.confusion_view import ConfusionView
 from workbench.ui.corpus.corpus_run_data import CorpusRunData
 from workbench.ui.corpus.corpus_table_model import (
     ROW_ROLE,
@@ -53,7 +54,19 @@ class CorpusView(QWidget):
                                            "confident segment or word")
         for column, width in ((0, 170), (1, 50), (2, 220), (3, 80)):
             self.files_table.setColumnWidth(column, width)
+        # What a confusion cell or a map selection narrowed the table to, and a way back.
+        self.pick_label = QLabel()
+        self.clear_button = QPushButton("Clear")
+        self.clear_button.setToolTip("Show every file again")
+        self.confusion_view = ConfusionView()
+        self.insights = QSplitter(Qt.Orientation.Horizontal)
+        self.insights.addWidget(self.confusion_view)
         self._lay_out()
+        self._show_truth()
+        self._show_pick(None, "")
+        self.confusion_view.cell_chosen.connect(self._on_confusion_cell_chosen)
+        self.confusion_view.cleared.connect(self.clear_pick)
+        self.clear_button.clicked.connect(self.clear_pick)
         self.filter_edit.textChanged.connect(self._on_filter_changed)
         self.status_combo.currentTextChanged.connect(self._on_filter_changed)
         self.files_table.selectionModel().currentRowChanged.connect(self._on_file_current)
@@ -68,14 +81,19 @@ class CorpusView(QWidget):
         bar.addWidget(self.status_combo)
         bar.addWidget(self.worst_first_button)
         bar.addWidget(self.count_label)
+        pick = QHBoxLayout()
+        pick.addWidget(self.pick_label, 1)
+        pick.addWidget(self.clear_button)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.files_table)
+        split.addWidget(self.insights)
         split.addWidget(self.segments_table)
         split.setStretchFactor(0, 3)
-        split.setSizes([300, 100])  # the files first; a file's segments below
+        split.setSizes([300, 220, 100])  # the files first; how they went; a file's segments
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(bar)
+        layout.addLayout(pick)
         layout.addWidget(split, 1)
 
     def set_filter(self, text: str, status: str | None) -> None:
@@ -93,6 +111,34 @@ class CorpusView(QWidget):
         index = self.proxy.index(row, 0)
         self.files_table.setCurrentIndex(index)
         self._on_files_double_clicked(index)
+
+    def pick_keys(self, keys: set[str] | None, description: str) -> None:
+        """Show only the files with `keys` (None: all), saying why in the pick bar."""
+        self.proxy.set_keys(keys)
+        self._show_pick(keys, description)
+        self._show_count()
+
+    def clear_pick(self) -> None:
+        self.confusion_view.clear_choice()
+        self.pick_keys(None, "")
+
+    def _show_pick(self, keys: set[str] | None, description: str) -> None:
+        self.pick_label.setText(f"Showing {description}" if keys is not None else "")
+        self.pick_label.setVisible(keys is not None)
+        self.clear_button.setVisible(keys is not None)
+
+    def _show_truth(self) -> None:
+        truth = self.run.truth
+        has_matrix = truth is not None and truth.kind == "classify"
+        self.confusion_view.setVisible(has_matrix)
+        if has_matrix:
+            self.confusion_view.show_counts(*truth.confusion(), truth.scores())
+        self.insights.setVisible(any(not self.insights.widget(i).isHidden()
+                                     for i in range(self.insights.count())))
+
+    def _on_confusion_cell_chosen(self, truth: str, predicted: str) -> None:
+        keys = self.run.truth.keys_for(truth, predicted)
+        self.pick_keys(keys, f"truth {truth}, predicted {predicted} ({len(keys)} files)")
 
     def _on_worst_first_clicked(self) -> None:
         self.files_table.horizontalHeader().setSortIndicatorShown(False)
