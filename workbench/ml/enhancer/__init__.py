@@ -1,4 +1,5 @@
-"""The speech enhancer: the STFT mask network (net.py) and the enhance task (task.py).
+"""The speech enhancer: the STFT mask network (net.py), the enhance task (task.py) and
+looking inside the net (inspection.py: its mask and GRU state per frame).
 
 Imports torch, core, ml.tasks, ml.zoo and ml's top (resample); never another model family.
 """

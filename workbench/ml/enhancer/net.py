@@ -94,9 +94,14 @@ class MaskEnhancer(nn.Module):
 
     def gains(self, spectrum: Tensor, state: StreamState) -> Tensor:
         """Gain in [0, 1] per bin (batch, frames, bins); updates ``state``."""
+        return self.gains_and_states(spectrum, state)[0]
+
+    def gains_and_states(self, spectrum: Tensor, state: StreamState) -> tuple[Tensor, Tensor]:
+        """The gains and the top GRU layer's state at every frame (batch, frames, hidden),
+        which the mask layer reads (for looking inside the net); updates ``state``."""
         h = torch.relu(self.embed(self.features(spectrum, state)))
         h, state.hidden = self.rnn(h, state.hidden)
-        return torch.sigmoid(self.mask(h))
+        return torch.sigmoid(self.mask(h)), h
 
     def synthesize(self, spectrum: Tensor) -> Tensor:
         """Windowed frames (batch, frames, n_fft) of a spectrum, ready for overlap-add."""

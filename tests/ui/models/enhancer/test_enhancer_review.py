@@ -72,7 +72,8 @@ def test_an_enhance_result_is_reviewed_not_applied_and_discard_leaves_the_file(
     review = review_of(qtbot, win, entry, span=(1.0, 2.0))
     assert entry.document.revision == revision and np.array_equal(audio(entry.document), before)
     assert win.enhancer_ui.dock.isVisible()
-    assert len(entry.view.timeline.ci.items) == rows_before + 4  # + the gain row
+    # original, enhanced, residual, gain (the mask and GRU state rows join once computed)
+    assert len(entry.view.timeline.ci.items) >= rows_before + 4
     rate = entry.document.sample_rate
     np.testing.assert_array_equal(review.original, before[rate:2 * rate])
     np.testing.assert_allclose(review.residual, review.original - review.enhanced)
@@ -218,6 +219,46 @@ def test_the_gain_row_shows_the_applied_gain_under_the_pointer(qtbot, win, tone_
     assert rows.hover_text.startswith("1.5") and "gain" in rows.hover_text
     assert rows.hover_label.isVisible()
     assert review is win.enhancer_ui.review
+
+
+def hover_at(entry, plot, time_s, y):
+    viewport = entry.view.timeline.viewport()
+    pos = QPointF(viewport_pos(entry.view, plot, time_s, y))
+    QApplication.sendEvent(viewport, QMouseEvent(  # a hover: no button held
+        QEvent.Type.MouseMove, pos, QPointF(viewport.mapToGlobal(pos)),
+        Qt.MouseButton.NoButton, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier))
+
+
+def test_the_models_mask_and_gru_state_rows_line_up_and_answer_the_pointer(
+        qtbot, win, tone_file):
+    entry = open_and_wait(qtbot, win, tone_file)
+    review_of(qtbot, win, entry, span=(1.0, 2.0))
+    rows = win.enhancer_ui.insight_rows
+    qtbot.waitUntil(lambda: rows.insight is not None, timeout=30000)
+    assert rows.mask_plot.isVisible() and rows.state_plot.isVisible()
+    assert {rows.mask_plot, rows.state_plot} <= set(entry.view.timeline.ci.items)
+    insight = rows.insight
+    assert insight.model == "tiny-enhancer" and insight.units == 8  # the tiny model's GRU
+    for image in (rows.mask_image, rows.state_image):  # on the reviewed span
+        rect = image.mapRectToParent(image.boundingRect())
+        assert rect.left() == pytest.approx(1.0, abs=0.01)
+        assert rect.right() == pytest.approx(2.0, abs=0.01)
+    spectrogram_rows = entry.view.spectrogram.settings.rows
+    assert rows.mask_image.image.shape[1] == spectrogram_rows  # a 16 kHz model on 16 kHz audio
+    qtbot.waitUntil(lambda: rows.mask_plot.vb.sceneBoundingRect().height() > 10, timeout=5000)
+    hover_at(entry, rows.mask_plot, 1.5, spectrogram_rows / 2)
+    qtbot.waitUntil(lambda: "mask" in rows.hover_text, timeout=5000)
+    assert rows.hover_text.startswith("1.50 s") and "dB)" in rows.hover_text
+    assert rows.labels[rows.mask_plot].isVisible()
+    hover_at(entry, rows.state_plot, 1.25, 3.5)
+    qtbot.waitUntil(lambda: "unit 3" in rows.hover_text, timeout=5000)
+    near = {f"1.25 s, unit 3: {insight.state_at(t, 3):+.2f}"  # the pointer lands on a pixel
+            for t in np.linspace(1.24, 1.26, 21)}
+    assert rows.hover_text in near
+    mask_rows, state_rows = rows.mask_plot, rows.state_plot
+    win.enhancer_ui.discard()
+    assert mask_rows not in entry.view.timeline.ci.items
+    assert state_rows not in entry.view.timeline.ci.items
 
 
 def speech_gap_speech(duration=3.0):

@@ -4,7 +4,9 @@ An enhance job (file or selection) no longer replaces the audio when it
 finishes: ModelJobService hands it over (`result_for_review`, "enhance" is
 in its `review_kinds`) and it is shown as three spectrogram rows (original,
 enhanced, residual) on the document's timeline, with the EnhancerPanel in a
-dock.  B (or the panel's switch) changes what the player plays under the
+dock.  The mask the model predicted and its GRU state are computed after the
+result as a quiet model-lane job (runtime/enhancer_inspection.py) and drawn in two
+more rows (`EnhancerInsightRows`).  B (or the panel's switch) changes what the player plays under the
 playhead; the dry/wet control re-mixes at once, a new attenuation limit
 re-runs the model on the GPU lane; Apply replaces the span as one undoable
 command with the strength being heard, Discard drops the result.
@@ -19,10 +21,12 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget
 
+from workbench.runtime.enhancer_inspection import EnhancerInspectionService
 from workbench.runtime.model_jobs import ModelJob
 from workbench.ui.models.enhancer.enhancer_panel import EnhancerPanel
 from workbench.ui.models.enhancer.enhancer_review import SOURCES, EnhancerReview
 from workbench.ui.models.enhancer.enhancer_rows import EnhancerRows
+from workbench.ui.models.enhancer.insight_rows import EnhancerInsightRows
 
 RERUN_DELAY_MS = 300  # a spin box held down re-runs the model once, not per step
 SWITCH_KEY = "B"
@@ -38,6 +42,10 @@ class EnhancerUi(QObject):
         self.model_jobs.review_kinds.add("enhance")
         self.review: EnhancerReview | None = None
         self.rows: EnhancerRows | None = None
+        self.insight_rows: EnhancerInsightRows | None = None
+        self.inspection = EnhancerInspectionService(window.runner, self.model_jobs, self)
+        self.inspection.computed.connect(self._on_inspection_computed)
+        self.inspection.failed.connect(self._on_inspection_failed)
         self.heard = "original"
         self._rerun_handle = None
         self.panel = EnhancerPanel()
@@ -97,6 +105,9 @@ class EnhancerUi(QObject):
                                      limit, self)
         self.review.changed.connect(self._on_review_changed)
         self.rows = EnhancerRows(entry.view, self.review, self.window.runner)
+        self.insight_rows = EnhancerInsightRows(entry.view)
+        channel = entry.view.spectrogram.settings.channel or 0
+        self.inspection.compute(job.document, job.start, job.stop, result.model, channel)
         self.panel.title.setText(f"Enhanced {job.target} ({result.model})")
         self.panel.show_scores(self.review.scores)
         self.panel.set_busy(False)
@@ -104,6 +115,14 @@ class EnhancerUi(QObject):
         self.dock.show()
         self.heard = "original"
         self.panel.show_source("original")
+
+    def _on_inspection_computed(self, document, insight) -> None:
+        if self.review is not None and document is self.review.document:
+            self.insight_rows.show_insight(insight)
+
+    def _on_inspection_failed(self, _document, error) -> None:
+        self.window.statusBar().showMessage(
+            f"Cannot compute the enhancer's mask and state: {error}", 8000)
 
     # -- listening ---------------------------------------------------------------------
     def hear(self, source: str) -> None:
@@ -179,8 +198,10 @@ class EnhancerUi(QObject):
         if self.review is None:
             return
         self.review.changed.disconnect(self._on_review_changed)
+        self.inspection.forget(self.review.document)
         self.rows.remove()
-        self.review = self.rows = None
+        self.insight_rows.remove()
+        self.review = self.rows = self.insight_rows = None
         self.hear("original")
         self.switch_action.setEnabled(False)
         self.dock.hide()

@@ -1,0 +1,93 @@
+"""The enhancer's mask and GRU state for a reviewed span, computed off the GUI thread.
+
+`EnhancerInspectionService.compute(document, start, stop, model, channel)` runs one
+channel of the audio [start, stop) through the mask enhancer named `model` (the one
+that made the result under review) on the runner's GPU lane, as a quiet view job,
+and emits `computed(document, EnhancerInsight)`.  A newer request for the same
+document cancels the older one, and a late result of an older request is dropped.
+
+Threading and ownership: GUI thread only; the runner owns the worker, the model
+cache (shared with the model jobs) owns the loaded model.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from PySide6.QtCore import QObject, Signal
+
+from workbench.core.document.document import Document
+from workbench.core.jobs import JobRequest
+from workbench.runtime.job_runner import JobHandle, JobRunner
+from workbench.runtime.model_jobs import ModelJobService, snapshot_audio
+
+INSIGHT_KIND = "enhancer-insight"
+
+
+class EnhancerInspectionService(QObject):
+    """Submits mask/state jobs; emits `computed` or `failed` for the latest per document."""
+
+    computed = Signal(object, object)  # Document, EnhancerInsight
+    failed = Signal(object, object)  # Document, exception
+
+    def __init__(self, runner: JobRunner, model_jobs: ModelJobService,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._runner, self._jobs = runner, model_jobs
+        self._latest: dict[Document, JobHandle] = {}
+
+    def compute(self, document: Document, start: int, stop: int, model: str | None,
+                channel: int = 0) -> JobHandle | None:
+        """Compute the insight of frames [start, stop) of `channel` (None when empty)."""
+        stop = min(stop, document.frames)
+        if stop <= start:
+            return None
+        self.forget(document)
+        task = functools.partial(
+            _insight_task, [t.samples for t in document.tracks], document.sample_rate, start,
+            stop, channel, self._jobs.zoo, self._jobs.model_cache, model,
+            self._jobs.device_flag, self._jobs.device_setting)
+        request = JobRequest(INSIGHT_KIND, "Enhancer mask and state", lane="gpu",
+                             revision=document.revision, target=document.title)
+        handle = self._runner.submit(request, task)
+        handle.finished.connect(functools.partial(self._on_handle_finished, document, handle))
+        handle.failed.connect(functools.partial(self._on_handle_failed, document, handle))
+        self._latest[document] = handle
+        return handle
+
+    def forget(self, document: Document) -> None:
+        """Cancel and drop the document's job (the review ended, or the document closed)."""
+        handle = self._latest.pop(document, None)
+        if handle is not None and not handle.done:
+            handle.cancel()
+
+    def _on_handle_finished(self, document: Document, handle: JobHandle, insight) -> None:
+        if self._latest.get(document) is handle:
+            self.computed.emit(document, insight)
+
+    def _on_handle_failed(self, document: Document, handle: JobHandle, error) -> None:
+        if self._latest.get(document) is handle:
+            self.failed.emit(document, error)
+
+
+def _insight_task(tracks, rate, start, stop, channel, zoo, cache, model, device_flag,
+                  setting, cancel):
+    """The insight, run on the GPU lane: torch is imported here, on the worker."""
+    from workbench.core.jobs import Progress
+    from workbench.ml.device import choose_device
+    from workbench.ml.enhancer.inspection import enhancer_insight
+    from workbench.ml.model_tasks import MODEL_TASKS, ModelProvider, find_model
+    from workbench.ml.resample import resample_array
+
+    yield Progress(None, "Computing the enhancer's mask and state…")
+    spec = MODEL_TASKS["enhance"]
+    provider = ModelProvider.from_zoo(zoo, find_model(zoo, spec, model or None), spec,
+                                      choose_device(device_flag, setting), cache)
+    net = provider.model()
+    cancel.check()
+    audio = snapshot_audio(tracks, start, stop)
+    frames = audio.read() if hasattr(audio, "read") else audio
+    channel = min(channel, frames.shape[1] - 1)
+    samples = resample_array(frames[:, channel], rate, provider.card.sample_rate)[:, 0]
+    return enhancer_insight(net, samples, provider.card.sample_rate, start / rate,
+                            provider.name, channel, cancel)
