@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget
 
 from tests.classifier_zoo import make_classifier_zoo
+from tests.tiny_models import make_zoo
 from tests.ui.conftest import open_and_wait
 from workbench.core.lessons.bundled import DEMO_AUDIO, bundled_lesson_paths
 from workbench.core.lessons.parser import load_lesson
@@ -54,7 +55,10 @@ A short window.
 
 @pytest.fixture(scope="module")
 def classifier_zoo(tmp_path_factory):
-    return make_classifier_zoo(tmp_path_factory.mktemp("zoo"))
+    """The CNN classifier (random weights) beside a tiny recognizer and enhancer, for the
+    lessons that transcribe or enhance."""
+    folder = make_classifier_zoo(tmp_path_factory.mktemp("zoo"))
+    return make_zoo(folder, classifier=False)
 
 
 @pytest.fixture(scope="module")
@@ -236,12 +240,20 @@ def assert_views_as_the_step_says(view, state, before, before_range):
     assert view.visible_range() == pytest.approx(expected, abs=1e-6)
 
 
+def lesson_audio(path, demo_wav):
+    """What the lesson's first `open` opens: the demo (as a WAV) or its own clip."""
+    lesson = load_lesson(path)
+    source = next(s.get("open") for s in lesson.steps if s.get("open") is not None)
+    return demo_wav if source in ("demo", "current") else source
+
+
 @pytest.mark.parametrize("path", bundled_lesson_paths(), ids=lambda p: p.name)
 def test_every_bundled_lesson_runs_to_its_last_step_and_ends_where_it_began(
         qtbot, cnn_window, path, demo_wav, monkeypatch):
     monkeypatch.setattr(lesson_player, "DEMO_AUDIO", demo_wav)
     window = cnn_window
-    entry = open_and_wait(qtbot, window, demo_wav)  # the lessons open the demo: reused
+    # The lessons open the demo or their own clip: already open, it is reused.
+    entry = open_and_wait(qtbot, window, lesson_audio(path, demo_wav))
     view = entry.view
     view.set_visible_range(3.0, 7.0)
     before_range, before = view.visible_range(), view.spectrogram.settings
@@ -291,3 +303,28 @@ def test_a_lesson_on_the_current_document_with_nothing_open_opens_the_demo(
     assert window.lessons.player.view.visible_range() == pytest.approx((0.5, 2.0))
     window.lessons.player.end()
     qtbot.waitUntil(window.is_idle, timeout=20000)
+
+
+def test_the_ctc_lesson_frames_the_posteriorgram_once_it_arrives_and_hides_the_transcript_after(
+        qtbot, cnn_window, demo_wav):
+    window = cnn_window
+    path = next(p for p in bundled_lesson_paths() if p.name == "05-ctc.md")
+    entry = open_and_wait(qtbot, window, lesson_audio(path, demo_wav))
+    transcript_dock = window.recognizer_ui.dock
+    assert not transcript_dock.isVisible()
+    start(qtbot, window, path)
+    player = window.lessons.player
+    with qtbot.waitSignal(player.step_shown):
+        player.next()  # at once: "point: posteriorgram" before the posteriorgram exists
+    row = window.recognizer_ui.row_for(entry.document)
+    qtbot.waitUntil(lambda: row.gram is not None, timeout=30000)
+    qtbot.waitUntil(lambda: any(box is row.vb for box, _ in player.pointer.boxes),
+                    timeout=5000)
+    assert row.vb.border.color().getRgb()[:3] == widget_highlight.COLOR
+    assert transcript_dock.isVisible()  # the transcript result showed it; steps leave it
+    qtbot.waitUntil(window.is_idle, timeout=30000)
+    with qtbot.waitSignal(player.ended):
+        player.end()
+    assert not transcript_dock.isVisible()
+    assert row.vb.border is None or row.vb.border.color().getRgb()[:3] != widget_highlight.COLOR
+    assert entry.document.label_tiers  # the transcript itself stays (Edit > Undo takes it)

@@ -16,9 +16,14 @@ from workbench.core.analysis.results import MODEL_KINDS
 from workbench.core.analysis.stft import WINDOWS
 
 # The docks a lesson may show or hide, by the object names the window gives them.
-PANELS: tuple[str, ...] = ("classifier-inspector", "jobs", "file-info", "history")
+PANELS: tuple[str, ...] = ("classifier-inspector", "jobs", "file-info", "history",
+                           "transcript", "enhancer-result")
+# Timeline rows `point` may mark: the document's own, and the model views' rows (those
+# appear once their model has run on the lesson's document).
+TIMELINE_ROWS: tuple[str, ...] = ("spectrogram", "waveforms", "posteriorgram",
+                                  "enhancer-rows")
 # What `point` may mark: the timeline's rows, and the panels.
-POINT_TARGETS: tuple[str, ...] = ("spectrogram", "waveforms", *PANELS)
+POINT_TARGETS: tuple[str, ...] = (*TIMELINE_ROWS, *PANELS)
 OPEN_SOURCES: tuple[str, ...] = ("demo", "current")
 MIN_WINDOW, MAX_WINDOW = 16, 65536
 MIN_DB, MAX_DB = 10.0, 200.0

@@ -2,9 +2,11 @@
 
 What a step shows comes from core.lessons.step_state (settings accumulate, so Back
 is exact).  The player remembers, the first time it touches them, each view's
-visible range and spectrogram settings and each panel's visibility, and puts them
-back when the lesson ends.  Edits and model results stay: they are the user's, on
-the document's undo history.
+visible range and spectrogram settings and every dock's visibility, and puts them
+back when the lesson ends.  Edits and applied model results stay: they are the
+user's, on the document's undo history; an enhancement still under review that
+appeared during the lesson is discarded (it was never applied), and an enhance
+job the lesson started that is still running is cancelled.
 
 GUI thread only.  `window` is the MainWindow; the player uses its loader,
 model job service, classifier UI, tabs and docks.
@@ -47,6 +49,10 @@ class LessonPlayer(QObject):
         self.pointer: WidgetHighlight | None = None  # the step's `point` frames
         self._saved_views: dict[DocumentView, tuple[tuple[float, float], object]] = {}
         self._saved_panels: dict[str, bool] = {}
+        self._saved_docks: dict[QDockWidget, bool] = {}  # every dock but the lesson's
+        self._touched_panels: set[str] = set()  # panels a step has shown or hidden
+        self._review_at_start = None  # the enhancer review open when the lesson began
+        self._enhance_jobs: list = []  # handles of the enhance jobs the lesson started
         self._done: set[tuple[int, str]] = set()  # (step, action) already carried out
         self._waiting_for: Path | None = None  # audio being opened for the current step
         self._pending_inspect: float | None = None
@@ -54,6 +60,10 @@ class LessonPlayer(QObject):
         window.loader.failed.connect(self._on_loader_failed)
         window.document_closed.connect(self._on_window_document_closed)
         window.model_jobs.result_applied.connect(self._on_model_jobs_result_applied)
+        # A model row the step points at appears when its result arrives: frame it then.
+        # (Connected after the model rooms' own slots, so the rows exist by then.)
+        window.model_jobs.result_for_review.connect(lambda *_a: self._refresh_pointer())
+        window.recognizer_ui.inspection.computed.connect(lambda *_a: self._refresh_pointer())
 
     # -- navigation --------------------------------------------------------------
     @property
@@ -72,6 +82,12 @@ class LessonPlayer(QObject):
         self.lesson, self._done = lesson, set()
         self._saved_panels = {name: dock.isVisible() for name in PANELS
                               if (dock := self._dock(name)) is not None}
+        self._saved_docks = {dock: dock.isVisible()
+                             for dock in self.window.findChildren(QDockWidget)
+                             if dock.objectName() != "lesson"}
+        self._touched_panels = set()
+        self._review_at_start = self.window.enhancer_ui.review
+        self._enhance_jobs = []
         entry = self.window.current_entry()
         self.view = entry.view if entry else None
         self.go(0)
@@ -101,10 +117,11 @@ class LessonPlayer(QObject):
                 settings = replace(settings, colormap=view.spectrogram.settings.colormap)
             view.spectrogram.set_settings(settings)
             view.set_visible_range(*visible)
-        for name, shown in self._saved_panels.items():
-            if (dock := self._dock(name)) is not None:
-                dock.setVisible(shown)
+        self._undo_enhancement()
+        for dock, shown in self._saved_docks.items():
+            dock.setVisible(shown)  # also those a model result showed (transcript, review)
         self._saved_views.clear()
+        self._saved_docks.clear()
         self.lesson, self.view, self._waiting_for, self._pending_inspect = None, None, None, None
         self.ended.emit()
 
@@ -143,7 +160,7 @@ class LessonPlayer(QObject):
         self._apply_panels(state)
         self._clear_highlight()
         if state.point:
-            self.pointer = WidgetHighlight(self.window, self.view, state.point)
+            self.pointer = WidgetHighlight(self.window, self._timeline_rows(), state.point)
         if self.view is None:
             on_timeline = {"spectrogram", "waveforms"}.intersection(state.point)
             if state.spectrogram or state.view or state.highlight or on_timeline:
@@ -167,6 +184,11 @@ class LessonPlayer(QObject):
 
     def _apply_panels(self, state: StepState) -> None:
         for name, saved in self._saved_panels.items():
+            # A panel no step so far named is left as it is: a model result may have
+            # shown it (the transcript, the enhancer's review).
+            if name not in state.panels and name not in self._touched_panels:
+                continue
+            self._touched_panels.add(name)
             dock = self._dock(name)
             shown = state.panels.get(name, saved)
             if dock is None or dock.isVisible() == shown:
@@ -182,7 +204,9 @@ class LessonPlayer(QObject):
         document = self._document()
         if kind is not None and (self.index, "run") not in self._done and document is not None:
             self._done.add((self.index, "run"))
-            self.window.model_jobs.submit(kind, document)  # the whole file, not a selection
+            handle = self.window.model_jobs.submit(kind, document)  # the whole file
+            if kind == "enhance":
+                self._enhance_jobs.append(handle)
             self._say(f"The lesson started: {kind}")
         time_s = step.get("inspect")
         if time_s is not None:
@@ -198,6 +222,42 @@ class LessonPlayer(QObject):
             self._pending_inspect = time_s  # once the classification arrives
         else:
             self._say("Nothing is classified yet: run Models > Classify Sounds first")
+
+    def _undo_enhancement(self) -> None:
+        """Cancel the lesson's enhance jobs still running and discard a review it left."""
+        for handle in self._enhance_jobs:
+            if handle is not None and not handle.done:
+                handle.cancel()
+        self._enhance_jobs = []
+        enhancer = self.window.enhancer_ui
+        if enhancer.review is not None and enhancer.review is not self._review_at_start:
+            enhancer.discard()
+        self._review_at_start = None
+
+    def _timeline_rows(self) -> dict[str, list]:
+        """The lesson view's timeline rows by `point` name (model rows once they show)."""
+        view = self.view
+        if view is None:
+            return {}
+        rows = {"spectrogram": [view.spectrogram], "waveforms": list(view.waveforms)}
+        gram = self.window.recognizer_ui.row_for(view.document)
+        if gram is not None and gram.gram is not None:
+            rows["posteriorgram"] = [gram]
+        review_rows = self.window.enhancer_ui.rows
+        if review_rows is not None and review_rows.view is view:
+            rows["enhancer-rows"] = list(review_rows.plots.values())
+        return rows
+
+    def _refresh_pointer(self) -> None:
+        """Frame the step's targets again (a model row it points at may have appeared)."""
+        if not self.running or self._waiting_for is not None:
+            return
+        point = state_at(self.lesson, self.index).point
+        if not point:
+            return
+        if self.pointer is not None:
+            self.pointer.remove()
+        self.pointer = WidgetHighlight(self.window, self._timeline_rows(), point)
 
     # -- helpers -------------------------------------------------------------------
     def _document(self):
@@ -251,6 +311,7 @@ class LessonPlayer(QObject):
             self.view = None
 
     def _on_model_jobs_result_applied(self, job, _result) -> None:
+        self._refresh_pointer()
         if (self._pending_inspect is not None and job.kind == "classify"
                 and job.document is self._document()):
             time_s, self._pending_inspect = self._pending_inspect, None

@@ -7,7 +7,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QDockWidget, QWidget
 
-from workbench.ui.timeline.document_view import DocumentView
+from workbench.core.lessons.directives import TIMELINE_ROWS
 
 COLOR = (255, 196, 0)
 WIDTH = 3
@@ -33,21 +33,20 @@ class _Frame(QWidget):
 class WidgetHighlight(QObject):
     """Frames `targets` (point directive names) until `remove()`.  GUI thread only.
 
-    Timeline rows get a border on their view box; panels (docks found by object
-    name under `window`) get a frame drawn over them that follows their size.
+    Timeline rows (`rows` maps a row name to its plots; a row not there yet is
+    left out) get a border on their view box; panels (docks found by object name
+    under `window`) get a frame drawn over them that follows their size.
     """
 
-    def __init__(self, window: QWidget, view: DocumentView | None,
+    def __init__(self, window: QWidget, rows: dict[str, list[pg.PlotItem]],
                  targets: tuple[str, ...]) -> None:
         super().__init__(window)
         self.targets = targets
         self.boxes: list[tuple[pg.ViewBox, object]] = []  # (box, its border before)
         self.frames: dict[QWidget, _Frame] = {}
         for name in targets:
-            if name in ("spectrogram", "waveforms"):
-                if view is not None:
-                    plots = [view.spectrogram] if name == "spectrogram" else view.waveforms
-                    self._border([p.vb for p in plots])
+            if name in TIMELINE_ROWS:
+                self._border([p.vb for p in rows.get(name, ())])
             elif (dock := window.findChild(QDockWidget, name)) is not None:
                 self.frames[dock] = _Frame(dock)
                 dock.installEventFilter(self)
