@@ -328,3 +328,25 @@ def test_the_ctc_lesson_frames_the_posteriorgram_once_it_arrives_and_hides_the_t
     assert not transcript_dock.isVisible()
     assert row.vb.border is None or row.vb.border.color().getRgb()[:3] != widget_highlight.COLOR
     assert entry.document.label_tiers  # the transcript itself stays (Edit > Undo takes it)
+
+
+def test_the_enhancement_lesson_frames_the_review_rows_and_discards_its_review_at_the_end(
+        qtbot, cnn_window, demo_wav):
+    window = cnn_window
+    path = next(p for p in bundled_lesson_paths() if p.name == "06-enhancement-masks.md")
+    entry = open_and_wait(qtbot, window, lesson_audio(path, demo_wav))
+    before = entry.document.tracks[0].samples.read().copy()
+    start(qtbot, window, path)
+    player, enhancer = window.lessons.player, window.enhancer_ui
+    with qtbot.waitSignal(player.step_shown):
+        player.next()  # "point: enhancer-rows" while the enhancer still runs
+    qtbot.waitUntil(lambda: enhancer.rows is not None, timeout=30000)
+    gain_box = enhancer.rows.plots["gain"].vb
+    qtbot.waitUntil(lambda: any(box is gain_box for box, _ in player.pointer.boxes),
+                    timeout=5000)
+    assert enhancer.dock.isVisible()
+    qtbot.waitUntil(window.is_idle, timeout=30000)
+    with qtbot.waitSignal(player.ended):
+        player.end()
+    assert enhancer.review is None and enhancer.rows is None and not enhancer.dock.isVisible()
+    assert (entry.document.tracks[0].samples.read() == before).all()  # nothing applied
