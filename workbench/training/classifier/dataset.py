@@ -21,11 +21,9 @@ from pathlib import Path
 
 import numpy as np
 
-from workbench.training.classifier.recipe import (
-    CLASSES,
-    SOUND_LEVELS_DB,
-    synthesize_clip,
-)
+from workbench.training.classifier.recipe import CLASSES, SOUND_LEVELS_DB
+from workbench.training.classifier.recipe_families import NAME as DEFAULT_RECIPE
+from workbench.training.classifier.recipe_families import RECIPES
 
 CLIP_SECONDS = 6.0
 
@@ -43,18 +41,24 @@ class ClipSet:
 
 
 def build_clips(folder: str | Path, split: str, clips_per_class: int, sample_rate: int = 16000,
-                on_clip: Callable[[str, int], None] | None = None) -> ClipSet:
+                on_clip: Callable[[str, int], None] | None = None,
+                recipe: str = DEFAULT_RECIPE) -> ClipSet:
     """Synthesize (or read back) ``clips_per_class`` clips of every class for ``split``.
 
-    ``on_clip(label, index)`` is called before each new clip is made (progress).
-    A cached class with a different clip count or rate is made again.
+    ``recipe`` names the data recipe (``recipe_families.RECIPES``: "first" or
+    "families"); each recipe has its own cache files.  ``on_clip(label, index)``
+    is called before each new clip is made (progress).  A cached class with a
+    different clip count or rate is made again.
     """
+    if recipe not in RECIPES:
+        raise ValueError(f"unknown data recipe {recipe!r}; use one of {sorted(RECIPES)}")
+    synthesize_clip = RECIPES[recipe]
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     audio, details = {}, {}
     for label in CLASSES:
-        data_path = folder / f"{split}-{label}.npy"
-        info_path = folder / f"{split}-{label}.json"
+        data_path = folder / f"{recipe}-{split}-{label}.npy"
+        info_path = folder / f"{recipe}-{split}-{label}.json"
         info = json.loads(info_path.read_text()) if info_path.exists() else {}
         if (data_path.exists() and info.get("clips") == clips_per_class
                 and info.get("sample_rate") == sample_rate):

@@ -46,6 +46,9 @@ class TrainSettings:
     transition_share: float = 0.3
     seed: int = 1
     threads: int = 2
+    # The data recipe (`recipe_families.RECIPES`): "families" is the many-instrument
+    # recipe with held-out families; "first" is the recipe of the first shipped model.
+    recipe: str = "families"
     # Training crops are 96 frames; the network reads the first 89 of them (its
     # receptive field, `ClassifierConfig.window_frames`).  Kept at 96 so the shipped
     # run reproduces bit for bit.
@@ -109,9 +112,9 @@ def train_classifier(settings: TrainSettings, weights_out: str | Path,
     started = time.perf_counter()
     progress = _clip_logger(log)
     train_clips = build_clips(run_dir / "data", "train", settings.train_clips_per_class,
-                              config.sample_rate, progress)
+                              config.sample_rate, progress, settings.recipe)
     val_clips = build_clips(run_dir / "data", "val", settings.val_clips_per_class,
-                            config.sample_rate, progress)
+                            config.sample_rate, progress, settings.recipe)
     synthesis_s = time.perf_counter() - started
     log(f"clips ready: {train_clips.clip_count()} train, {val_clips.clip_count()} val "
         f"({synthesis_s:.0f} s)")

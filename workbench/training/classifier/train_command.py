@@ -26,6 +26,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--clips-per-class", type=int, default=_DEFAULTS.train_clips_per_class)
     parser.add_argument("--seed", type=int, default=_DEFAULTS.seed)
     parser.add_argument("--threads", type=int, default=_DEFAULTS.threads)
+    parser.add_argument("--recipe", default=_DEFAULTS.recipe, choices=("families", "first"),
+                        help="data recipe: many instrument families (default) or the first one")
     parser.add_argument("--from-labels", nargs="+", metavar="FILE",
                         help="train a new model from your own labels instead: AUDIO "
                              "LABELS.txt (an Audacity label file of class names over "
@@ -47,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         return run_from_labels(args)
     settings = TrainSettings(run_dir=args.run_dir, train_clips_per_class=args.clips_per_class,
                              epochs=args.epochs, steps_per_epoch=args.steps_per_epoch,
-                             seed=args.seed, threads=args.threads)
+                             seed=args.seed, threads=args.threads, recipe=args.recipe)
     zoo = Path(args.zoo or paths.models_dir())
     summary = train_classifier(settings, zoo / card.WEIGHTS_FILE, _log)
     install_card(zoo, summary)

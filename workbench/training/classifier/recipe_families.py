@@ -1,0 +1,141 @@
+"""The classifier's second data recipe: many instrument families, noise textures and room tones.
+
+Same classes and labelling rule as the first recipe (``recipe``), with far more
+variety and the family split of ``families``:
+
+- speech: the first recipe's voices (held-out voices only in "eval"); 40% over a
+  noise texture, 35% over music, at 0-15 dB SNR (most of it 0-10 dB), 25% clean.
+  Speech over any background at 0 dB SNR or better is speech.
+- music: ``synth.orchestra`` pieces (solo lines to bands, 50-190 bpm, effects,
+  mixed levels) from the split's instrument families; 15% the first recipe's
+  pieces (training splits only); 25% over a faint noise texture (15-35 dB SNR).
+- noise: a texture of the split (``synth.ambience``), 30% two of them mixed.
+- tone: the first recipe's tones, 25% over a faint texture.
+- silence: digital zero, dither, or room tone (hum and hiss ...) at -90 to -56 dBFS.
+
+``featured`` (evaluation per family) makes a music family play in every piece,
+or a noise texture lead every noise, including the backgrounds under speech.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from workbench.training.classifier import families, recipe
+from workbench.training.classifier.recipe import CLASSES, Clip, colour, speech_track
+from workbench.training.synth import mix, tones
+from workbench.training.synth.ambience.textures import render_texture
+from workbench.training.synth.arrays import finish, frames_for, normalize_rms, rms
+from workbench.training.synth.music import random_music
+from workbench.training.synth.orchestra.families import ALL_FAMILIES
+from workbench.training.synth.orchestra.render import random_piece
+
+NAME = "families"
+SILENCE_LEVELS_DB = (-90.0, -56.0)
+SPEECH_SNR_DB = (0.0, 15.0)
+_STREAM = {"train": 211, "val": 253, "eval": 297}
+
+
+def clip_rng(split: str, label: str, index: int, featured: str | None = None) -> np.random.Generator:
+    """Disjoint seed streams per split, class and featured family."""
+    extra = [] if featured is None else [1 + _featured_index(featured)]
+    return np.random.default_rng([_STREAM[split], CLASSES.index(label), index, *extra])
+
+
+def _featured_index(name: str) -> int:
+    names = ALL_FAMILIES + families.NOISE_HELD_OUT + families.NOISE_TRAINING
+    if name not in names:
+        raise ValueError(f"unknown family or texture {name!r}")
+    return names.index(name)
+
+
+def noise_clip(rng, split, sample_rate, duration_s, featured=None) -> tuple[np.ndarray, str]:
+    """A noise texture of the split (``featured`` first), sometimes with a second one."""
+    pool = families.noise_textures(split)
+    n = frames_for(duration_s, sample_rate)
+    kind = featured if featured in pool else str(rng.choice(pool))
+    audio = render_texture(kind, rng, sample_rate, n)
+    if rng.random() < 0.3:
+        other = str(rng.choice(pool))
+        audio = audio + 10 ** (rng.uniform(-12.0, 0.0) / 20) * render_texture(other, rng, sample_rate, n)
+        kind = f"{kind}+{other}"
+    return audio, kind
+
+
+def music_clip(rng, split, sample_rate, duration_s, featured=None) -> tuple[np.ndarray, str]:
+    """A piece played by the split's instrument families (``featured`` always plays)."""
+    pool = families.music_families(split)
+    if featured not in pool:
+        featured = None
+        if split != "eval" and rng.random() < 0.15:
+            return random_music(rng, sample_rate, duration_s), "first-recipe piece"
+    return random_piece(rng, sample_rate, duration_s, pool, featured)
+
+
+def _speech(rng, split, sample_rate, duration_s, featured) -> tuple[np.ndarray, str]:
+    audio = speech_track(rng, split, frames_for(duration_s, sample_rate), sample_rate)
+    choice = rng.random()
+    if featured in families.NOISE_HELD_OUT:
+        choice = min(choice, 0.39) if choice < 0.75 else choice
+    elif featured is not None:
+        choice = 0.4 + 0.35 * choice if choice < 0.75 else choice
+    if choice >= 0.75 or rms(audio) == 0.0:
+        return audio, "clean"
+    make = noise_clip if choice < 0.4 else music_clip
+    background, kind = make(rng, split, sample_rate, duration_s, featured)
+    # Low SNRs are the hard, common case: two thirds of the mixes sit at 0-10 dB.
+    snr = float(rng.uniform(0.0, 10.0) if rng.random() < 0.67 else rng.uniform(*SPEECH_SNR_DB))
+    return mix.mix_at_snr(audio, background, snr), f"over {kind} at {snr:.0f} dB"
+
+
+def _faint(rng, split, audio, sample_rate, duration_s, chance) -> tuple[np.ndarray, str]:
+    if rng.random() >= chance or rms(audio) == 0.0:
+        return audio, ""
+    background, kind = noise_clip(rng, split, sample_rate, duration_s)
+    snr = float(rng.uniform(15.0, 35.0))
+    return mix.mix_at_snr(audio, background, snr), f" over {kind} at {snr:.0f} dB"
+
+
+def silence_clip(rng, split, sample_rate, duration_s) -> tuple[np.ndarray, str]:
+    n = frames_for(duration_s, sample_rate)
+    choice = rng.random()
+    if choice < 0.1:
+        return np.zeros(n, dtype=np.float32), "digital zero"
+    if choice < 0.2:
+        lsb = 1.0 / 32768
+        return ((rng.random(n) - rng.random(n)) * lsb).astype(np.float32), "dither"
+    kind = str(rng.choice(families.room_tones(split)))
+    level = float(rng.uniform(*SILENCE_LEVELS_DB))
+    return normalize_rms(render_texture(kind, rng, sample_rate, n), level), \
+        f"{kind} room tone at {level:.0f} dBFS"
+
+
+def synthesize_clip(label: str, split: str, index: int, sample_rate: int = 16000,
+                    duration_s: float = 6.0, featured: str | None = None) -> Clip:
+    """Clip ``index`` of ``label`` for ``split``; the same arguments give the same audio.
+
+    Sounds come out at -20 dBFS RMS; silence keeps its own level.
+    """
+    if label not in CLASSES:
+        raise ValueError(f"unknown class {label!r}; use one of {CLASSES}")
+    rng = clip_rng(split, label, index, featured)
+    if label == "silence":
+        audio, detail = silence_clip(rng, split, sample_rate, duration_s)
+        return Clip(label, finish(audio), detail)
+    if label == "speech":
+        audio, detail = _speech(rng, split, sample_rate, duration_s, featured)
+    elif label == "music":
+        audio, detail = music_clip(rng, split, sample_rate, duration_s, featured)
+        audio, faint = _faint(rng, split, audio, sample_rate, duration_s, 0.25)
+        detail += faint
+    elif label == "noise":
+        audio, detail = noise_clip(rng, split, sample_rate, duration_s, featured)
+    else:
+        audio = tones.random_tone(rng, sample_rate, duration_s)
+        audio, faint = _faint(rng, split, audio, sample_rate, duration_s, 0.25)
+        detail = "tone" + faint
+    audio = colour(rng, np.asarray(audio, dtype=np.float32), sample_rate)
+    return Clip(label, normalize_rms(audio, -20.0, max_peak_db=-1.0), detail)
+
+
+RECIPES = {"first": recipe.synthesize_clip, NAME: synthesize_clip}

@@ -1,0 +1,42 @@
+"""Crowd murmur without words: many vowel-like buzzes with drifting pitch, mixed together.
+
+Each "talker" is a glottal-like pulse train (90-260 Hz, drifting) through two
+formant resonances that jump to a new vowel every 80-250 ms, switched on and off
+in syllable-like bursts.  A dozen of them together is the murmur of a room
+full of people, with no intelligible speech in it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from workbench.training.synth import filters
+from workbench.training.synth.ambience.weather import slow_curve
+
+# (F1, F2) of a few vowels, Hz.
+VOWELS = ((730, 1090), (270, 2290), (530, 1840), (570, 840), (300, 870), (660, 1720), (490, 1350))
+
+
+def _talker(rng: np.random.Generator, sample_rate: int, n: int) -> np.ndarray:
+    pitch = rng.uniform(90.0, 260.0) * (0.85 + 0.3 * slow_curve(n, sample_rate, rng, 3.0))
+    phase = np.cumsum(pitch) / sample_rate
+    source = np.diff(np.floor(phase), prepend=0.0) + 0.05 * rng.standard_normal(n)
+    out = np.zeros(n)
+    at = 0
+    while at < n:
+        length = int(rng.uniform(0.08, 0.25) * sample_rate)
+        f1, f2 = VOWELS[int(rng.integers(len(VOWELS)))]
+        piece = source[at: at + length]
+        shaped = filters.apply_filters(piece, [filters.bandpass(sample_rate, f1, 5.0)]) \
+            + 0.5 * filters.apply_filters(piece, [filters.bandpass(sample_rate, f2, 8.0)])
+        out[at: at + length] = shaped
+        at += length
+    syllables = slow_curve(n, sample_rate, rng, float(rng.uniform(6.0, 10.0))) > 0.4
+    smooth = np.convolve(syllables.astype(float), np.ones(160) / 160, mode="same")
+    return out * smooth / (np.std(out) + 1e-12)
+
+
+def murmur(rng: np.random.Generator, sample_rate: int, n: int) -> np.ndarray:
+    """8-20 wordless talkers at random distances."""
+    return sum(rng.uniform(0.3, 1.0) * _talker(rng, sample_rate, n)
+               for _ in range(int(rng.integers(8, 21))))
