@@ -21,7 +21,7 @@ PANELS: tuple[str, ...] = ("classifier-inspector", "jobs", "file-info", "history
 # Timeline rows `point` may mark: the document's own, and the model views' rows (those
 # appear once their model has run on the lesson's document).
 TIMELINE_ROWS: tuple[str, ...] = ("spectrogram", "waveforms", "posteriorgram",
-                                  "enhancer-rows")
+                                  "enhancer-rows", "enhancer-mask", "enhancer-state")
 # What `point` may mark: the timeline's rows, and the panels.
 POINT_TARGETS: tuple[str, ...] = (*TIMELINE_ROWS, *PANELS)
 OPEN_SOURCES: tuple[str, ...] = ("demo", "current")

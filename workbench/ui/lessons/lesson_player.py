@@ -64,6 +64,7 @@ class LessonPlayer(QObject):
         # (Connected after the model rooms' own slots, so the rows exist by then.)
         window.model_jobs.result_for_review.connect(lambda *_a: self._refresh_pointer())
         window.recognizer_ui.inspection.computed.connect(lambda *_a: self._refresh_pointer())
+        window.enhancer_ui.inspection.computed.connect(lambda *_a: self._refresh_pointer())
 
     # -- navigation --------------------------------------------------------------
     @property
@@ -246,6 +247,10 @@ class LessonPlayer(QObject):
         review_rows = self.window.enhancer_ui.rows
         if review_rows is not None and review_rows.view is view:
             rows["enhancer-rows"] = list(review_rows.plots.values())
+        insight = self.window.enhancer_ui.insight_rows
+        if insight is not None and insight.view is view and insight.insight is not None:
+            rows["enhancer-mask"], rows["enhancer-state"] = [insight.mask_plot], \
+                [insight.state_plot]
         return rows
 
     def _refresh_pointer(self) -> None:
