@@ -21,8 +21,9 @@ from PySide6.QtCore import QObject, Signal
 from workbench.core.analysis.results import Classification
 from workbench.core.document.document import Document
 from workbench.core.jobs import JobRequest
+from workbench.runtime.inspection_jobs import LatestJobs, inspected_model, inspected_samples
 from workbench.runtime.job_runner import JobHandle, JobRunner
-from workbench.runtime.model_jobs import ModelJobService, snapshot_audio
+from workbench.runtime.model_jobs import ModelJobService
 
 INSPECT_KIND = "classifier-inspect"
 
@@ -36,8 +37,8 @@ class ClassifierInspectionService(QObject):
     def __init__(self, runner: JobRunner, model_jobs: ModelJobService,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._runner, self._jobs = runner, model_jobs
-        self._latest: JobHandle | None = None
+        self._jobs = model_jobs
+        self._latest = LatestJobs(runner)
 
     def inspect(self, document: Document, time_s: float, label: str | None = None
                 ) -> JobHandle | None:
@@ -45,8 +46,6 @@ class ClassifierInspectionService(QObject):
         result = document.analyses.get("classify")
         if not isinstance(result, Classification) or document.frames == 0:
             return None
-        if self._latest is not None and not self._latest.done:
-            self._latest.cancel()
         rate = document.sample_rate
         half = result.window_s / 2
         start_s = min(max(0.0, time_s - half), max(0.0, document.duration - result.window_s))
@@ -58,19 +57,8 @@ class ClassifierInspectionService(QObject):
             self._jobs.device_setting)
         request = JobRequest(INSPECT_KIND, "Inspect classifier", lane="gpu",
                              revision=document.revision, target=f"{start_s:.2f} s")
-        handle = self._runner.submit(request, task)
-        handle.finished.connect(functools.partial(self._on_handle_finished, handle))
-        handle.failed.connect(functools.partial(self._on_handle_failed, handle))
-        self._latest = handle
-        return handle
-
-    def _on_handle_finished(self, handle: JobHandle, inspection) -> None:
-        if handle is self._latest:
-            self.inspected.emit(inspection)
-
-    def _on_handle_failed(self, handle: JobHandle, error) -> None:
-        if handle is self._latest:
-            self.failed.emit(error)
+        return self._latest.submit(INSPECT_KIND, request, task, self.inspected.emit,
+                                   self.failed.emit)
 
 
 def _inspect_task(tracks, rate, start, stop, label, zoo, cache, model, device_flag, setting,
@@ -78,18 +66,10 @@ def _inspect_task(tracks, rate, start, stop, label, zoo, cache, model, device_fl
     """The inspection, run on the GPU lane: torch is imported here, on the worker."""
     from workbench.core.jobs import Progress
     from workbench.ml.classifier.inspection import inspect_window
-    from workbench.ml.device import choose_device
-    from workbench.ml.model_tasks import MODEL_TASKS, ModelProvider, find_model
-    from workbench.ml.tasks.audio import mono_at
 
     yield Progress(None, "Inspecting the classifier…")
-    spec = MODEL_TASKS["classify"]
-    entry = find_model(zoo, spec, model or None)
-    provider = ModelProvider.from_zoo(zoo, entry, spec, choose_device(device_flag, setting),
-                                      cache)
+    provider = inspected_model("classify", zoo, cache, model, device_flag, setting)
     net = provider.model()
     cancel.check()
-    audio = snapshot_audio(tracks, start, stop)
-    frames = audio.read() if hasattr(audio, "read") else audio
-    samples = mono_at(frames, rate, net.config.sample_rate)
+    samples = inspected_samples(tracks, rate, start, stop, net.config.sample_rate)
     return inspect_window(net, samples, label, start / rate)

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from workbench.core.analysis.posteriorgram import BLANK_NAME, SPACE_NAME, Posteriorgram
-from workbench.ml.recognizer.inspection import posteriorgram
+from workbench.ml.recognizer.inspection import posteriorgram, recurrent_states
 from workbench.ml.recognizer.net import CHARACTERS, CtcRecognizer
 
 RATE = 16000
@@ -43,3 +43,26 @@ def test_top_symbols_name_blank_and_space_and_sort_by_probability():
     assert gram.symbol_names == (BLANK_NAME, SPACE_NAME, "a", "b")
     assert gram.frame_at(1.05) == 1
     np.testing.assert_array_equal(gram.best_path(), [0, 1])
+
+
+def test_recurrent_states_are_each_layers_outputs_frame_for_frame_with_the_posteriorgram():
+    torch.manual_seed(1)
+    net = CtcRecognizer(n_mels=16, conv_channels=4, hidden=8, layers=2, chunk=6,
+                        right=3).eval()
+    x = (np.random.default_rng(1).standard_normal(RATE) * 0.1).astype(np.float32)
+    states = recurrent_states(net, x, start_s=1.0, model="tiny")
+    gram = posteriorgram(net, x, CHARACTERS)
+    assert states.states.shape == (2, 2, gram.frames, 8)
+    assert (states.layers, states.frames, states.units) == (2, gram.frames, 8)
+    # The last layer's outputs are what the classifier reads: they give the posteriors.
+    last = np.concatenate([states.image(1, 0), states.image(1, 1)], axis=1)
+    with torch.no_grad():
+        logits = net.classify(torch.from_numpy(last))
+    np.testing.assert_allclose(torch.log_softmax(logits, -1).numpy(), gram.log_probs,
+                               atol=2e-2)  # float16 storage of the states
+    assert np.abs(states.states).max() <= 1.0 and np.abs(states.states).max() > 0.05
+    assert not np.array_equal(states.image(0, 0), states.image(0, 1))
+    times, values = states.activation(1, 1, 3)
+    assert times[0] == pytest.approx(1.02) and len(times) == gram.frames
+    np.testing.assert_array_equal(values, states.image(1, 1)[:, 3])
+    assert states.frame_at(1.0) == 0 and states.frame_at(0.99) is None

@@ -24,10 +24,15 @@ class RecognizerStream:
     """`feed(samples)` -> new (frames, symbols) log-posterior rows; `finish()` -> the rest.
 
     Samples are mono float32 at the network's sample rate.  The network must be in
-    eval mode; calls run under `torch.inference_mode`."""
+    eval mode; calls run under `torch.inference_mode`.  With `keep_layers`, every
+    recurrent layer's outputs (frames, 2 hidden: forward then backward units) are kept in
+    `layer_outputs`, one list of blocks per layer, for looking inside the network."""
 
-    def __init__(self, net: CtcRecognizer, device: torch.device | str = "cpu") -> None:
+    def __init__(self, net: CtcRecognizer, device: torch.device | str = "cpu",
+                 keep_layers: bool = False) -> None:
         self.net = net
+        self.layer_outputs: list[list[np.ndarray]] | None = \
+            [[] for _ in net.rnn] if keep_layers else None
         self.device = torch.device(device)
         self._half = net.features.n_fft // 2
         self._hop = net.features.hop
@@ -80,6 +85,9 @@ class RecognizerStream:
         windows = x.unfold(1, net.chunk + net.right, net.chunk).permute(0, 1, 3, 2)
         for i, layer in enumerate(net.rnn):
             windows, self._states[i] = layer(windows, net.chunk, self._states[i])
+            if self.layer_outputs is not None:
+                core = windows[:, :, :net.chunk].reshape(chunks * net.chunk, -1)
+                self.layer_outputs[i].append(core.cpu().numpy().astype(np.float16))
         core = windows[:, :, :net.chunk].reshape(1, chunks * net.chunk, -1)
         self._next_chunk += chunks
         return torch.log_softmax(net.classify(core), dim=-1)[0].cpu().numpy()

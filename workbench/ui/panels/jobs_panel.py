@@ -34,12 +34,13 @@ from workbench.runtime.classifier_inspection import INSPECT_KIND
 from workbench.runtime.enhancer_inspection import INSIGHT_KIND
 from workbench.runtime.job_runner import JobHandle, JobRunner
 from workbench.runtime.model_jobs import ModelJob, ModelJobService
-from workbench.runtime.recognizer_inspection import POSTERIORGRAM_KIND
+from workbench.runtime.recognizer_inspection import POSTERIORGRAM_KIND, STATES_KIND
 from workbench.ui.panels.elided_label import ElidedLabel
 from workbench.ui.timeline.spectrogram_view import TILE_JOB_KIND
 
 # View jobs the app runs for its views (following the pointer, drawing a model's insides).
-QUIET_KINDS = frozenset({TILE_JOB_KIND, INSPECT_KIND, POSTERIORGRAM_KIND, INSIGHT_KIND})
+QUIET_KINDS = frozenset({TILE_JOB_KIND, INSPECT_KIND, POSTERIORGRAM_KIND, STATES_KIND,
+                         INSIGHT_KIND})
 # Jobs the app starts by itself for its views; closing the window does not ask about them.
 BACKGROUND_KINDS = QUIET_KINDS | {"open", "peaks", "stats"}
 _ERROR_STYLE = "color: #e06060;"

@@ -27,6 +27,7 @@ class TimeViewBox(pg.ViewBox):
     drag_selected = Signal(float, float, bool, object, object)
     # origin s, pointer s, finished, Qt.KeyboardModifiers at the start, scene QPointF
     clicked_at = Signal(float, object)  # time s, Qt.KeyboardModifiers
+    point_clicked = Signal(float, float)  # time s, y value (rows whose y means something)
     double_clicked_at = Signal(float, object)  # time s, Qt.KeyboardModifiers
     zoom_requested = Signal(float, float)  # factor (>1 zooms in), anchor time s
     pan_requested = Signal(float)  # fraction of the visible width (+ = later)
@@ -77,5 +78,6 @@ class TimeViewBox(pg.ViewBox):
                 self.double_clicked_at.emit(t, ev.modifiers())
             else:
                 self.clicked_at.emit(t, ev.modifiers())
+                self.point_clicked.emit(t, self.mapSceneToView(ev.scenePos()).y())
         else:
             ev.ignore()

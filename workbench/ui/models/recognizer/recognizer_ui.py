@@ -8,7 +8,9 @@ clicking a word on the "words" tier of the timeline does the same (one code path
 or Audacity labels.  When a transcript is applied, the recognizer's
 posteriorgram over the transcribed span is computed as a quiet job on the
 model lane and drawn in a row under the spectrogram (`PosteriorgramRow`);
-pointing at the document shows the top symbols there.
+pointing at the document shows the top symbols there.  The recurrent layers' outputs
+over the same span are computed the same way and drawn below it (`HiddenStateRow`:
+choose a layer and direction, click a unit to plot its activation).
 
 GUI thread only.  Built once by the MainWindow.
 """
@@ -29,6 +31,7 @@ from workbench.core.document.transcript_export import (
     transcript_text,
 )
 from workbench.runtime.recognizer_inspection import RecognizerInspectionService
+from workbench.ui.models.recognizer.hidden_state_row import HiddenStateRow
 from workbench.ui.models.recognizer.posteriorgram_row import PosteriorgramRow
 from workbench.ui.models.recognizer.transcript_panel import TranscriptPanel
 
@@ -56,12 +59,19 @@ class RecognizerUi(QObject):
         self.inspection = RecognizerInspectionService(window.runner, window.model_jobs, self)
         self.inspection.computed.connect(self._on_inspection_computed)
         self.inspection.failed.connect(self._on_inspection_failed)
+        self.inspection.states_computed.connect(self._on_inspection_states_computed)
+        self.inspection.states_failed.connect(self._on_inspection_failed)
         self._rows: dict = {}  # DocumentView -> PosteriorgramRow, dropped when it closes
+        self._state_rows: dict = {}  # DocumentView -> HiddenStateRow, likewise
         window.loader.loaded.connect(self._on_loader_loaded)
 
     def row_for(self, document) -> PosteriorgramRow | None:
         entry = next((e for e in self.window.open_documents if e.document is document), None)
         return self._rows.get(entry.view) if entry else None
+
+    def state_row_for(self, document) -> HiddenStateRow | None:
+        entry = next((e for e in self.window.open_documents if e.document is document), None)
+        return self._state_rows.get(entry.view) if entry else None
 
     def _on_loader_loaded(self, document) -> None:
         entry = next((e for e in self.window.open_documents if e.document is document), None)
@@ -69,7 +79,13 @@ class RecognizerUi(QObject):
             return
         row = PosteriorgramRow(entry.view)
         self._rows[entry.view] = row
+        self._state_rows[entry.view] = HiddenStateRow(entry.view)
         entry.view.pointer_moved.connect(lambda info, r=row: r.show_hover(info["time"]))
+
+    def _on_inspection_states_computed(self, document, states) -> None:
+        row = self.state_row_for(document)
+        if row is not None:
+            row.show_states(states)
 
     def _on_inspection_computed(self, document, gram) -> None:
         row = self.row_for(document)
@@ -78,7 +94,7 @@ class RecognizerUi(QObject):
 
     def _on_inspection_failed(self, _document, error) -> None:
         self.window.statusBar().showMessage(
-            f"Cannot compute the recognizer's posteriorgram: {error}", 8000)
+            f"Cannot look inside the recognizer: {error}", 8000)
 
     def follow_current(self) -> None:
         """Show the current tab's transcript (hiding the dock when it has none)."""
@@ -94,6 +110,7 @@ class RecognizerUi(QObject):
 
     def _on_window_document_closed(self, entry) -> None:
         self._rows.pop(entry.view, None)
+        self._state_rows.pop(entry.view, None)
         self.inspection.forget(entry.document)
         if self.panel.document is entry.document:
             self.panel.set_document(None, None)
@@ -101,7 +118,9 @@ class RecognizerUi(QObject):
 
     def _on_model_jobs_result_applied(self, job, result) -> None:
         if isinstance(result, Transcript):
-            self.inspection.compute(job.document, job.start, job.stop, result.model or job.model)
+            model = result.model or job.model
+            self.inspection.compute(job.document, job.start, job.stop, model)
+            self.inspection.compute_states(job.document, job.start, job.stop, model)
         entry = self.window.current_entry()
         if isinstance(result, Transcript) and entry is not None \
                 and job.document is entry.document:
