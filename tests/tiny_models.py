@@ -39,8 +39,11 @@ class TinyClassifier(nn.Module):
             self.out.bias.copy_(torch.tensor([2.0, -2.0])[:classes])
 
     def forward(self, windows: torch.Tensor) -> torch.Tensor:
-        rms = windows.pow(2).mean(dim=-1, keepdim=True).sqrt()
-        return self.out(rms)
+        return self.out(self.embeddings(windows))
+
+    def embeddings(self, windows: torch.Tensor) -> torch.Tensor:
+        """What the last layer reads: the window's RMS (one feature)."""
+        return windows.pow(2).mean(dim=-1, keepdim=True).sqrt()
 
 
 def build_tiny_classifier(card) -> TinyClassifier:

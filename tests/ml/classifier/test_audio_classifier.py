@@ -73,6 +73,19 @@ def test_one_pass_over_a_recording_equals_each_window_on_its_own(random_model):
     assert torch.allclose(together, alone, atol=1e-4)
 
 
+def test_the_penultimate_features_are_what_the_head_classifies(random_model):
+    signal = noise(3.0, level=0.3, seed=2)
+    config = random_model.config
+    with torch.inference_mode():
+        logits, pooled = random_model.signal_window_outputs(torch.from_numpy(signal))
+        first = random_model.embeddings(torch.from_numpy(signal[:config.window_samples])[None])
+        assert torch.allclose(logits,
+                              random_model.signal_window_logits(torch.from_numpy(signal)))
+        assert torch.allclose(random_model.net.head(pooled), logits, atol=1e-5)
+    assert pooled.shape == (window_count(len(signal), config), 2 * config.embedding)
+    assert torch.allclose(first[0], pooled[0], atol=1e-4)
+
+
 def test_chunks_give_the_same_probabilities_and_the_last_window_ends_with_the_audio(
         random_model):
     signal = noise(7.3, seed=1)
@@ -118,6 +131,12 @@ def test_the_weights_file_holds_only_trained_tensors_and_the_task_reads_any_layo
     assert result.labels == CLASSES and result.model == "classifier"
     assert len(result.probabilities) == window_count(4 * RATE, model.config) + 1
     assert result.segments[-1].end == pytest.approx(4.0)
+    assert result.window_embeddings is None  # kept only when asked for
+    with_features = run_to_completion(lambda c: run_model_task(
+        MODEL_TASKS["classify"], BlockSequence.from_array(at_44k), 48000, c, zoo=zoo,
+        device="cpu", params={"chunk_windows": 5, "embeddings": True}))
+    assert with_features.window_embeddings.shape == (len(result.probabilities), 192)
+    np.testing.assert_array_equal(with_features.probabilities, result.probabilities)
 
 
 def test_saliency_and_inspection_have_the_input_shape(random_model):

@@ -2,10 +2,12 @@
 
 import json
 
+import numpy as np
 import pytest
+import soundfile as sf
 
 from tests.runtime.corpus.corpus_fixtures import BAD, GOOD, classify_task, make_corpus
-from tests.tiny_models import make_zoo
+from tests.tiny_models import RATE, make_zoo
 from workbench.ml.model_tasks import MODEL_TASKS
 from workbench.runtime.corpus.inputs import collect_inputs
 from workbench.runtime.corpus.per_file import CorpusItem, CorpusTask, FileWorker
@@ -41,6 +43,19 @@ def test_good_files_give_ok_rows_with_segments(zoo, corpus, tmp_path):
     assert json.loads(loud.row["summary"])["loud"] == pytest.approx(1.0, abs=0.3)
     quiet = worker.process(_item(corpus, "sub/quiet.wav"))
     assert quiet.row["text"] == "quiet"
+
+
+def test_classify_rows_carry_each_segments_penultimate_features(zoo, corpus, tmp_path):
+    loud = np.random.default_rng(1).standard_normal(2 * RATE).astype(np.float32) * 0.3
+    sf.write(corpus / "halves.wav", np.concatenate([np.zeros(2 * RATE, np.float32), loud]),
+             RATE)
+    mixed = FileWorker(classify_task(zoo, tmp_path / "run")).process(
+        _item(corpus, "halves.wav"))
+    by_label = {s["label"]: s["embedding"] for s in mixed.segments}
+    assert set(by_label) == {"quiet", "loud"}
+    # The tiny classifier's last layer reads a window's RMS: silence 0, noise about 0.3.
+    assert by_label["quiet"] == [pytest.approx(0.0, abs=0.05)]
+    assert by_label["loud"] == [pytest.approx(0.3, abs=0.1)]
 
 
 @pytest.mark.parametrize("relative", [*BAD, "missing.wav"])

@@ -46,3 +46,17 @@ def truth_run(folder: Path) -> Path:
                 segment("d.wav", 0, 0.0, 1.0, "loud")]
     return write_run(folder, rows, segments,
                      "file,label\nb/loud.wav,loud\nc.wav,loud\nd.wav,quiet\na.wav,quiet\n")
+
+
+def embedding_run(folder: Path) -> Path:
+    """Six one-segment files whose features form two clusters (loud near x=+1, quiet
+    near x=-1); truth says q3.wav, classified loud inside the quiet cluster, is quiet."""
+    rows, segments, truth = [], [], ["file,label"]
+    layout = [("l1.wav", "loud", "loud", (1.0, 0.1)), ("l2.wav", "loud", "loud", (1.1, -0.1)),
+              ("l3.wav", "loud", "loud", (0.9, 0.0)), ("q1.wav", "quiet", "quiet", (-1.0, 0.1)),
+              ("q2.wav", "quiet", "quiet", (-1.1, -0.1)), ("q3.wav", "loud", "quiet", (-0.9, 0.0))]
+    for name, predicted, label, (x, y) in layout:
+        rows.append(file_row(name, text=predicted, summary={predicted: 1.0}))
+        segments.append(segment(name, 0, 0.25, 0.75, predicted, embedding=[x, y, 0.0]))
+        truth.append(f"{name},{label}")
+    return write_run(folder, rows, segments, "\n".join(truth) + "\n")

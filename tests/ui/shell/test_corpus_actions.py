@@ -7,7 +7,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from tests.audio_server import SINK
 from workbench.runtime.corpus.ledger import Ledger
+from workbench.runtime.player import PlaybackState
 
 
 @pytest.fixture
@@ -92,3 +94,22 @@ def test_the_run_dialog_suggests_a_run_folder_beside_the_input(qtbot, tmp_path):
     dialog.out_edit.setText(str(tmp_path / "mine"))
     dialog.input_edit.setText(str(tmp_path / "other"))  # the user's own choice stays
     assert dialog.choice()[2] == tmp_path / "mine"
+
+
+def test_hovering_a_map_point_plays_the_segment_and_gives_the_player_back(
+        qtbot, window, run_dir, tone_file, audio_server):
+    from tests.ui.conftest import open_and_wait
+
+    bar = window.transport.bar
+    bar.output_combo.setCurrentIndex(bar.output_combo.findData(SINK))
+    bar.output_combo.activated.emit(bar.output_combo.currentIndex())
+    entry = open_and_wait(qtbot, window, tone_file)
+    window.corpus.open_run(run_dir)
+    with qtbot.waitSignal(window.player.state_changed) as started:
+        window.corpus.view.play_requested.emit(str(tone_file), 1.0, 2.0)
+    assert started.args == [PlaybackState.PLAYING]
+    assert window.player.frames == 16000  # the segment only, not the 3 s file
+    with qtbot.waitSignal(window.player.finished, timeout=5000):
+        pass
+    assert window.player.frames == entry.document.frames  # the document plays again
+    window.player.stop()

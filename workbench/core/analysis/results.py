@@ -114,7 +114,9 @@ class Classification:
     `window_starts[i]` seconds and lasts `window_s`; windows follow each other
     every `hop_s` seconds (after a merge the grid may have a seam where the
     re-run span begins).  `window_starts` defaults to the regular grid from
-    the span's start.
+    the span's start.  `window_embeddings` (windows x features), present only when
+    the task was asked for them, holds what the classifier's last layer read for each
+    window (its penultimate features); a merge or a saved project drops them.
     """
 
     labels: tuple[str, ...]
@@ -127,6 +129,7 @@ class Classification:
     elapsed: float
     span: Span
     window_starts: np.ndarray | None = field(default=None)
+    window_embeddings: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         probs = np.asarray(self.probabilities, dtype=np.float32).reshape(-1, len(self.labels))
@@ -138,6 +141,11 @@ class Classification:
         if len(starts) != len(probs):
             raise ValueError(f"{len(starts)} window starts for {len(probs)} windows")
         object.__setattr__(self, "window_starts", starts)
+        if self.window_embeddings is not None:
+            embeddings = np.asarray(self.window_embeddings, dtype=np.float32)
+            if len(embeddings) != len(probs):
+                raise ValueError(f"{len(embeddings)} window embeddings for {len(probs)} windows")
+            object.__setattr__(self, "window_embeddings", embeddings.reshape(len(probs), -1))
         object.__setattr__(self, "labels", tuple(self.labels))
         object.__setattr__(self, "segments", tuple(self.segments))
 

@@ -175,21 +175,39 @@ class AudioClassifierNet(nn.Module):
         maps = self.blocks(self.normalize(logmel))
         return self.embed(maps.flatten(1, 2))
 
-    def _pool_head(self, steps: Tensor) -> Tensor:
-        """``[..., embedding, steps_per_window]`` -> logits ``[..., classes]``."""
-        pooled = torch.cat([steps.mean(-1), steps.amax(-1)], dim=-1)
+    @staticmethod
+    def _pool(steps: Tensor) -> Tensor:
+        """``[..., embedding, steps_per_window]`` -> ``[..., 2 * embedding]``: what the
+        head reads (the penultimate layer)."""
+        return torch.cat([steps.mean(-1), steps.amax(-1)], dim=-1)
+
+    def classify_pooled(self, pooled: Tensor) -> Tensor:
+        """Penultimate features ``[..., 2 * embedding]`` -> logits ``[..., classes]``."""
         return self.head(self.dropout(pooled))
+
+    def embedding(self, logmel: Tensor) -> Tensor:
+        """Penultimate features ``[b, 2 * embedding]`` of windows
+        ``[b, 1, mels, frames >= window_frames]``: what the head classifies."""
+        if logmel.shape[-1] < self.config.window_frames:
+            raise ValueError(f"a window has {self.config.window_frames} frames, "
+                             f"got {logmel.shape[-1]}")
+        return self._pool(self.frame_features(logmel)[..., :self.steps_per_window])
 
     def forward(self, logmel: Tensor) -> Tensor:
         """Logits ``[b, classes]`` for windows ``[b, 1, mels, frames >= window_frames]``.
 
         Only the first ``window_frames`` frames are read (the network's receptive field).
         """
-        if logmel.shape[-1] < self.config.window_frames:
-            raise ValueError(f"a window has {self.config.window_frames} frames, "
-                             f"got {logmel.shape[-1]}")
-        steps = self.frame_features(logmel)[..., :self.steps_per_window]
-        return self._pool_head(steps)
+        return self.classify_pooled(self.embedding(logmel))
+
+    def window_embeddings(self, logmel: Tensor) -> Tensor:
+        """Penultimate features of every window in a long log-mel ``[b, 1, mels, t]``
+        -> ``[b, windows, 2 * embedding]`` (windows laid out as in `window_logits`)."""
+        features = self.frame_features(logmel)
+        if features.shape[-1] < self.steps_per_window:
+            return features.new_zeros(features.shape[0], 0, 2 * self.config.embedding)
+        windows = features.unfold(-1, self.steps_per_window, self.hop_steps)  # [b, e, w, s]
+        return self._pool(windows.transpose(1, 2))
 
     def window_logits(self, logmel: Tensor) -> Tensor:
         """Logits of every window in a long log-mel ``[b, 1, mels, t]`` -> ``[b, windows, classes]``.
@@ -197,11 +215,7 @@ class AudioClassifierNet(nn.Module):
         Window ``w`` covers frames ``[w * hop_frames, w * hop_frames + window_frames)``;
         the result equals `forward` on each window cut out on its own.
         """
-        features = self.frame_features(logmel)
-        if features.shape[-1] < self.steps_per_window:
-            return features.new_zeros(features.shape[0], 0, len(self.config.labels))
-        windows = features.unfold(-1, self.steps_per_window, self.hop_steps)  # [b, e, w, s]
-        return self._pool_head(windows.transpose(1, 2))
+        return self.classify_pooled(self.window_embeddings(logmel))
 
     def layer_outputs(self, logmel: Tensor) -> list[Tensor]:
         """The output of every conv block for one input, first layer first (for inspection)."""
@@ -246,6 +260,18 @@ class AudioClassifier(nn.Module):
         starts at sample ``w * config.hop_samples``."""
         logits = self.net.window_logits(self.logmel(signal.unsqueeze(0)))[0]
         return logits[:window_count(signal.shape[-1], self.config)]
+
+    def signal_window_outputs(self, signal: Tensor) -> tuple[Tensor, Tensor]:
+        """Logits ``[windows, classes]`` and penultimate features ``[windows, 2 *
+        embedding]`` of a mono signal, in one pass (windows as `signal_window_logits`)."""
+        pooled = self.net.window_embeddings(self.logmel(signal.unsqueeze(0)))[0]
+        pooled = pooled[:window_count(signal.shape[-1], self.config)]
+        return self.net.classify_pooled(pooled), pooled
+
+    def embeddings(self, windows: Tensor) -> Tensor:
+        """Penultimate features ``[batch, 2 * embedding]`` of mono windows
+        ``[batch, window_samples]`` (the classify task's optional contract)."""
+        return self.net.embedding(self.logmel(windows))
 
 
 def card_config(config: ClassifierConfig) -> dict:

@@ -99,16 +99,25 @@ def fill_window(samples: np.ndarray, length: int) -> np.ndarray:
 def chunk_probabilities(model: AudioClassifier, samples: np.ndarray,
                         device: torch.device | str = "cpu") -> np.ndarray:
     """Class probabilities ``[windows, classes]`` of a chunk's samples (from a window start)."""
+    return chunk_outputs(model, samples, device)[0]
+
+
+def chunk_outputs(model: AudioClassifier, samples: np.ndarray,
+                  device: torch.device | str = "cpu") -> tuple[np.ndarray, np.ndarray]:
+    """Class probabilities ``[windows, classes]`` and penultimate features
+    ``[windows, features]`` of a chunk's samples, from one pass."""
     config = model.config
     signal = fill_window(samples, max(len(samples), config.window_samples))
     with torch.inference_mode():
-        logits = model.signal_window_logits(torch.from_numpy(signal).to(device))
-        return torch.softmax(logits.float(), dim=-1).cpu().numpy()
+        logits, pooled = model.signal_window_outputs(torch.from_numpy(signal).to(device))
+        return (torch.softmax(logits.float(), dim=-1).cpu().numpy(),
+                pooled.float().cpu().numpy())
 
 
 def classification_of(probabilities: np.ndarray, starts_samples: np.ndarray,
                       config: ClassifierConfig, total_samples: int, model: str = "",
-                      device: str = "", rule: Hysteresis = DEFAULT_HYSTERESIS) -> Classification:
+                      device: str = "", rule: Hysteresis = DEFAULT_HYSTERESIS,
+                      embeddings: np.ndarray | None = None) -> Classification:
     """A `Classification` (times from 0) with hysteresis-merged segments."""
     rate = config.sample_rate
     starts = np.asarray(starts_samples[:len(probabilities)], dtype=np.float64) / rate
@@ -116,7 +125,7 @@ def classification_of(probabilities: np.ndarray, starts_samples: np.ndarray,
     segments = hysteresis_segments(probabilities, config.labels, starts, config.window_s,
                                    span, rule)
     return Classification(config.labels, config.hop_s, config.window_s, probabilities,
-                          segments, model, device, 0.0, span, starts)
+                          segments, model, device, 0.0, span, starts, embeddings)
 
 
 def classify_signal(model: AudioClassifier, signal: np.ndarray, cancel: CancelToken,
@@ -166,7 +175,8 @@ def cnn_classify(audio: Audio, sample_rate: int, params: dict, cancel: CancelTok
     """Task body: a Classification of ``audio`` (times from its start).
 
     params: ``chunk_windows`` (windows per pass), ``enter``, ``leave``,
-    ``min_windows`` (the segment hysteresis, see core.labels.class_segments).
+    ``min_windows`` (the segment hysteresis, see core.labels.class_segments),
+    ``embeddings`` (true: the result keeps each window's penultimate features).
     """
     card = model_provider.card
     config = ClassifierConfig.from_json({**card.config, "labels": list(card.labels),
@@ -175,14 +185,16 @@ def cnn_classify(audio: Audio, sample_rate: int, params: dict, cancel: CancelTok
     chunks = plan_chunks(total, config, int(params.get("chunk_windows", CHUNK_WINDOWS)))
     starts, rule = window_starts(total, config), _hysteresis(params)
     rows: list[np.ndarray] = []
+    features: list[np.ndarray] = []
     for chunk in chunks:
         cancel.check()
-        # Audio shorter than a window is read as it is and looped by chunk_probabilities.
+        # Audio shorter than a window is read as it is and looped by chunk_outputs.
         samples = model_rate_samples(audio, sample_rate, config.sample_rate, chunk.start,
                                      min(chunk.stop, total))
-        probs = yield from model_provider.infer(
-            lambda model, device, x=samples: chunk_probabilities(model, x, device))
+        probs, pooled = yield from model_provider.infer(
+            lambda model, device, x=samples: chunk_outputs(model, x, device))
         rows.append(probs)
+        features.append(pooled)
         so_far = classification_of(np.concatenate(rows), starts, config, total,
                                    model_provider.name, str(model_provider.device), rule)
         yield Partial(so_far)
@@ -191,11 +203,15 @@ def cnn_classify(audio: Audio, sample_rate: int, params: dict, cancel: CancelTok
                        f"{total / config.sample_rate:.0f} s")
     if not rows:
         # No audio at all: one looped (silent) window says what nothing sounds like.
-        rows.append((yield from model_provider.infer(
-            lambda model, device: chunk_probabilities(model, np.zeros(0, np.float32), device))))
+        probs, pooled = yield from model_provider.infer(
+            lambda model, device: chunk_outputs(model, np.zeros(0, np.float32), device))
+        rows.append(probs)
+        features.append(pooled)
         starts = np.zeros(1, dtype=np.int64)
+    embeddings = np.concatenate(features) if params.get("embeddings") else None
     return classification_of(np.concatenate(rows), starts, config, total,
-                             model_provider.name, str(model_provider.device), rule)
+                             model_provider.name, str(model_provider.device), rule,
+                             embeddings)
 
 
 # -- the task -------------------------------------------------------------------------
@@ -236,7 +252,9 @@ def classify(audio: Audio, sample_rate: int, params: dict, cancel: CancelToken,
              model_provider: ModelProvider) -> TaskGenerator:
     """Task: a Classification of `audio` (times in seconds from its start).
 
-    params: `batch_windows` (default 64; the CNN classifier takes `chunk_windows`).
+    params: `batch_windows` (default 64; the CNN classifier takes `chunk_windows`),
+    `embeddings` (true: keep each window's penultimate features, for a model that
+    offers `embeddings(windows)`).
     """
     card = model_provider.card
     if card.architecture == cnn_classifier.ARCHITECTURE:
@@ -247,19 +265,34 @@ def classify(audio: Audio, sample_rate: int, params: dict, cancel: CancelToken,
     count = window_count(total_s, window_s, hop_s)
     batch = max(1, int(params.get("batch_windows", DEFAULT_BATCH_WINDOWS)))
     rows: list[np.ndarray] = []
+    features: list[np.ndarray] = []
     for first in range(0, count, batch):
         cancel.check()
         n = min(batch, count - first)
         windows = _windows(audio, sample_rate, card.sample_rate, first, n, window_s, hop_s)
-        probs = yield from model_provider.infer(
-            lambda model, device, x=windows: torch.softmax(
-                model(torch.from_numpy(x).to(device)).float(), dim=-1).cpu().numpy())
+        probs, pooled = yield from model_provider.infer(
+            lambda model, device, x=windows: _window_outputs(model, device, x,
+                                                            bool(params.get("embeddings"))))
         rows.append(probs)
+        features.append(pooled)
         yield Partial(_result(np.concatenate(rows), labels, window_s, hop_s, total_s,
                               model_provider))
         yield Progress((first + n) / count, f"Classifying: {min(total_s, (first + n) * hop_s):.0f} "
                                             f"of {total_s:.0f} s")
-    return _result(np.concatenate(rows), labels, window_s, hop_s, total_s, model_provider)
+    embeddings = np.concatenate(features) if all(f is not None for f in features) else None
+    return _result(np.concatenate(rows), labels, window_s, hop_s, total_s, model_provider,
+                   embeddings)
+
+
+def _window_outputs(model: nn.Module, device, windows: np.ndarray, embeddings: bool
+                    ) -> tuple[np.ndarray, np.ndarray | None]:
+    """Probabilities of a batch of windows, and their penultimate features when asked
+    for and the model offers them (None otherwise)."""
+    x = torch.from_numpy(windows).to(device)
+    probs = torch.softmax(model(x).float(), dim=-1).cpu().numpy()
+    if not (embeddings and hasattr(model, "embeddings")):
+        return probs, None
+    return probs, model.embeddings(x).float().cpu().numpy()
 
 
 def _windows(audio: Audio, rate: int, model_rate: int, first: int, n: int, window_s: float,
@@ -275,12 +308,13 @@ def _windows(audio: Audio, rate: int, model_rate: int, first: int, n: int, windo
 
 
 def _result(probs: np.ndarray, labels: tuple[str, ...], window_s: float, hop_s: float,
-            total_s: float, provider: ModelProvider) -> Classification:
+            total_s: float, provider: ModelProvider,
+            embeddings: np.ndarray | None = None) -> Classification:
     starts = np.arange(len(probs)) * hop_s
     span = (0.0, total_s)
     segments = hysteresis_segments(probs, labels, starts, window_s, span)
     return Classification(labels, hop_s, window_s, probs, segments, provider.name,
-                          str(provider.device), 0.0, span, starts)
+                          str(provider.device), 0.0, span, starts, embeddings)
 
 
 SPEC = ModelTaskSpec(kind="classify", zoo_task="audio-classification", family="classifier",

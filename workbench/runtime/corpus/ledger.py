@@ -29,6 +29,9 @@ FILE_SCHEMA = pa.schema([
 SEGMENT_SCHEMA = pa.schema([
     ("key", pa.string()), ("index", pa.int64()), ("start", pa.float64()),
     ("end", pa.float64()), ("label", pa.string()), ("confidence", pa.float64()),
+    # Classify only: the mean penultimate features of the segment's windows (the
+    # corpus view's embedding map); null for words and for older ledgers.
+    ("embedding", pa.list_(pa.float32())),
 ])
 _counter = itertools.count()
 

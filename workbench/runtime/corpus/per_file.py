@@ -15,6 +15,8 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
+
 from workbench.core.audio.audio_file import AudioFileError, load_audio, sample_warnings
 from workbench.core.audio.blocks import BlockSequence
 from workbench.core.jobs import run_to_completion
@@ -111,16 +113,21 @@ class FileWorker:
         from workbench.ml.model_tasks import run_model_task
 
         task = self.task
+        # A classify run keeps each window's penultimate features for the embedding map;
+        # it is not a setting of the run (the ledger key does not change with it).
+        params = {**task.params, "embeddings": True} if task.kind == "classify" \
+            else task.params
         return run_to_completion(lambda c: run_model_task(
             task.spec, samples, rate, c, zoo=self._zoo, cache=self._cache, model=task.model,
-            device=task.device, params=task.params))
+            device=task.device, params=params))
 
     def _classify_rows(self, item, row, result, _subtype) -> list[dict]:
         summary = result.summary()
         row["summary"] = json.dumps(summary)
         row["text"] = max(summary, key=summary.get) if summary else ""
         return [{"key": item.key, "index": i, "start": s.start, "end": s.end,
-                 "label": s.label, "confidence": float(s.confidence)}
+                 "label": s.label, "confidence": float(s.confidence),
+                 "embedding": segment_embedding(result, s.start, s.end)}
                 for i, s in enumerate(result.segments)]
 
     def _transcribe_rows(self, item, row, result, _subtype) -> list[dict]:
@@ -159,6 +166,19 @@ class FileWorker:
 _RESULT_ROWS = {"classify": FileWorker._classify_rows,
                 "transcribe": FileWorker._transcribe_rows,
                 "enhance": FileWorker._enhance_rows}
+
+
+def segment_embedding(result, start: float, end: float) -> list[float] | None:
+    """Mean penultimate features of the windows whose centre lies in [start, end) (the
+    nearest window when none does); None when the model gave no features."""
+    features = result.window_embeddings
+    if features is None or len(features) == 0:
+        return None
+    centres = result.window_starts + result.window_s / 2
+    inside = (centres >= start) & (centres < end)
+    if not inside.any():
+        inside = np.arange(len(centres)) == np.abs(centres - (start + end) / 2).argmin()
+    return features[inside].mean(axis=0).tolist()
 
 
 class _FileProblem(Exception):

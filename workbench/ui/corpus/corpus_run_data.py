@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +44,17 @@ class CorpusRunData:
             return data
         truth.rematch(files, data.segments)
         return cls(data.folder, files, data.segments, truth)
+
+    def embedded_segments(self) -> list[tuple[dict, dict]]:
+        """(file row, segment row) of every segment with penultimate features, the
+        most common feature length only (one model's)."""
+        pairs = [(row, s) for row in self.files if row["status"] == "ok"
+                 for s in self.segments.get(row["key"], []) if s.get("embedding")]
+        lengths = Counter(len(s["embedding"]) for _row, s in pairs)
+        if not lengths:
+            return []
+        length = lengths.most_common(1)[0][0]
+        return [(row, s) for row, s in pairs if len(s["embedding"]) == length]
 
     def confidence(self, row: dict) -> float | None:
         """The file's least confident segment or word (None: none, or an error row)."""

@@ -73,6 +73,18 @@ class CorpusTruth:
         matches = self._by_key.get(key)
         return None if not matches else all(m.truth == m.predicted for m in matches)
 
+    def truth_at(self, key: str, start: float, end: float) -> str | None:
+        """The truth label of a file's stretch: its whole-file label, else the labelled
+        stretch overlapping it most (None: no truth there)."""
+        best, overlap = None, 0.0
+        for match in self._by_key.get(key, []):
+            if match.start is None:
+                return match.truth
+            shared = min(end, match.end) - max(start, match.start)
+            if shared > overlap:
+                best, overlap = match.truth, shared
+        return best
+
     def labels(self) -> list[str]:
         return sorted({m.truth for m in self.matches} | {m.predicted for m in self.matches})
 

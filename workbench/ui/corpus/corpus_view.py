@@ -25,6 +25,7 @@ from workbench.ui.corpus.corpus_table_model import (
     CorpusFilterProxy,
     CorpusSegmentsModel,
 )
+from workbench.ui.corpus.embedding_map import EmbeddingMap
 
 _STATUSES = {"All files": None, "OK": "ok", "Errors": "error"}
 
@@ -32,9 +33,12 @@ _STATUSES = {"All files": None, "OK": "ok", "Errors": "error"}
 class CorpusView(QWidget):
     """Shows one run.  `open_requested(path, start, end)` is emitted on the GUI thread
     when a file row (start/end of its first segment, or None) or a segment row is
-    double-clicked; the shell opens the file there.  The view owns its Qt models."""
+    double-clicked, or a map point clicked; the shell opens the file there.
+    `play_requested(path, start, end)` when a map point is hovered; the shell plays
+    that stretch.  The view owns its Qt models."""
 
     open_requested = Signal(str, object, object)
+    play_requested = Signal(str, float, float)
 
     def __init__(self, data: CorpusRunData, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -61,12 +65,17 @@ class CorpusView(QWidget):
         self.confusion_view = ConfusionView()
         self.insights = QSplitter(Qt.Orientation.Horizontal)
         self.insights.addWidget(self.confusion_view)
+        self.embedding_map = EmbeddingMap()
+        self.insights.addWidget(self.embedding_map)
         self._lay_out()
         self._show_truth()
         self._show_pick(None, "")
         self.confusion_view.cell_chosen.connect(self._on_confusion_cell_chosen)
         self.confusion_view.cleared.connect(self.clear_pick)
         self.clear_button.clicked.connect(self.clear_pick)
+        self.embedding_map.point_hovered.connect(self.play_requested.emit)
+        self.embedding_map.point_clicked.connect(self.open_requested.emit)
+        self.embedding_map.points_chosen.connect(self._on_map_points_chosen)
         self.filter_edit.textChanged.connect(self._on_filter_changed)
         self.status_combo.currentTextChanged.connect(self._on_filter_changed)
         self.files_table.selectionModel().currentRowChanged.connect(self._on_file_current)
@@ -133,12 +142,20 @@ class CorpusView(QWidget):
         self.confusion_view.setVisible(has_matrix)
         if has_matrix:
             self.confusion_view.show_counts(*truth.confusion(), truth.scores())
+        points = self.run.embedded_segments()
+        self.embedding_map.setVisible(bool(points))
+        if points:
+            self.embedding_map.show_points(points, truth.truth_at if truth else None)
         self.insights.setVisible(any(not self.insights.widget(i).isHidden()
                                      for i in range(self.insights.count())))
 
     def _on_confusion_cell_chosen(self, truth: str, predicted: str) -> None:
         keys = self.run.truth.keys_for(truth, predicted)
         self.pick_keys(keys, f"truth {truth}, predicted {predicted} ({len(keys)} files)")
+
+    def _on_map_points_chosen(self, indices: list) -> None:
+        keys = {self.embedding_map.points[i][0]["key"] for i in indices}
+        self.pick_keys(keys, f"{len(indices)} segments chosen on the map ({len(keys)} files)")
 
     def _on_worst_first_clicked(self) -> None:
         self.files_table.horizontalHeader().setSortIndicatorShown(False)

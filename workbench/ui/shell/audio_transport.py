@@ -97,6 +97,7 @@ class AudioTransport(QObject):
         self.monitor_dock.hide()
         self.playheads: dict[object, Playhead] = {}  # DocumentView -> its playhead
         self._entry = None  # the OpenDocument the player plays
+        self._previewing = False  # the player holds a clip, not the document (preview)
         self._unsubscribe = None
         self._record_entry = None  # where the running take goes (None: a new document)
         self._new_takes: dict[str, Take] = {}  # take path -> take, until it opened
@@ -141,13 +142,29 @@ class AudioTransport(QObject):
         self.player.position_changed.connect(self._on_player_position_changed)
         self.player.state_changed.connect(self._on_player_state_changed)
         self.player.failed.connect(lambda exc: window.errors.report("Playback stopped", exc))
+        self.player.finished.connect(self._end_preview)
         self.recorder.failed.connect(lambda exc: window.errors.report("Recording stopped", exc))
         self.recorder.state_changed.connect(self._on_recorder_state_changed)
         self.recorder.take_finished.connect(self._on_recorder_take_finished)
 
     # -- transport ------------------------------------------------------------------------
+    def preview(self, samples: BlockSequence, sample_rate: int) -> None:
+        """Play a clip that is no document (a corpus segment under the pointer) once; the
+        current document is the player's again when it ends or anything else plays."""
+        self.player.stop()
+        self.player.set_samples(samples, sample_rate)
+        self._previewing = True
+        self.player.play_range(0, samples.frames, loop=False)
+
+    def _end_preview(self) -> None:
+        if self._previewing:
+            self._previewing = False
+            self.player.stop()
+            self.player.set_document(self._entry.document if self._entry else None)
+
     def play_selection(self) -> None:
         """Play the selection once (or looping with Loop on); without one, from the cursor."""
+        self._end_preview()
         entry = self.window.current_entry()
         if entry is None:
             return
@@ -195,6 +212,7 @@ class AudioTransport(QObject):
             old.set_active(False, False)
         self.player.stop()
         self._entry = entry
+        self._previewing = False
         self.player.set_document(entry.document if entry else None)
         if entry is not None:
             self._unsubscribe = subscribe_while_alive(

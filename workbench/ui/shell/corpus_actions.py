@@ -13,6 +13,8 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog
 
 from workbench.core.jobs import JobRequest
 
+PREVIEW_S = 4.0  # a hovered segment plays this long at most: a taste, not the file
+
 
 class CorpusActions(QObject):
     """The Open Corpus Run action and the corpus dock of `window` (a MainWindow).
@@ -93,6 +95,7 @@ class CorpusActions(QObject):
             self.window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
         self.view = CorpusView(data)
         self.view.open_requested.connect(self.open_at)
+        self.view.play_requested.connect(self.preview)
         self.dock.setWidget(self.view)
         self.dock.setWindowTitle(f"Corpus run: {folder.name}")
         self.dock.show()
@@ -118,6 +121,23 @@ class CorpusActions(QObject):
         if start is not None:
             self._pending[target] = (start, end)
         self.window.open_paths([target])
+
+    def preview(self, path: str, start: float, end: float) -> None:
+        """Play `path` from `start` to `end` (at most PREVIEW_S) through the window's
+        player, without opening it; an unreadable file is reported."""
+        from workbench.core.audio.audio_file import AudioFileError, read_audio
+        from workbench.core.audio.blocks import BlockSequence
+
+        try:
+            loaded = read_audio(path)
+        except AudioFileError as exc:
+            self.window.errors.report(f"Cannot play {Path(path).name}", exc)
+            return
+        rate = loaded.info.sample_rate
+        first = min(max(0, round(start * rate)), loaded.info.frames)
+        last = min(round(min(end, start + PREVIEW_S) * rate), loaded.info.frames)
+        clip = BlockSequence.from_source(loaded.source).slice(first, max(first, last))
+        self.window.transport.preview(clip, rate)
 
     def _on_loader_loaded(self, doc) -> None:
         span = self._pending.pop(Path(doc.path), None) if doc.path else None

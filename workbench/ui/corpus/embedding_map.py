@@ -1,0 +1,191 @@
+"""EmbeddingMap: the segments of a corpus run placed by the classifier's penultimate
+features (PCA, or UMAP when installed), coloured by class or by correctness against
+the truth.  Hovering a point asks to play its segment, clicking asks to open it, a
+lasso drawn with the left button chooses the points inside."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPoint, QPointF, Qt, Signal
+from PySide6.QtGui import QColor, QPainterPath, QPen, QPolygonF
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGraphicsPathItem,
+    QHBoxLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.ui.corpus.embedding_projection import project, projection_methods
+
+# Distinct colours for classes (Okabe-Ito, readable by most colour-blind eyes).
+_CLASS_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
+                  "#F0E442", "#000000")
+_CORRECTNESS = (("right", "#009E73"), ("wrong", "#D55E00"), ("no truth", "#999999"))
+
+
+class _LassoViewBox(pg.ViewBox):
+    """A view box whose left-button drag draws a lasso instead of panning (the wheel
+    still zooms, the right button still scales).  GUI thread only."""
+
+    lasso_finished = Signal(object)  # QPolygonF in data coordinates
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._lasso: list[QPointF] = []
+        self._path = QGraphicsPathItem()
+        self._path.setPen(QPen(QColor("#444444"), 0, Qt.PenStyle.DashLine))
+        self.addItem(self._path, ignoreBounds=True)
+
+    def mouseDragEvent(self, ev, axis=None):  # noqa: N802 (pyqtgraph override)
+        if ev.button() != Qt.MouseButton.LeftButton:
+            super().mouseDragEvent(ev, axis)
+            return
+        ev.accept()
+        if ev.isStart():
+            self._lasso = [self.mapSceneToView(ev.buttonDownScenePos())]
+        self._lasso.append(self.mapSceneToView(ev.scenePos()))
+        path = QPainterPath()
+        path.addPolygon(QPolygonF(self._lasso))
+        self._path.setPath(path)
+        if ev.isFinish():
+            self._path.setPath(QPainterPath())
+            self.lasso_finished.emit(QPolygonF(self._lasso))
+
+
+class EmbeddingMap(QWidget):
+    """Points are (file row, segment row) pairs; `truth_at(key, start, end)` gives a
+    segment's truth label or None (no truth: the correctness colouring is off).
+
+    Signals, emitted on the GUI thread with a point's (path, start, end):
+    `point_hovered` when the pointer reaches a new point, `point_clicked` on a click;
+    `points_chosen(list of point indices)` when a lasso closes.
+    """
+
+    point_hovered = Signal(str, float, float)
+    point_clicked = Signal(str, float, float)
+    points_chosen = Signal(list)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.points: list[tuple[dict, dict]] = []
+        self.positions = np.zeros((0, 2))
+        self._truth_at = None
+        self._hovered: int | None = None
+        self.view_box = _LassoViewBox()
+        self.plot = pg.PlotWidget(viewBox=self.view_box, background="w")
+        self.plot.hideAxis("left")
+        self.plot.hideAxis("bottom")
+        self.legend = self.plot.addLegend(offset=(5, 5), labelTextColor="#222222")
+        self.colour_combo = QComboBox()
+        self.colour_combo.addItems(["Class", "Correctness"])
+        self.projection_combo = QComboBox()
+        self.projection_combo.addItems(projection_methods())
+        self.hover_label = QLabel("Hover a point to hear it; drag a lasso to choose")
+        self.scatters: dict[str, pg.ScatterPlotItem] = {}
+        self._lay_out()
+        self.colour_combo.currentTextChanged.connect(lambda _text: self._draw())
+        self.projection_combo.currentTextChanged.connect(lambda _text: self._place())
+        self.view_box.lasso_finished.connect(self._on_view_box_lasso_finished)
+
+    def _lay_out(self) -> None:
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Embedding map, colour by"))
+        bar.addWidget(self.colour_combo)
+        bar.addWidget(self.projection_combo)
+        bar.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.plot, 1)
+        layout.addWidget(self.hover_label)
+
+    def show_points(self, points: list[tuple[dict, dict]], truth_at=None) -> None:
+        """Place `points` and draw them; `truth_at` None: no correctness colouring."""
+        self.points, self._truth_at = list(points), truth_at
+        model = self.colour_combo.model()
+        model.item(1).setEnabled(truth_at is not None)
+        if truth_at is None:
+            self.colour_combo.setCurrentIndex(0)
+        self._place()
+
+    def set_colouring(self, name: str) -> None:
+        """"Class" or "Correctness"."""
+        self.colour_combo.setCurrentText(name)
+
+    def view_position(self, index: int) -> QPoint:
+        """Where point `index` is drawn, in the plot's viewport coordinates."""
+        x, y = self.positions[index]
+        scene = self.view_box.mapViewToScene(QPointF(float(x), float(y)))
+        return self.plot.mapFromScene(scene)
+
+    def _place(self) -> None:
+        features = np.array([s["embedding"] for _row, s in self.points], dtype=np.float64)
+        self.positions = project(features, self.projection_combo.currentText()) \
+            if len(features) else np.zeros((0, 2))
+        self._draw()
+        self.view_box.autoRange(padding=0.1)
+
+    def groups(self) -> dict[str, list[int]]:
+        """Point indices per colour group (a class, or right/wrong/no truth)."""
+        groups: dict[str, list[int]] = {}
+        by_class = self.colour_combo.currentText() == "Class"
+        for i, (row, segment) in enumerate(self.points):
+            groups.setdefault(segment["label"] if by_class else
+                              self._correctness(row, segment), []).append(i)
+        return groups
+
+    def _correctness(self, row: dict, segment: dict) -> str:
+        truth = self._truth_at(row["key"], segment["start"], segment["end"])
+        return "no truth" if truth is None else ("right" if truth == segment["label"]
+                                                 else "wrong")
+
+    def _draw(self) -> None:
+        for scatter in self.scatters.values():
+            self.plot.removeItem(scatter)
+        self.legend.clear()
+        self.scatters = {}
+        colours = dict(_CORRECTNESS) if self.colour_combo.currentText() == "Correctness" \
+            else {}
+        groups = self.groups()
+        for n, (name, indices) in enumerate(sorted(groups.items())):
+            colour = colours.get(name, _CLASS_COLOURS[n % len(_CLASS_COLOURS)])
+            scatter = pg.ScatterPlotItem(
+                pos=self.positions[indices], data=indices, size=9, hoverable=True,
+                brush=pg.mkBrush(colour), pen=pg.mkPen("w", width=0.5),
+                hoverBrush=pg.mkBrush(colour), hoverSize=14, tip=None, name=name)
+            scatter.sigHovered.connect(self._on_scatter_hovered)
+            scatter.sigClicked.connect(self._on_scatter_clicked)
+            self.plot.addItem(scatter)
+            self.scatters[name] = scatter
+
+    def _describe(self, index: int) -> str:
+        row, segment = self.points[index]
+        truth = self._truth_at(row["key"], segment["start"], segment["end"]) \
+            if self._truth_at else None
+        return (f"{row['relative']}  {segment['start']:.2f}–{segment['end']:.2f} s  "
+                f"{segment['label']}" + (f" (truth {truth})" if truth else ""))
+
+    def _on_scatter_hovered(self, _item, points, _event) -> None:
+        index = int(points[0].data()) if len(points) else None
+        if index is None or index == self._hovered:
+            self._hovered = index
+            return
+        self._hovered = index
+        row, segment = self.points[index]
+        self.hover_label.setText(self._describe(index))
+        self.point_hovered.emit(row["path"], segment["start"], segment["end"])
+
+    def _on_scatter_clicked(self, _item, points, _event) -> None:
+        row, segment = self.points[int(points[0].data())]
+        self.point_clicked.emit(row["path"], segment["start"], segment["end"])
+
+    def _on_view_box_lasso_finished(self, polygon: QPolygonF) -> None:
+        if polygon.size() < 3:
+            return
+        chosen = [i for i, (x, y) in enumerate(self.positions)
+                  if polygon.containsPoint(QPointF(float(x), float(y)),
+                                           Qt.FillRule.OddEvenFill)]
+        self.points_chosen.emit(chosen)

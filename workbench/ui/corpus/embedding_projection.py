@@ -1,0 +1,37 @@
+"""Two-dimensional projections of the classifier's penultimate features for the corpus
+view's map: PCA (numpy's SVD) always; UMAP only when the `umap` package is importable
+(it is not in the lock, so it is looked for, never required).  No Qt here."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import numpy as np
+
+
+def projection_methods() -> list[str]:
+    """The projections this installation offers, the default first."""
+    return ["PCA"] + (["UMAP"] if importlib.util.find_spec("umap") is not None else [])
+
+
+def project(features: np.ndarray, method: str = "PCA") -> np.ndarray:
+    """`features` [points, dims] -> [points, 2]; a missing second dimension is 0."""
+    features = np.asarray(features, dtype=np.float64)
+    if method == "UMAP" and len(features) > 3:
+        import umap  # optional: only when the user has installed it
+
+        neighbours = min(15, len(features) - 1)
+        return umap.UMAP(n_neighbors=neighbours, random_state=0).fit_transform(features)
+    return pca(features)
+
+
+def pca(features: np.ndarray) -> np.ndarray:
+    """The first two principal components of `features` (rows are points)."""
+    out = np.zeros((len(features), 2))
+    if len(features) < 2:
+        return out
+    centred = features - features.mean(axis=0)
+    _u, _s, components = np.linalg.svd(centred, full_matrices=False)
+    scores = centred @ components[:2].T
+    out[:, :scores.shape[1]] = scores
+    return out
