@@ -8,6 +8,7 @@ from workbench.runtime.corpus.truth import (
     edit_distance,
     read_truth,
     score,
+    write_truth,
 )
 
 FILES = [
@@ -56,3 +57,13 @@ def test_edit_distance_and_a_bad_truth_line(tmp_path):
     bad.write_text("a.wav,1,loud\n")
     with pytest.raises(TruthFileError, match="bad.csv:1"):
         read_truth(bad)
+
+
+def test_a_written_truth_file_reads_back_the_same(tmp_path):
+    entries = [("a.wav", None, None, "loud"), ("sub/b, c.wav", 0.25, 1.5, "a \"quoted\" class")]
+    path = tmp_path / "truth.csv"
+    write_truth(path, entries)
+    assert read_truth(path) == entries
+    write_truth(path, entries[:1])  # replaced whole, no temporary left beside it
+    assert read_truth(path) == entries[:1]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["truth.csv"]

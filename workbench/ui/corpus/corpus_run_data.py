@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.runtime.corpus.ledger import Ledger
-from workbench.ui.corpus.corpus_truth import CorpusTruth
+from workbench.ui.corpus.corpus_truth import RELABELLED_NAME, CorpusTruth
 
 
-@dataclass(frozen=True)
+@dataclass
 class CorpusRunData:
     """The file rows (ledger dicts, one per input), segment rows by file key, and the
-    run's truth (None without one)."""
+    run's truth (None until it has one: the first relabel starts one)."""
 
     folder: Path
     files: list[dict]
@@ -44,6 +44,17 @@ class CorpusRunData:
             return data
         truth.rematch(files, data.segments)
         return cls(data.folder, files, data.segments, truth)
+
+    def start_truth(self) -> CorpusTruth:
+        """The run's truth, an empty one (for relabels) when it has none yet."""
+        if self.truth is None:
+            self.truth = CorpusTruth(self.kind, [], self.folder / RELABELLED_NAME, self.folder)
+            self.truth.rematch(self.files, self.segments)
+        return self.truth
+
+    def predicted_labels(self) -> list[str]:
+        """Every class the run's segments name."""
+        return sorted({s["label"] for rows in self.segments.values() for s in rows})
 
     def embedded_segments(self) -> list[tuple[dict, dict]]:
         """(file row, segment row) of every segment with penultimate features, the

@@ -24,10 +24,18 @@ class CorpusFilesModel(QAbstractTableModel):
     def __init__(self, data: CorpusRunData, parent=None) -> None:
         super().__init__(parent)
         self.run = data
-        self.HEADERS = self.BASE_HEADERS + (("Truth",) if data.truth is not None else ())
+        self.HEADERS = self._headers()
+
+    def _headers(self) -> tuple[str, ...]:
+        return self.BASE_HEADERS + (("Truth",) if self.run.truth is not None else ())
 
     def truth_changed(self) -> None:
-        """The truth column says something new for some rows."""
+        """The truth says something new for some rows (or the run has one now)."""
+        headers = self._headers()
+        if headers != self.HEADERS:
+            self.beginInsertColumns(_ROOT, len(self.HEADERS), len(headers) - 1)
+            self.HEADERS = headers
+            self.endInsertColumns()
         column = self.HEADERS.index("Truth")
         self.dataChanged.emit(self.index(0, column), self.index(self.rowCount() - 1, column))
 

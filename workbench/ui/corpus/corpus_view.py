@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QSplitter,
     QTableView,
@@ -53,6 +55,8 @@ class CorpusView(QWidget):
         self.files_table = _table(self.proxy, sortable=True)
         self.segments_table = _table(self.segments_model, sortable=False)
         self.count_label = QLabel()
+        self.truth_label = QLabel()  # where relabels went
+        self.truth_label.setWordWrap(True)
         self.worst_first_button = QPushButton("Worst first")
         self.worst_first_button.setToolTip("Errors first, then the files with the least "
                                            "confident segment or word")
@@ -68,6 +72,10 @@ class CorpusView(QWidget):
         self.embedding_map = EmbeddingMap()
         self.insights.addWidget(self.embedding_map)
         self._lay_out()
+        points = data.embedded_segments()
+        self.embedding_map.setVisible(bool(points))
+        if points:
+            self.embedding_map.show_points(points)
         self._show_truth()
         self._show_pick(None, "")
         self.confusion_view.cell_chosen.connect(self._on_confusion_cell_chosen)
@@ -76,6 +84,8 @@ class CorpusView(QWidget):
         self.embedding_map.point_hovered.connect(self.play_requested.emit)
         self.embedding_map.point_clicked.connect(self.open_requested.emit)
         self.embedding_map.points_chosen.connect(self._on_map_points_chosen)
+        self.files_table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.files_table.customContextMenuRequested.connect(self._on_files_context_menu)
         self.filter_edit.textChanged.connect(self._on_filter_changed)
         self.status_combo.currentTextChanged.connect(self._on_filter_changed)
         self.files_table.selectionModel().currentRowChanged.connect(self._on_file_current)
@@ -93,6 +103,7 @@ class CorpusView(QWidget):
         pick = QHBoxLayout()
         pick.addWidget(self.pick_label, 1)
         pick.addWidget(self.clear_button)
+        pick.addWidget(self.truth_label, 1)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.files_table)
         split.addWidget(self.insights)
@@ -142,16 +153,56 @@ class CorpusView(QWidget):
         self.confusion_view.setVisible(has_matrix)
         if has_matrix:
             self.confusion_view.show_counts(*truth.confusion(), truth.scores())
-        points = self.run.embedded_segments()
-        self.embedding_map.setVisible(bool(points))
-        if points:
-            self.embedding_map.show_points(points, truth.truth_at if truth else None)
+        if self.embedding_map.points:
+            self.embedding_map.set_truth(truth.truth_at if truth else None)
         self.insights.setVisible(any(not self.insights.widget(i).isHidden()
                                      for i in range(self.insights.count())))
 
     def _on_confusion_cell_chosen(self, truth: str, predicted: str) -> None:
         keys = self.run.truth.keys_for(truth, predicted)
         self.pick_keys(keys, f"truth {truth}, predicted {predicted} ({len(keys)} files)")
+
+    def relabel_menu(self, row: dict) -> QMenu:
+        """The files table's context menu for `row`: its truth label (a classify run)
+        or transcript (a transcribe run), written to the run's relabelled truth."""
+        menu = QMenu(self)
+        if row["status"] != "ok" or self.run.kind == "enhance":
+            menu.addAction("No truth for this row").setEnabled(False)
+            return menu
+        if self.run.kind == "transcribe":
+            menu.addAction("Set Transcript…", lambda: self._ask_truth(row, "Transcript"))
+            return menu
+        labels = menu.addMenu("Set Truth Label")
+        known = set(self.run.predicted_labels())
+        known |= set(self.run.truth.labels()) if self.run.truth else set()
+        for label in sorted(known):
+            labels.addAction(label, lambda label=label: self.relabel(row, label))
+        labels.addSeparator()
+        labels.addAction("Other…", lambda: self._ask_truth(row, "Truth label"))
+        return menu
+
+    def relabel(self, row: dict, label: str) -> None:
+        """Make `label` the truth of file `row`; the matrix, map and table follow.  The
+        truth goes to RUN_DIR/truth-relabelled.csv, never over the user's file."""
+        truth = self.run.start_truth()
+        written = truth.relabel(row, label)
+        truth.rematch(self.run.files, self.run.segments)
+        self.files_model.truth_changed()
+        self._show_truth()
+        self.truth_label.setText(f"Truth saved to {written}")
+
+    def _ask_truth(self, row: dict, what: str) -> None:
+        current = self.run.truth.truth_of(row["key"]) if self.run.truth else ""
+        text, ok = QInputDialog.getText(self, what, f"{what} of {row['relative']}:",
+                                        text=current)
+        if ok and text.strip():
+            self.relabel(row, text.strip())
+
+    def _on_files_context_menu(self, position: QPoint) -> None:
+        index = self.files_table.indexAt(position)
+        if index.isValid():
+            menu = self.relabel_menu(index.data(ROW_ROLE))
+            menu.exec(self.files_table.viewport().mapToGlobal(position))
 
     def _on_map_points_chosen(self, indices: list) -> None:
         keys = {self.embedding_map.points[i][0]["key"] for i in indices}

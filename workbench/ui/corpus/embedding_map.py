@@ -104,12 +104,20 @@ class EmbeddingMap(QWidget):
 
     def show_points(self, points: list[tuple[dict, dict]], truth_at=None) -> None:
         """Place `points` and draw them; `truth_at` None: no correctness colouring."""
-        self.points, self._truth_at = list(points), truth_at
-        model = self.colour_combo.model()
-        model.item(1).setEnabled(truth_at is not None)
+        self.points = list(points)
+        self._set_truth_at(truth_at)
+        self._place()
+
+    def set_truth(self, truth_at) -> None:
+        """The truth changed (relabelled): recolour, keeping the places."""
+        self._set_truth_at(truth_at)
+        self._draw()
+
+    def _set_truth_at(self, truth_at) -> None:
+        self._truth_at = truth_at
+        self.colour_combo.model().item(1).setEnabled(truth_at is not None)
         if truth_at is None:
             self.colour_combo.setCurrentIndex(0)
-        self._place()
 
     def set_colouring(self, name: str) -> None:
         """"Class" or "Correctness"."""
