@@ -24,18 +24,27 @@ class CorpusFilesModel(QAbstractTableModel):
     def __init__(self, data: CorpusRunData, parent=None) -> None:
         super().__init__(parent)
         self.run = data
+        self.comparison = None  # a RunComparison while another run is compared
         self.HEADERS = self._headers()
 
     def _headers(self) -> tuple[str, ...]:
-        return self.BASE_HEADERS + (("Truth",) if self.run.truth is not None else ())
+        return (self.BASE_HEADERS + (("Truth",) if self.run.truth is not None else ())
+                + (("Other run", "Change (other → this)") if self.comparison is not None else ()))
+
+    def set_comparison(self, comparison) -> None:
+        """Show another run's answer and the change beside each file (None: stop)."""
+        self.beginResetModel()
+        self.comparison = comparison
+        self.HEADERS = self._headers()
+        self.endResetModel()
 
     def truth_changed(self) -> None:
         """The truth says something new for some rows (or the run has one now)."""
         headers = self._headers()
-        if headers != self.HEADERS:
-            self.beginInsertColumns(_ROOT, len(self.HEADERS), len(headers) - 1)
+        if headers != self.HEADERS:  # the Truth column is new
+            self.beginResetModel()
             self.HEADERS = headers
-            self.endInsertColumns()
+            self.endResetModel()
         column = self.HEADERS.index("Truth")
         self.dataChanged.emit(self.index(0, column), self.index(self.rowCount() - 1, column))
 
@@ -79,7 +88,12 @@ class CorpusFilesModel(QAbstractTableModel):
             return "" if row["duration"] is None else f"{row['duration']:.2f}"
         if column == 5:
             return row["model"] or ""
-        return self.run.truth.truth_of(row["key"])
+        name = self.HEADERS[column]
+        if name == "Truth":
+            return self.run.truth.truth_of(row["key"])
+        if name == "Other run":
+            return self.comparison.other_text(row)
+        return self.comparison.changes[row["key"]]
 
     def _sort_value(self, row: dict, column: int):
         if column == 3:
@@ -101,6 +115,7 @@ class CorpusFilterProxy(QSortFilterProxyModel):
         self._status: str | None = None
         self._text = ""
         self._keys: set[str] | None = None
+        self._changed: set[str] | None = None
         self._worst_first = False
 
     def set_filter(self, text: str, status: str | None) -> None:
@@ -112,6 +127,12 @@ class CorpusFilterProxy(QSortFilterProxyModel):
         """Keep only the files with these keys (None: no such filter)."""
         self.beginFilterChange()
         self._keys = None if keys is None else set(keys)
+        self.endFilterChange()
+
+    def set_changed_only(self, keys: set[str] | None) -> None:
+        """Keep only the files a comparison found changed (None: every file)."""
+        self.beginFilterChange()
+        self._changed = None if keys is None else set(keys)
         self.endFilterChange()
 
     def lessThan(self, left: QModelIndex, right: QModelIndex) -> bool:  # noqa: N802
@@ -137,6 +158,8 @@ class CorpusFilterProxy(QSortFilterProxyModel):
         if self._status is not None and row["status"] != self._status:
             return False
         if self._keys is not None and row["key"] not in self._keys:
+            return False
+        if self._changed is not None and row["key"] not in self._changed:
             return False
         if not self._text:
             return True

@@ -5,7 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -28,6 +30,7 @@ from workbench.ui.corpus.corpus_table_model import (
     CorpusSegmentsModel,
 )
 from workbench.ui.corpus.embedding_map import EmbeddingMap
+from workbench.ui.corpus.run_comparison import RunComparison
 
 _STATUSES = {"All files": None, "OK": "ok", "Errors": "error"}
 
@@ -56,6 +59,13 @@ class CorpusView(QWidget):
         self.segments_table = _table(self.segments_model, sortable=False)
         self.count_label = QLabel()
         self.truth_label = QLabel()  # where relabels went
+        self.compare_button = QPushButton("Compare…")
+        self.compare_button.setToolTip("Compare with another run over the same files "
+                                       "(another model): what changed, file by file")
+        self.changed_only = QCheckBox("Changed only")
+        self.compare_label = QLabel()
+        self.compare_label.setWordWrap(True)
+        self.comparison: RunComparison | None = None
         self.truth_label.setWordWrap(True)
         self.worst_first_button = QPushButton("Worst first")
         self.worst_first_button.setToolTip("Errors first, then the files with the least "
@@ -84,6 +94,9 @@ class CorpusView(QWidget):
         self.embedding_map.point_hovered.connect(self.play_requested.emit)
         self.embedding_map.point_clicked.connect(self.open_requested.emit)
         self.embedding_map.points_chosen.connect(self._on_map_points_chosen)
+        self.compare_button.clicked.connect(self._on_compare_clicked)
+        self.changed_only.toggled.connect(self._on_changed_only_toggled)
+        self._show_comparison()
         self.files_table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.files_table.customContextMenuRequested.connect(self._on_files_context_menu)
         self.filter_edit.textChanged.connect(self._on_filter_changed)
@@ -99,11 +112,15 @@ class CorpusView(QWidget):
         bar.addWidget(self.filter_edit, 1)
         bar.addWidget(self.status_combo)
         bar.addWidget(self.worst_first_button)
+        bar.addWidget(self.compare_button)
         bar.addWidget(self.count_label)
         pick = QHBoxLayout()
         pick.addWidget(self.pick_label, 1)
         pick.addWidget(self.clear_button)
         pick.addWidget(self.truth_label, 1)
+        compare = QHBoxLayout()
+        compare.addWidget(self.compare_label, 1)
+        compare.addWidget(self.changed_only)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.files_table)
         split.addWidget(self.insights)
@@ -114,6 +131,7 @@ class CorpusView(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(bar)
         layout.addLayout(pick)
+        layout.addLayout(compare)
         layout.addWidget(split, 1)
 
     def set_filter(self, text: str, status: str | None) -> None:
@@ -162,6 +180,40 @@ class CorpusView(QWidget):
         keys = self.run.truth.keys_for(truth, predicted)
         self.pick_keys(keys, f"truth {truth}, predicted {predicted} ({len(keys)} files)")
 
+    def compare_with(self, other: CorpusRunData | None) -> None:
+        """Show `other`'s answer and the change beside each file (None: stop)."""
+        self.comparison = None if other is None else RunComparison(self.run, other)
+        self.files_model.set_comparison(self.comparison)
+        self._show_comparison()
+
+    def _show_comparison(self) -> None:
+        comparing = self.comparison is not None
+        self.compare_label.setVisible(comparing)
+        self.changed_only.setVisible(comparing)
+        if not comparing:
+            self.changed_only.setChecked(False)
+            return
+        self.compare_label.setText(self.comparison.summary_text())
+        self._on_changed_only_toggled(self.changed_only.isChecked())
+
+    def _on_changed_only_toggled(self, checked: bool) -> None:
+        keys = self.comparison.changed_keys() if checked and self.comparison else None
+        self.proxy.set_changed_only(keys)
+        self._show_count()
+
+    def _on_compare_clicked(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Compare With Corpus Run",
+                                                  str(self.run.folder.parent))
+        if not folder:
+            return
+        try:
+            other = CorpusRunData.read(folder)
+        except (OSError, ValueError) as exc:  # no ledger, an unreadable truth file
+            self.compare_label.setText(f"Cannot compare with {folder}: {exc}")
+            self.compare_label.show()
+            return
+        self.compare_with(other)
+
     def relabel_menu(self, row: dict) -> QMenu:
         """The files table's context menu for `row`: its truth label (a classify run)
         or transcript (a transcribe run), written to the run's relabelled truth."""
@@ -189,6 +241,8 @@ class CorpusView(QWidget):
         truth.rematch(self.run.files, self.run.segments)
         self.files_model.truth_changed()
         self._show_truth()
+        if self.comparison is not None:  # a WER change is measured against the truth
+            self.compare_with(self.comparison.other)
         self.truth_label.setText(f"Truth saved to {written}")
 
     def _ask_truth(self, row: dict, what: str) -> None:
@@ -230,6 +284,10 @@ class CorpusView(QWidget):
         row = index.data(ROW_ROLE)
         first = self.run.segments.get(row["key"], [])
         start, end = (first[0]["start"], first[0]["end"]) if first else (None, None)
+        # Compared with another run: open where the two runs first disagree.
+        differ = self.comparison.first_difference(row) if self.comparison else None
+        if differ is not None:
+            start, end = differ
         self.open_requested.emit(row["path"], start, end)
 
     def _on_segments_double_clicked(self, index: QModelIndex) -> None:
