@@ -60,3 +60,16 @@ def embedding_run(folder: Path) -> Path:
         segments.append(segment(name, 0, 0.25, 0.75, predicted, embedding=[x, y, 0.0]))
         truth.append(f"{name},{label}")
     return write_run(folder, rows, segments, "\n".join(truth) + "\n")
+
+
+def shown_view(qtbot, run_dir: Path, width: int = 900, height: int = 800):
+    """A CorpusView of the run in `run_dir`, shown at width x height."""
+    from workbench.ui.corpus.corpus_run_data import CorpusRunData
+    from workbench.ui.corpus.corpus_view import CorpusView
+
+    view = CorpusView(CorpusRunData.read(run_dir))
+    qtbot.addWidget(view)
+    view.resize(width, height)
+    view.show()
+    qtbot.waitExposed(view)
+    return view

@@ -4,18 +4,13 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from tests.ui.corpus.corpus_runs import file_row, truth_run, write_run
+from tests.ui.corpus.corpus_runs import file_row, shown_view, truth_run, write_run
 from workbench.ui.corpus.corpus_run_data import CorpusRunData
-from workbench.ui.corpus.corpus_view import CorpusView
 
 
 @pytest.fixture
 def view(qtbot, tmp_path):
-    view = CorpusView(CorpusRunData.read(truth_run(tmp_path / "run")))
-    qtbot.addWidget(view)
-    view.resize(900, 800)
-    view.show()
-    return view
+    return shown_view(qtbot, truth_run(tmp_path / "run"))
 
 
 def _files(view):
@@ -69,9 +64,7 @@ def test_the_clear_button_removes_the_cell_filter_and_text_filters_still_apply(v
 
 
 def test_a_run_without_truth_shows_no_matrix(qtbot, tmp_path):
-    view = CorpusView(CorpusRunData.read(write_run(tmp_path / "run", [file_row("a.wav")], [])))
-    qtbot.addWidget(view)
-    view.show()
+    view = shown_view(qtbot, write_run(tmp_path / "run", [file_row("a.wav")], []))
     assert not view.confusion_view.isVisible()
     assert "Truth" not in view.files_model.HEADERS
 

@@ -6,20 +6,13 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
-from tests.ui.corpus.corpus_runs import embedding_run, truth_run
-from workbench.ui.corpus.corpus_run_data import CorpusRunData
-from workbench.ui.corpus.corpus_view import CorpusView
+from tests.ui.corpus.corpus_runs import embedding_run, shown_view, truth_run
 from workbench.ui.corpus.embedding_projection import pca, project, projection_methods
 
 
 @pytest.fixture
 def view(qtbot, tmp_path):
-    view = CorpusView(CorpusRunData.read(embedding_run(tmp_path / "run")))
-    qtbot.addWidget(view)
-    view.resize(1000, 900)
-    view.show()
-    qtbot.waitExposed(view)
-    return view
+    return shown_view(qtbot, embedding_run(tmp_path / "run"), 1000, 900)
 
 
 def _names(view, indices):
@@ -91,7 +84,5 @@ def test_a_lasso_around_a_cluster_filters_the_table(view, qtbot):
 
 
 def test_a_run_without_features_shows_no_map(qtbot, tmp_path):
-    view = CorpusView(CorpusRunData.read(truth_run(tmp_path / "run")))
-    qtbot.addWidget(view)
-    view.show()
+    view = shown_view(qtbot, truth_run(tmp_path / "run"))
     assert not view.embedding_map.isVisible() and view.confusion_view.isVisible()

@@ -3,18 +3,15 @@
 
 from PySide6.QtCore import Qt
 
-from tests.ui.corpus.corpus_runs import embedding_run, file_row, truth_run, write_run
+from tests.ui.corpus.corpus_runs import (
+    embedding_run,
+    file_row,
+    shown_view,
+    truth_run,
+    write_run,
+)
 from workbench.runtime.corpus.truth import read_truth
 from workbench.ui.corpus.corpus_run_data import CorpusRunData
-from workbench.ui.corpus.corpus_view import CorpusView
-
-
-def _view(qtbot, run):
-    view = CorpusView(CorpusRunData.read(run))
-    qtbot.addWidget(view)
-    view.resize(900, 800)
-    view.show()
-    return view
 
 
 def _choose(view, relative, *texts):
@@ -36,7 +33,7 @@ def _truth_column(view):
 def test_relabelling_a_file_updates_the_matrix_and_keeps_the_users_file(qtbot, tmp_path):
     run = truth_run(tmp_path / "run")
     original = (tmp_path / "run-truth.csv").read_text()
-    view = _view(qtbot, run)
+    view = shown_view(qtbot, run)
     _choose(view, "c.wav", "Set Truth Label", "quiet")  # the model was right after all
     model = view.confusion_view.model
     assert [[model.index(r, c).data() for c in range(2)] for r in range(2)] == \
@@ -56,7 +53,7 @@ def test_a_run_without_truth_gets_one_from_the_first_relabel(qtbot, tmp_path):
     run = write_run(tmp_path / "run", [file_row("a.wav", text="loud")],
                     [{"key": "a.wav", "index": 0, "start": 0.0, "end": 1.0, "label": "loud",
                       "confidence": 0.9}])
-    view = _view(qtbot, run)
+    view = shown_view(qtbot, run)
     assert not view.confusion_view.isVisible()
     _choose(view, "a.wav", "Set Truth Label", "loud")
     assert view.confusion_view.isVisible()
@@ -66,7 +63,7 @@ def test_a_run_without_truth_gets_one_from_the_first_relabel(qtbot, tmp_path):
 
 
 def test_relabelling_recolours_the_map_by_correctness(qtbot, tmp_path):
-    view = _view(qtbot, embedding_run(tmp_path / "run"))
+    view = shown_view(qtbot, embedding_run(tmp_path / "run"))
     view.embedding_map.set_colouring("Correctness")
     assert len(view.embedding_map.groups()["wrong"]) == 1
     _choose(view, "q3.wav", "Set Truth Label", "loud")
@@ -75,7 +72,7 @@ def test_relabelling_recolours_the_map_by_correctness(qtbot, tmp_path):
 
 
 def test_an_error_row_has_nothing_to_relabel(qtbot, tmp_path):
-    view = _view(qtbot, truth_run(tmp_path / "run"))
+    view = shown_view(qtbot, truth_run(tmp_path / "run"))
     row = next(r for r in view.run.files if r["status"] == "error")
     actions = view.relabel_menu(row).actions()
     assert [a.text() for a in actions] == ["No truth for this row"]

@@ -6,9 +6,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from tests.ui.corpus.corpus_runs import file_row, segment, write_run
+from tests.ui.corpus.corpus_runs import file_row, segment, shown_view, write_run
 from workbench.ui.corpus.corpus_run_data import CorpusRunData
-from workbench.ui.corpus.corpus_view import CorpusView
 
 TRUTH = "file,label\nl1.wav,loud\nq1.wav,quiet\nx.wav,loud\n"
 
@@ -26,12 +25,8 @@ def _classify_run(folder, model, q1, x_second, truth=None):
 
 @pytest.fixture
 def view(qtbot, tmp_path):
-    new = CorpusRunData.read(_classify_run(tmp_path / "new", "model-b", "quiet", "quiet",
-                                           TRUTH))
-    view = CorpusView(new)
-    qtbot.addWidget(view)
-    view.resize(1100, 800)
-    view.show()
+    view = shown_view(qtbot, _classify_run(tmp_path / "new", "model-b", "quiet", "quiet",
+                                           TRUTH), 1100)
     view.compare_with(CorpusRunData.read(_classify_run(tmp_path / "old", "model-a", "loud",
                                                        "loud")))
     return view
@@ -70,9 +65,7 @@ def test_transcripts_compare_by_wer_against_the_truth(qtbot, tmp_path):
     def run(folder, text, truth=None):
         return write_run(folder, [file_row("s.wav", kind="transcribe", text=text)], [], truth)
 
-    view = CorpusView(CorpusRunData.read(run(tmp_path / "new", "the cat sat",
-                                             "s.wav,the cat sat down\n")))
-    qtbot.addWidget(view)
+    view = shown_view(qtbot, run(tmp_path / "new", "the cat sat", "s.wav,the cat sat down\n"))
     view.compare_with(CorpusRunData.read(run(tmp_path / "old", "a cat")))
     assert _column(view, "Change (other → this)") == {"s.wav": "WER 0.75 → 0.25 (-0.50)"}
     assert "1 of 1 files changed transcript; WER 0.250 here, 0.750 there" in \

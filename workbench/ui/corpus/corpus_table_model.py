@@ -12,7 +12,38 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 _ROOT = QModelIndex()
 
 
-class CorpusFilesModel(QAbstractTableModel):
+class _DictRowsModel(QAbstractTableModel):
+    """A flat table of dict rows (`rows`) under `HEADERS`: sizes, headers, and a row's
+    dict under ROW_ROLE; subclasses say what a cell shows in `_cell`."""
+
+    HEADERS: tuple[str, ...] = ()
+
+    @property
+    def rows(self) -> list[dict]:
+        raise NotImplementedError
+
+    def rowCount(self, parent: QModelIndex = _ROOT) -> int:  # noqa: N802 (Qt override)
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex = _ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        return row if role == ROW_ROLE else self._cell(row, index.column(), role)
+
+    def _cell(self, row: dict, column: int, role):
+        raise NotImplementedError
+
+
+class CorpusFilesModel(_DictRowsModel):
     """One row per file of the run (file, status, result, confidence, duration, model,
     and the truth when the run has one).
 
@@ -48,24 +79,11 @@ class CorpusFilesModel(QAbstractTableModel):
         column = self.HEADERS.index("Truth")
         self.dataChanged.emit(self.index(0, column), self.index(self.rowCount() - 1, column))
 
-    def rowCount(self, parent: QModelIndex = _ROOT) -> int:  # noqa: N802 (Qt override)
-        return 0 if parent.isValid() else len(self.run.files)
+    @property
+    def rows(self) -> list[dict]:
+        return self.run.files
 
-    def columnCount(self, parent: QModelIndex = _ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        row = self.run.files[index.row()]
-        if role == ROW_ROLE:
-            return row
-        column = index.column()
+    def _cell(self, row: dict, column: int, role):
         if role == SORT_ROLE:
             return self._sort_value(row, column)
         if role == Qt.ItemDataRole.DisplayRole:
@@ -167,39 +185,27 @@ class CorpusFilterProxy(QSortFilterProxyModel):
         return self._text in haystack.lower()
 
 
-class CorpusSegmentsModel(QAbstractTableModel):
+class CorpusSegmentsModel(_DictRowsModel):
     """The segment (classify) or word (transcribe) rows of one file.  GUI thread only."""
 
     HEADERS = ("Start (s)", "End (s)", "Label", "Confidence")
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.rows: list[dict] = []
+        self._rows: list[dict] = []
+
+    @property
+    def rows(self) -> list[dict]:
+        return self._rows
 
     def show_rows(self, rows: list[dict]) -> None:
         self.beginResetModel()
-        self.rows = list(rows)
+        self._rows = list(rows)
         self.endResetModel()
 
-    def rowCount(self, parent: QModelIndex = _ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex = _ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        row = self.rows[index.row()]
-        if role == ROW_ROLE:
-            return row
+    def _cell(self, row: dict, column: int, role):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         values = (f"{row['start']:.2f}", f"{row['end']:.2f}", row["label"],
                   f"{row['confidence']:.2f}")
-        return values[index.column()]
+        return values[column]
