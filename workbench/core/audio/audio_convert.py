@@ -147,6 +147,14 @@ class RateConverter:
         """How many output frames cover `in_frames` input frames (rounded up)."""
         return -(-in_frames * self._den // self._num)
 
+    def output_frames_ready(self, in_frames: int) -> int:
+        """How many output frames depend only on input frames [0, in_frames) (streaming:
+        what can be converted before more input arrives)."""
+        if self.is_identity:
+            return in_frames
+        last = in_frames - self._half - 1  # the last input frame a centre may sit on
+        return 0 if last < 0 else -(-(last + 1) * self._den // self._num)
+
     def convert(self, read: ReadFrames, out_start: int, out_stop: int) -> np.ndarray:
         """Output frames [out_start, out_stop) computed from `read`."""
         if self.is_identity or out_stop <= out_start:

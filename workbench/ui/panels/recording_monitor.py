@@ -128,6 +128,10 @@ class RecordingMonitor(QWidget):
     def is_running(self) -> bool:
         return self._timer.isActive()
 
+    def add_row(self, widget: QWidget) -> None:
+        """Show `widget` under the live views (a model room's live output)."""
+        self.layout().addWidget(widget)
+
     def _on_recorder_state_changed(self, state: RecorderState) -> None:
         if state is RecorderState.IDLE:
             self._timer.stop()

@@ -4,13 +4,15 @@ Space plays/pauses (the selection when there is one), Shift+Space plays the
 selection, L toggles looping, R starts/stops recording (into the current
 document at the cursor, or a new document when none is open) and Shift+R
 records a new document.  A take goes into the document as one undoable step
-named "Record 12.3 s", with a "Dropouts" label tier marking lost input.
+named "Record 12.3 s", with a "Dropouts" label tier marking lost input;
+`take_placed(document, first_frame, take)` then says where it went (a take that
+opens as a new document says so once the document has loaded).
 """
 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QToolBar
 
@@ -76,6 +78,8 @@ class AudioTransport(QObject):
     recording monitor dock and one Playhead per view it has shown.  The player
     always plays the current tab's document.
     """
+
+    take_placed = Signal(object, int, object)  # Document, its frame of the take's start, Take
 
     def __init__(self, window) -> None:
         super().__init__(window)
@@ -235,6 +239,8 @@ class AudioTransport(QObject):
                 for d in take.dropouts:
                     entry.history.push(AddLabelCommand(tier.tier_id, d.start, d.stop, "dropout"))
         self._follow_current()
+        if take is not None and entry is not None:
+            self.take_placed.emit(doc, 0, take)
 
     def _on_window_document_closed(self, entry) -> None:
         playhead = self.playheads.pop(entry.view, None)
@@ -298,13 +304,15 @@ class AudioTransport(QObject):
             self._say("The recording is empty")
             return
         if take.insert_at is not None and entry is not None:
+            at = min(max(0, take.insert_at), entry.document.frames)
             try:
-                insert_take(entry.history, take, take.insert_at)
+                insert_take(entry.history, take, at)
             except (EditError, AudioFileError) as exc:
                 self._say(f"The take could not go into {entry.document.title} ({exc}); "
                           "it opens as a new document")
             else:
                 self._say(f"Recorded {take.duration:.1f} s into {entry.document.title}")
+                self.take_placed.emit(entry.document, at, take)
                 return
         self._new_takes[str(take.path)] = take
         self.window.open_paths([take.path])

@@ -10,7 +10,8 @@ posteriorgram over the transcribed span is computed as a quiet job on the
 model lane and drawn in a row under the spectrogram (`PosteriorgramRow`);
 pointing at the document shows the top symbols there.  The recurrent layers' outputs
 over the same span are computed the same way and drawn below it (`HiddenStateRow`:
-choose a layer and direction, click a unit to plot its activation).
+choose a layer and direction, click a unit to plot its activation).  While recording,
+`LiveWords` shows the words heard on the recording monitor and puts them in the take.
 
 GUI thread only.  Built once by the MainWindow.
 """
@@ -32,6 +33,7 @@ from workbench.core.document.transcript_export import (
 )
 from workbench.runtime.recognizer_inspection import RecognizerInspectionService
 from workbench.ui.models.recognizer.hidden_state_row import HiddenStateRow
+from workbench.ui.models.recognizer.live_words import LiveWords
 from workbench.ui.models.recognizer.posteriorgram_row import PosteriorgramRow
 from workbench.ui.models.recognizer.transcript_panel import TranscriptPanel
 
@@ -64,6 +66,7 @@ class RecognizerUi(QObject):
         self._rows: dict = {}  # DocumentView -> PosteriorgramRow, dropped when it closes
         self._state_rows: dict = {}  # DocumentView -> HiddenStateRow, likewise
         window.loader.loaded.connect(self._on_loader_loaded)
+        self.live = LiveWords(window, lambda: None)
 
     def row_for(self, document) -> PosteriorgramRow | None:
         entry = next((e for e in self.window.open_documents if e.document is document), None)

@@ -1,0 +1,141 @@
+"""Words while a recording is being made.
+
+`LiveRecognizer` takes the recording's audio block by block at its own rate and
+channel count, converts it to the network's rate as it arrives (the random-access
+`RateConverter` over a short tail of input, so block seams change nothing),
+runs it through a `RecognizerStream` and keeps the greedy words heard so far.
+`finish()` ends the stream and decodes the whole posteriorgram the way the
+transcribe task does (beam search with the model's word LM, forced alignment).
+
+`live_transcribe` is the task around it: it reads blocks from `next_block`
+(another thread fills it; this module starts none), yields the greedy words
+as a Partial Transcript whenever they change and returns the final Transcript
+once `next_block` says the recording ended.  Word times are seconds from the
+recording's first frame.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from workbench.core.analysis.results import Transcript, Word
+from workbench.core.audio.audio_convert import RateConverter
+from workbench.core.jobs import CancelToken, Partial, Progress, TaskGenerator
+from workbench.ml.recognizer.decode import greedy_ctc_words
+from workbench.ml.recognizer.net import CHARACTERS, CtcRecognizer
+from workbench.ml.recognizer.stream import RecognizerStream
+from workbench.ml.recognizer.task import _language_model, decode_words
+from workbench.ml.tasks.base import ModelProvider
+
+NO_BLOCK = "no block"  # next_block's answer when nothing arrived in time
+WAIT_S = 0.02
+
+
+class LiveRecognizer:
+    """Blocks (frames x channels, or mono) at `input_rate` in -> words so far out.
+
+    Not thread-safe: one owner feeds it."""
+
+    def __init__(self, net: CtcRecognizer, characters: str, input_rate: int,
+                 device="cpu") -> None:
+        self.stream = RecognizerStream(net.eval(), device)
+        self.characters = characters
+        self.converter = RateConverter(input_rate, net.sample_rate)
+        self.seconds_per_frame = net.seconds_per_frame
+        self.words: list[Word] = []
+        self._rows: list[np.ndarray] = []
+        self._tail = np.zeros(0, np.float32)  # input from frame _tail_start on
+        self._tail_start = 0
+        self._fed_out = 0  # output (network-rate) frames converted so far
+
+    @property
+    def input_frames(self) -> int:
+        return self._tail_start + len(self._tail)
+
+    def feed(self, block: np.ndarray) -> bool:
+        """Add audio; True when the words so far changed."""
+        mono = block.mean(axis=1) if block.ndim == 2 else block
+        self._tail = np.concatenate([self._tail, mono.astype(np.float32)])
+        return self._run(self._converted(end=False), end=False)
+
+    def finish(self) -> np.ndarray:
+        """End of the recording: the last rows; returns the whole posteriorgram."""
+        self._run(self._converted(end=True), end=True)
+        return np.concatenate(self._rows) if self._rows else \
+            np.zeros((0, len(self.characters) + 1), np.float32)
+
+    def _converted(self, end: bool) -> np.ndarray:
+        """Network-rate samples whose input neighbourhood has arrived (all, at the end)."""
+        conv = self.converter
+        stop = conv.output_frames_for(self.input_frames) if end else \
+            conv.output_frames_ready(self.input_frames)
+        if stop <= self._fed_out:
+            return np.zeros(0, np.float32)
+        out = conv.convert(self._read, self._fed_out, stop)[:, 0]
+        self._fed_out = stop
+        # Later outputs read from a filter's half width before their position: keep a margin.
+        keep_from = max(0, int(conv.input_position(stop)) - 4096)
+        if keep_from > self._tail_start:
+            self._tail = self._tail[keep_from - self._tail_start:]
+            self._tail_start = keep_from
+        return out
+
+    def _read(self, a: int, b: int) -> np.ndarray:
+        """Input frames [a, b) as (b - a, 1); zeros before the start and past the end."""
+        out = np.zeros((b - a, 1), np.float32)
+        lo, hi = max(a, self._tail_start), min(b, self.input_frames)
+        if hi > lo:
+            out[lo - a:hi - a, 0] = self._tail[lo - self._tail_start:hi - self._tail_start]
+        return out
+
+    def _run(self, samples: np.ndarray, end: bool) -> bool:
+        rows = self.stream.feed(samples) if len(samples) or not end else None
+        if end:
+            if len(samples):
+                self._rows.append(rows)
+            rows = self.stream.finish()
+        if rows is None or len(rows) == 0:
+            return False
+        self._rows.append(rows)
+        words = greedy_ctc_words(np.concatenate(self._rows), self.characters,
+                                 self.seconds_per_frame)
+        changed = [w.word for w in words] != [w.word for w in self.words]
+        self.words = words
+        return changed
+
+
+def live_transcribe(next_block: Callable[[float], object], input_rate: int, params: dict,
+                    cancel: CancelToken, provider: ModelProvider) -> TaskGenerator:
+    """Task: the words of a recording while it is made (see the module doc).
+
+    `next_block(timeout_s)` returns a float32 block, NO_BLOCK, or None at the end.
+    params: `decoder` ("beam", the default, or "greedy") for the final words."""
+    card = provider.card
+    characters = card.alphabet if card.alphabet is not None else CHARACTERS
+    yield Progress(None, f"Listening with {provider.name}…")
+    net = provider.model()
+    live = LiveRecognizer(net, characters, input_rate, provider.device)
+    ended = False
+    while not ended:
+        cancel.check()
+        pieces, block = [], next_block(WAIT_S)
+        while block is not None and not isinstance(block, str):
+            pieces.append(block)  # take all that waits: one feed catches up on a backlog
+            block = next_block(0.0)
+        ended = block is None
+        if pieces and live.feed(np.concatenate(pieces)):
+            yield Partial(_transcript(live.words, provider, live.input_frames / input_rate))
+    posteriorgram = live.finish()
+    total_s = live.input_frames / input_rate
+    lm = _language_model(provider) if params.get("decoder", "beam") == "beam" else None
+    words = decode_words(posteriorgram, characters, live.seconds_per_frame, lm)
+    words = [w for w in words if w.start < total_s]
+    return _transcript([Word(w.word, w.start, min(w.end, total_s), w.confidence)
+                        for w in words], provider, total_s)
+
+
+def _transcript(words: list[Word], provider: ModelProvider, total_s: float) -> Transcript:
+    return Transcript.from_words(words, provider.name, str(provider.device), 0.0,
+                                 (0.0, total_s))
