@@ -13,7 +13,7 @@ from pathlib import Path
 
 from workbench.ml.classifier.net import ARCHITECTURE, ClassifierConfig, card_config
 from workbench.ml.zoo import read_card, register_model
-from workbench.training.classifier import recipe
+from workbench.training.classifier import families, recipe, recipe_families
 from workbench.training.synth.held_out_voices import held_out_voices_text
 
 MODEL_NAME = "classifier"
@@ -22,8 +22,8 @@ WEIGHTS_FILE = f"{FOLDER}/classifier.safetensors"
 CARD_FILE = f"{FOLDER}/classifier.md"
 TRAINING_COMMAND = "workbench train classifier"
 
-_DATA = (
-    "Synthetic only (workbench.training.synth), 16 kHz mono. Per class 300 clips of 6 s "
+_DATA_FIRST = (
+    "Synthetic only (workbench.training.synth), 16 kHz mono. Per class {clips} clips of 6 s "
     "(validation: 30 per class on another seed stream). speech: espeak-ng and flite, "
     f"{len(recipe.voice_pool('train'))} voice/variant combinations, one or two talkers, "
     "random rate/pitch/word gaps; 45% over noise (any kind incl. babble) at 0-20 dB SNR, "
@@ -35,6 +35,48 @@ _DATA = (
     "of training windows join two classes (label: the class at the window centre); "
     "SpecAugment masks."
 )
+_DATA_FAMILIES = (
+    "Synthetic only (workbench.training.synth, recipe \"families\"), 16 kHz mono. Per class "
+    "{clips} clips of 6 s (validation: {val_clips} per class on another seed stream). speech: "
+    f"espeak-ng and flite, {len(recipe.voice_pool('train'))} voice/variant combinations, one "
+    "or two talkers; 40% over a noise texture and 35% over music, two thirds of those at "
+    "0-10 dB SNR, the rest at 0-15 dB; 25% clean. music: synth.orchestra pieces played by the "
+    "training instrument families ({music}) - solo lines, duets, ensembles, bands and bare "
+    "percussion, chords (block, strummed, arpeggiated) and melodies in 8 modes at 50-190 bpm "
+    "in 3/4 or 4/4, random part levels, part effects (distortion, chorus, EQ, echo) and "
+    "master effects (reverb, EQ, distortion); 15% the first recipe's pieces; 25% over a faint "
+    "texture (15-35 dB SNR). noise: textures ({noise}), 30% two mixed. tone: steady tones, "
+    "beeps, DTMF, sweeps, sirens, 25% over a faint texture. silence: digital zero, dither, or "
+    "room tone ({room}) at -90 to -56 dBFS RMS. All but silence: random reverb (RT60 "
+    "0.15-0.9 s) and EQ, each half the time; window levels -48 to -10 dBFS RMS; 30% of "
+    "training windows join two classes (label: the class at the window centre); SpecAugment "
+    "masks."
+)
+_RULE_FIRST = """- Speech over a background (any noise including babble at 0 dB SNR or better, or music at
+  5 dB SNR or better) is **speech**.
+- Silence is room tone at -62 dBFS RMS or quieter; sounds are -48 dBFS or louder. Levels in
+  between were never trained on."""
+_RULE_FAMILIES = """- Speech over a background - music of any kind, or any noise including crowd babble - at
+  0 dB SNR or better (speech at least as loud as the background) is **speech**.
+- Silence is room tone (mains hum and its harmonics, hiss, ventilation) at -56 dBFS RMS or
+  quieter, or digital zero; sounds are -48 dBFS or louder. Levels in between were never
+  trained on."""
+
+
+def _recipe(settings: dict) -> str:
+    # Cards written before the second recipe have no "recipe" setting.
+    return settings.get("recipe", "first")
+
+
+def data_text(settings: dict) -> str:
+    """What the model was trained on, for the recipe named in the training ``settings``."""
+    clips = settings.get("train_clips_per_class", 300)
+    if _recipe(settings) == "first":
+        return _DATA_FIRST.format(clips=clips)
+    return _DATA_FAMILIES.format(clips=clips, val_clips=settings.get("val_clips_per_class", 30),
+                                 music=", ".join(families.MUSIC_TRAINING),
+                                 noise=", ".join(families.NOISE_TRAINING),
+                                 room=", ".join(families.ROOM_TONE_TRAINING))
 
 _BODY = """# Sound-class classifier (speech, music, noise, tone, silence)
 
@@ -44,13 +86,10 @@ features exactly), mean+max pooling, a linear head. {parameters} parameters.
 
 ## Labelling rule
 
-- Speech over a background (any noise including babble at 0 dB SNR or better, or music at
-  5 dB SNR or better) is **speech**.
+{rule}
 - A window is labelled with the class at its centre; windows are merged into segments with
   hysteresis (switch when the new class reaches 0.6 while the old one is below 0.4 for two
   windows in a row).
-- Silence is room tone at -62 dBFS RMS or quieter; sounds are -48 dBFS or louder. Levels in
-  between were never trained on.
 
 ## Data
 
@@ -60,7 +99,7 @@ features exactly), mean+max pooling, a linear head. {parameters} parameters.
 
 `{command}` (defaults: {epochs} epochs x {steps} steps x {batch} windows, AdamW with a
 one-cycle schedule, label smoothing {smoothing}; seeded and resumable from checkpoints in
-`runs/classifier`). {training_time} on {hardware}, a machine shared with other jobs.
+`{run_dir}`). {training_time} on {hardware}, a machine shared with other jobs.
 Validation window accuracy after the last epoch: {val_accuracy} (validation windows
 include 30% joined-class windows, which are harder than the test's single-class windows).
 
@@ -74,10 +113,22 @@ include 30% joined-class windows, which are harder than the test's single-class 
 """
 
 
-def held_out_text() -> str:
-    return ("Generator seeds (evaluation uses its own seed stream) and these voices, never heard "
-            f"in training: {held_out_voices_text()}. Test recordings are 40 x 8 segments of "
-            "2-6 s (training clips are 6 s) at -45 to -13 dBFS.")
+def held_out_text(settings: dict | None = None) -> str:
+    """What evaluation hears that training never did."""
+    voices = ("Generator seeds (evaluation uses its own seed stream) and these voices, never "
+              f"heard in training: {held_out_voices_text()}.")
+    first_set = ("The first set: 40 recordings x 8 segments of 2-6 s (training clips are 6 s) "
+                 "at -45 to -13 dBFS from the first recipe's generators.")
+    if _recipe(settings or {}) == "first":
+        return f"{voices} {first_set.replace('The first set: ', 'Test recordings are ')}"
+    return (f"{voices} Whole instrument families, never heard in training: "
+            f"{', '.join(families.MUSIC_HELD_OUT)} (the bowed strings as a whole category); "
+            f"noise textures: {', '.join(families.NOISE_HELD_OUT)}; room tone: "
+            f"{', '.join(families.ROOM_TONE_HELD_OUT)} (declared in "
+            "workbench/training/classifier/families.py). Per held-out family: recordings of 8 "
+            "segments of 2-6 s in which that family plays every piece or leads every noise "
+            f"(speech backgrounds included, at {recipe_families.SPEECH_SNR_DB[0]:.0f}-"
+            f"{recipe_families.SPEECH_SNR_DB[1]:.0f} dB SNR). {first_set}")
 
 
 def write_card(zoo: Path, config: ClassifierConfig, parameters: int, training: dict,
@@ -86,17 +137,19 @@ def write_card(zoo: Path, config: ClassifierConfig, parameters: int, training: d
     front = {
         "task": "audio-classification", "architecture": ARCHITECTURE,
         "sample_rate": config.sample_rate, "labels": list(config.labels),
-        "config": card_config(config), "training_data": _DATA,
+        "config": card_config(config), "training_data": data_text(training.get("settings", {})),
         "training_command": TRAINING_COMMAND,
         "hardware": training.get("hardware", f"{platform.machine()} CPU, 2 threads"),
         "training_time": training.get("training_time", "unknown"),
-        "metrics": metrics, "held_out": held_out_text(),
+        "metrics": metrics, "held_out": held_out_text(training.get("settings", {})),
         "training": {k: v for k, v in training.items() if k not in ("hardware", "training_time")},
     }
     settings = training.get("settings", {})
     history = training.get("history", [])
     body = _BODY.format(window_s=config.window_s, hop_s=config.hop_s, parameters=parameters,
-                        held_out=held_out_text(), evaluation=evaluation, data=_DATA,
+                        held_out=front["held_out"], evaluation=evaluation,
+                        data=front["training_data"], rule=_RULE_FIRST if _recipe(settings) == "first"
+                        else _RULE_FAMILIES, run_dir=settings.get("run_dir", "runs/classifier"),
                         command=TRAINING_COMMAND, epochs=settings.get("epochs", "?"),
                         steps=settings.get("steps_per_epoch", "?"),
                         batch=settings.get("batch_size", "?"),

@@ -1,7 +1,11 @@
 """`workbench eval classifier`: score the installed classifier and its peers, print a report.
 
-``--json FILE`` writes the full report; ``--update-card`` puts the headline
-numbers and the report into the model card and refreshes the manifest.
+Two held-out sets: recordings per held-out instrument family and noise texture
+(``family_eval``; the headline, where the targets apply) and the first set
+(``evaluate``; the set the first model was scored on, kept for comparison).
+``--compare ZOO`` scores another zoo's classifier (e.g. the shipped one) on the
+same recordings.  ``--json FILE`` writes the full report; ``--update-card``
+puts the numbers and the report into the model card and refreshes the manifest.
 """
 
 from __future__ import annotations
@@ -32,6 +36,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", type=Path, metavar="FILE", help="write the full report here")
     parser.add_argument("--update-card", action="store_true",
                         help="write the measured metrics into the model card")
+    parser.add_argument("--families", type=int, default=5, metavar="N",
+                        help="recordings per held-out family (8 segments of 2-6 s each; "
+                             "0 skips the family evaluation)")
+    parser.add_argument("--compare", type=Path, metavar="ZOO",
+                        help="also score this zoo's classifier on the same recordings "
+                             "(e.g. models/ while evaluating a new run's zoo)")
 
 
 def headline(report: dict) -> dict:
@@ -55,10 +65,11 @@ def headline(report: dict) -> dict:
 
 
 def report_markdown(report: dict) -> str:
-    """The report as markdown tables (console and model card)."""
+    """The first set's report as markdown tables (console and model card)."""
     window, speed = report["window"], report["speed"]
-    lines = [f"{report['recordings']} held-out recordings, {report['audio_s'] / 60:.1f} min, "
-             f"{window['windows']} windows inside one segment.", "",
+    lines = [f"{report['recordings']} recordings of the first held-out set, "
+             f"{report['audio_s'] / 60:.1f} min, {window['windows']} windows inside one segment.",
+             "",
              "| measure | CNN | threshold baseline | silero-vad | target |",
              "|---|---|---|---|---|"]
     peers = report.get("peers", {})
@@ -96,19 +107,94 @@ def report_markdown(report: dict) -> str:
     return "\n".join(lines)
 
 
+def _first_set_headline(report: dict, prefix: str) -> dict:
+    keep = ("window_accuracy", "min_class_recall", "boundary_f1", "speech_f1",
+            "silero_vad_speech_f1")
+    return {prefix + k: v for k, v in headline(report).items() if k in keep}
+
+
+def _compare_rows(report: dict) -> list[tuple[str, float, float]]:
+    first, other = report["first_set"], report["compare"]["first_set"]
+    rows = [("first set: window accuracy", first["window"]["accuracy"],
+             other["window"]["accuracy"]),
+            ("first set: boundary F1", first["boundaries"]["f1"], other["boundaries"]["f1"])]
+    mine, theirs = report.get("families"), report["compare"].get("families")
+    if mine and theirs:
+        mine, theirs = mine["pooled"], theirs["pooled"]
+        rows += [("held-out families: window accuracy", mine["window"]["accuracy"],
+                  theirs["window"]["accuracy"]),
+                 ("held-out families: min class recall",
+                  min(s["recall"] for s in mine["window"]["per_class"].values()),
+                  min(s["recall"] for s in theirs["window"]["per_class"].values())),
+                 ("held-out families: boundary F1", mine["boundaries"]["f1"],
+                  theirs["boundaries"]["f1"]),
+                 ("held-out families: speech F1", mine["window"]["speech"]["f1"],
+                  theirs["window"]["speech"]["f1"])]
+    return rows
+
+
+def evaluation_text(report: dict) -> str:
+    """The card's evaluation section: held-out families first, then the first set, then
+    the comparison with another model when one was scored."""
+    from workbench.training.classifier.family_eval import family_markdown
+
+    parts = []
+    families, compare = report.get("families"), report.get("compare")
+    if families:
+        parts += [f"### Held-out instrument families and noise textures (headline)\n\n"
+                  f"{families['recordings_per_family']} recordings per family (8 segments of "
+                  "2-6 s); the family plays every piece / leads every noise, speech backgrounds "
+                  "included. Recall in class order speech/music/noise/tone/silence.\n",
+                  family_markdown(families, compare and compare.get("families"),
+                                  compare and compare["name"])]
+    parts += ["\n### First held-out set (the first model's test set)\n",
+              report_markdown(report["first_set"])]
+    if compare:
+        parts += [f"\n### Beside {compare['name']} on the same recordings\n",
+                  f"| measure | this model | {compare['name']} |", "|---|---|---|"]
+        parts += [f"| {m} | {a:.4f} | {b:.4f} |" for m, a, b in _compare_rows(report)]
+    return "\n".join(parts)
+
+
+def _compare(args, log) -> dict:
+    from workbench.ml.classifier.net import build_classifier
+    from workbench.training.classifier.evaluate import evaluate_classifier
+    from workbench.training.classifier.family_eval import evaluate_families
+
+    other = load_zoo_model(args.compare, args.model, build_classifier)
+    out = {"name": str(args.compare), "first_set": evaluate_classifier(
+        other, args.run_dir, args.recordings, args.threads, peers=False, log=log)}
+    if args.families > 0:
+        out["families"] = evaluate_families(other, args.run_dir, args.families, silero=False,
+                                            log=log)
+    return out
+
+
 def run(args: argparse.Namespace) -> int:
     from workbench.ml.classifier.net import build_classifier
     from workbench.training.classifier.evaluate import evaluate_classifier
+    from workbench.training.classifier.family_eval import evaluate_families, family_headline
 
     zoo = Path(args.zoo or paths.models_dir())
     model = load_zoo_model(zoo, args.model, build_classifier)
-    report = evaluate_classifier(model, args.run_dir, args.recordings, args.threads,
-                                 peers=not args.no_peers, log=log_line)
-    text = report_markdown(report)
+    first = evaluate_classifier(model, args.run_dir, args.recordings, args.threads,
+                                peers=not args.no_peers, log=log_line)
+    report = {"first_set": first}
+    if args.families > 0:
+        report["families"] = evaluate_families(model, args.run_dir, args.families,
+                                               silero=not args.no_peers, log=log_line)
+    if args.compare:
+        report["compare"] = _compare(args, log_line)
+    text = evaluation_text(report)
     print(text)
     if args.json:
         args.json.write_text(json.dumps(report, indent=1))
     if args.update_card:
+        # Headline keys (the targets') are the held-out families' when measured; the first
+        # set's numbers stay beside them under "first_set_".
+        metrics = {**headline(first), **_first_set_headline(first, "first_set_")}
+        if "families" in report:
+            metrics.update(family_headline(report["families"]))
         parameters = sum(p.numel() for p in model.net.parameters())
-        refresh_card(zoo, card, model.config, parameters, headline(report), text)
+        refresh_card(zoo, card, model.config, parameters, metrics, text)
     return 0

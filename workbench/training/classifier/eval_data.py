@@ -1,10 +1,18 @@
 """Held-out test recordings: classes one after another, with known boundaries.
 
 Each recording strings together segments of random classes (never the same
-class twice in a row), each 2-6 s long, made from the "eval" split of the
+class twice in a row), each 2-6 s long, made from the "eval" split of a
 recipe (its own seed stream and voices never used in training) at random
-levels.  Segments meet with 5 ms fades, so a cut adds no click.  The set is
-cached (``recordings.npz``) because synthesis is slow.
+levels.  Segments meet with 5 ms fades, so a cut adds no click.  Sets are
+cached (``recordings-*.npz``) because synthesis is slow.
+
+Two sets:
+
+- the *first* set (``recipe="first"``): the first recipe's generators, as the
+  first shipped model was scored on (same seeds, same audio);
+- a *family* set per held-out family (``recipe="families"``, ``featured``): a
+  held-out instrument family plays every piece, or a held-out noise texture
+  leads every noise, and its class takes about three segments in eight.
 """
 
 from __future__ import annotations
@@ -15,7 +23,9 @@ from pathlib import Path
 
 import numpy as np
 
-from workbench.training.classifier.recipe import CLASSES, SOUND_LEVELS_DB, synthesize_clip
+from workbench.training.classifier.families import HELD_OUT_FAMILIES, MUSIC_HELD_OUT
+from workbench.training.classifier.recipe import CLASSES, SOUND_LEVELS_DB
+from workbench.training.classifier.recipe_families import RECIPES
 from workbench.training.synth.arrays import fade, normalize_rms
 
 RECORDINGS = 40
@@ -51,15 +61,39 @@ class Recording:
         return inside
 
 
-def make_recording(index: int, sample_rate: int = 16000) -> Recording:
-    """Recording ``index`` of the held-out set (the same index gives the same audio)."""
-    rng = np.random.default_rng([4242, index])
+def _recording_rng(index: int, recipe: str, featured: str | None) -> np.random.Generator:
+    if recipe == "first":
+        return np.random.default_rng([4242, index])
+    if featured not in HELD_OUT_FAMILIES:
+        raise ValueError(f"{featured!r} is not a held-out family; use one of {HELD_OUT_FAMILIES}")
+    return np.random.default_rng([4343, HELD_OUT_FAMILIES.index(featured), index])
+
+
+def _next_label(rng: np.random.Generator, previous: str | None, featured_class: str | None) -> str:
+    choices = [c for c in CLASSES if c != previous]
+    weights = np.array([3.0 if c == featured_class else 1.0 for c in choices])
+    return str(rng.choice(choices, p=weights / weights.sum()))
+
+
+def make_recording(index: int, sample_rate: int = 16000, recipe: str = "first",
+                   featured: str | None = None) -> Recording:
+    """Recording ``index`` of a held-out set (the same arguments give the same audio).
+
+    ``recipe="first"`` is the first set; ``recipe="families"`` needs the held-out
+    family ``featured`` (see ``families.HELD_OUT_FAMILIES``).
+    """
+    rng = _recording_rng(index, recipe, featured)
+    synthesize = RECIPES[recipe]
+    options = {} if featured is None else {"featured": featured}
+    featured_class = None if featured is None else \
+        ("music" if featured in MUSIC_HELD_OUT else "noise")
     pieces, segments, time, previous = [], [], 0.0, None
     for n in range(SEGMENTS_PER_RECORDING):
-        label = str(rng.choice([c for c in CLASSES if c != previous]))
+        label = _next_label(rng, previous, featured_class) if featured else \
+            str(rng.choice([c for c in CLASSES if c != previous]))
         seconds = round(float(rng.uniform(*SEGMENT_SECONDS)), 2)
-        clip = synthesize_clip(label, "eval", index * SEGMENTS_PER_RECORDING + n,
-                               sample_rate, seconds).audio
+        clip = synthesize(label, "eval", index * SEGMENTS_PER_RECORDING + n,
+                          sample_rate, seconds, **options).audio
         if label != "silence":
             clip = normalize_rms(clip, float(rng.uniform(*EVAL_LEVELS_DB)), max_peak_db=-1.0)
         pieces.append(fade(clip, sample_rate, 0.005, 0.005))
@@ -69,10 +103,13 @@ def make_recording(index: int, sample_rate: int = 16000) -> Recording:
     return Recording(np.concatenate(pieces).astype(np.float32), tuple(segments))
 
 
-def load_recordings(folder: str | Path, count: int = RECORDINGS,
-                    sample_rate: int = 16000, log=print) -> list[Recording]:
-    """The first ``count`` held-out recordings, synthesized once and cached in ``folder``."""
-    path = Path(folder) / f"recordings-{count}-{sample_rate}.npz"
+def load_recordings(folder: str | Path, count: int = RECORDINGS, sample_rate: int = 16000,
+                    log=print, recipe: str = "first", featured: str | None = None
+                    ) -> list[Recording]:
+    """The first ``count`` recordings of a held-out set, synthesized once and cached in ``folder``."""
+    name = f"recordings-{count}-{sample_rate}.npz" if recipe == "first" else \
+        f"recordings-{recipe}-{featured}-{count}-{sample_rate}.npz"
+    path = Path(folder) / name
     if path.exists():
         data = np.load(path, allow_pickle=False)
         meta = json.loads(str(data["segments"]))
@@ -81,8 +118,9 @@ def load_recordings(folder: str | Path, count: int = RECORDINGS,
     recordings = []
     for i in range(count):
         if i % 5 == 0:
-            log(f"synthesizing test recording {i + 1} of {count}")
-        recordings.append(make_recording(i, sample_rate))
+            log(f"synthesizing test recording {i + 1} of {count}"
+                + (f" featuring {featured}" if featured else ""))
+        recordings.append(make_recording(i, sample_rate, recipe, featured))
     path.parent.mkdir(parents=True, exist_ok=True)
     arrays = {f"audio{i}": r.audio for i, r in enumerate(recordings)}
     segments = json.dumps([[list(s) for s in r.segments] for r in recordings])

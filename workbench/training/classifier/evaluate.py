@@ -44,7 +44,8 @@ def _features(audio: np.ndarray, starts: np.ndarray, length: int) -> np.ndarray:
                            for i in range(0, len(starts), 128)])
 
 
-def _boundaries(segments) -> list[float]:
+def boundary_times(segments) -> list[float]:
+    """Start times of every segment after the first: where the class changes."""
     return [s.start for s in segments[1:]]
 
 
@@ -54,7 +55,8 @@ def _one_hot(labels: np.ndarray) -> np.ndarray:
     return out
 
 
-def _window_report(truth: np.ndarray, predicted: np.ndarray) -> dict:
+def window_report(truth: np.ndarray, predicted: np.ndarray) -> dict:
+    """Accuracy, per-class scores, confusion and speech-vs-rest scores of window labels."""
     matrix = metrics.confusion_matrix(truth, predicted, len(CLASSES))
     return {"accuracy": float(np.mean(truth == predicted)), "windows": int(len(truth)),
             "per_class": metrics.per_class_scores(matrix, CLASSES),
@@ -119,11 +121,11 @@ def evaluate_classifier(model: AudioClassifier, run_dir: str | Path, recordings:
         starts_all.append(np.round(starts * config.sample_rate).astype(np.int64))
         pure_all.append(pure)
         true_bounds.append(rec.boundaries())
-        cnn_bounds.append(_boundaries(result.segments))
+        cnn_bounds.append(boundary_times(result.segments))
     truth_cat = np.concatenate(truth)
     report = {
         "recordings": len(tests), "audio_s": speed["audio_s"],
-        "window": _window_report(truth_cat, np.concatenate(pred)),
+        "window": window_report(truth_cat, np.concatenate(pred)),
         "window_all_centre_labelled_accuracy": float(np.mean(
             np.concatenate(centre_truth) == np.concatenate(centre_pred))),
         "boundaries": metrics.boundary_scores(true_bounds, cnn_bounds, BOUNDARY_TOLERANCE_S),
@@ -146,10 +148,10 @@ def _peers(run_dir, tests, starts_all, pure_all, truth_cat, length, config, true
         base_pred.append(np.array([CLASSES.index(x) for x in labels[pure]], dtype=np.int64))
         segments = hysteresis_segments(_one_hot(labels), CLASSES, starts / config.sample_rate,
                                        config.window_s, (0.0, len(rec.audio) / config.sample_rate))
-        base_bounds.append(_boundaries(segments))
+        base_bounds.append(boundary_times(segments))
     peers = {"threshold_baseline": {
         "rules": baseline.describe(),
-        "window": _window_report(truth_cat, np.concatenate(base_pred)),
+        "window": window_report(truth_cat, np.concatenate(base_pred)),
         "boundaries": metrics.boundary_scores(true_bounds, base_bounds, BOUNDARY_TOLERANCE_S)}}
     log(f"baseline: window accuracy {peers['threshold_baseline']['window']['accuracy']:.4f}")
     try:

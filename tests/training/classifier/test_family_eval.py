@@ -1,0 +1,59 @@
+"""Per-family evaluation: recordings featuring a held-out family, scores per family and pooled."""
+
+import numpy as np
+import pytest
+import torch
+
+from tests.classifier_zoo import make_classifier_zoo
+from workbench.ml.classifier.net import build_classifier
+from workbench.ml.zoo import ModelZoo
+from workbench.training.classifier import family_eval
+from workbench.training.classifier.eval_data import make_recording
+from workbench.training.classifier.family_eval import RecordingScore, summarize
+
+
+def score(truth, predicted, true_bounds, found_bounds, silero=None):
+    return RecordingScore(np.array(truth), np.array(predicted), true_bounds, found_bounds,
+                          None if silero is None else np.array(silero))
+
+
+def test_pooled_scores_count_every_window_and_boundary_once():
+    right = score([0, 0, 1, 1], [0, 0, 1, 1], [2.0], [2.2], [True, True, False, False])
+    wrong = score([2, 2, 4], [1, 2, 4], [1.0, 3.0], [1.0], [False, True, False])
+    pooled = summarize([right, wrong])
+    assert pooled["window"]["windows"] == 7
+    assert pooled["window"]["accuracy"] == pytest.approx(6 / 7)
+    assert pooled["window"]["per_class"]["noise"]["recall"] == 0.5
+    assert pooled["boundaries"]["recall"] == pytest.approx(2 / 3)
+    assert pooled["boundaries"]["precision"] == 1.0
+    assert pooled["silero_vad_speech"]["precision"] == pytest.approx(2 / 3)
+    assert "silero_vad_speech" not in summarize([score([0], [0], [], [])])
+
+
+def test_a_family_recording_gives_its_family_class_most_of_the_segments():
+    labels = [s[2] for s in make_recording(0, 8000, "families", "wind").segments]
+    assert labels.count("noise") >= 3 and max(labels, key=labels.count) == "noise"
+    assert all(a != b for a, b in zip(labels, labels[1:]))
+    with pytest.raises(ValueError, match="guitar"):
+        make_recording(0, 8000, "families", "guitar")  # a training family
+
+
+def test_every_family_gets_a_row_and_the_pool_adds_them_up(tmp_path):
+    torch.set_num_threads(1)
+    zoo = ModelZoo(make_classifier_zoo(tmp_path / "zoo"))
+    model = build_classifier(zoo.entry("classifier").card)
+    zoo.load_weights_into("classifier", model)
+    report = family_eval.evaluate_families(model.eval(), tmp_path / "run", per_family=1,
+                                           silero=False, log=lambda m: None,
+                                           families=("koto", "traffic"))
+    rows = report["families"]
+    assert list(rows) == ["koto", "traffic"]
+    assert rows["koto"]["kind"] == "music" and rows["traffic"]["kind"] == "noise"
+    windows = [r["window"]["windows"] for r in rows.values()]
+    assert all(w > 20 for w in windows)
+    assert report["pooled"]["window"]["windows"] == sum(windows)
+    text = family_eval.family_markdown(report)
+    assert "| koto | music |" in text and "| all held-out families |" in text
+    headline = family_eval.family_headline(report, "x_")
+    assert headline["x_window_accuracy"] == report["pooled"]["window"]["accuracy"]
+    assert (tmp_path / "run" / "eval").is_dir()  # recordings are cached for the next run

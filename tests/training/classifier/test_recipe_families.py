@@ -1,0 +1,73 @@
+"""The family split and the second recipe: training never hears a held-out family."""
+
+import numpy as np
+import pytest
+
+from workbench.training.classifier import families
+from workbench.training.classifier.recipe_families import synthesize_clip
+from workbench.training.synth.ambience.textures import NOISE_TEXTURES, ROOM_TONES
+from workbench.training.synth.orchestra.families import ALL_FAMILIES, category
+
+RATE = 16000
+
+
+def db(audio):
+    return 20 * np.log10(max(float(np.sqrt(np.mean(audio.astype(np.float64) ** 2))), 1e-12))
+
+
+def test_the_split_is_disjoint_and_covers_every_family_and_texture():
+    pairs = [(families.MUSIC_TRAINING, families.MUSIC_HELD_OUT, ALL_FAMILIES),
+             (families.NOISE_TRAINING, families.NOISE_HELD_OUT, tuple(NOISE_TEXTURES)),
+             (families.ROOM_TONE_TRAINING, families.ROOM_TONE_HELD_OUT, tuple(ROOM_TONES))]
+    for training, held_out, everything in pairs:
+        assert held_out and training and not set(training) & set(held_out)
+        assert set(training) | set(held_out) == set(everything)
+    # A whole category (bowed strings) is held out, not just single instruments.
+    assert {f for f in ALL_FAMILIES if category(f) == "bowed"} <= set(families.MUSIC_HELD_OUT)
+    assert families.music_families("eval") == families.MUSIC_HELD_OUT
+    assert families.music_families("val") == families.MUSIC_TRAINING
+
+
+def named_in(detail: str, names) -> set[str]:
+    words = set(detail.replace(",", " ").replace(";", " ").replace("+", " ").split())
+    return words & set(names)
+
+
+def test_training_clips_never_hold_a_held_out_family_or_texture():
+    held = families.MUSIC_HELD_OUT + families.NOISE_HELD_OUT + families.ROOM_TONE_HELD_OUT
+    seen = set()
+    for label in ("music", "noise", "speech", "silence"):
+        for index in range(5):
+            detail = synthesize_clip(label, "train", index, RATE, 0.5).detail
+            assert not named_in(detail, held), detail
+            seen |= named_in(detail, families.MUSIC_TRAINING + families.NOISE_TRAINING)
+    assert len(seen) >= 5  # and they do hear a variety of the training ones
+
+
+@pytest.mark.parametrize("featured", ["cello", "vinyl"])
+def test_an_evaluation_clip_features_its_held_out_family(featured):
+    label = "music" if featured in families.MUSIC_HELD_OUT else "noise"
+    clip = synthesize_clip(label, "eval", 0, RATE, 2.0, featured=featured)
+    assert featured in clip.detail
+    assert not named_in(clip.detail, families.MUSIC_TRAINING + families.NOISE_TRAINING)
+    again = synthesize_clip(label, "eval", 0, RATE, 2.0, featured=featured)
+    assert np.array_equal(clip.audio, again.audio)
+    assert not np.array_equal(clip.audio, synthesize_clip(label, "eval", 1, RATE, 2.0,
+                                                          featured=featured).audio)
+
+
+def test_speech_backgrounds_sit_at_low_snr_and_silence_stays_quiet():
+    snrs = []
+    for index in range(8):
+        detail = synthesize_clip("speech", "train", index, RATE, 1.0).detail
+        if detail != "clean":
+            snrs.append(float(detail.rsplit(" at ", 1)[1].split()[0]))
+        assert db(synthesize_clip("silence", "train", index, RATE, 1.0).audio) <= -56.0
+    assert snrs and all(0 <= s <= 15 for s in snrs)
+
+
+def test_an_unknown_family_or_class_is_refused_by_name():
+    with pytest.raises(ValueError, match="banjo"):
+        synthesize_clip("music", "eval", 0, RATE, 1.0, featured="banjo")
+    with pytest.raises(ValueError, match="whistle"):
+        synthesize_clip("whistle", "train", 0, RATE, 1.0)

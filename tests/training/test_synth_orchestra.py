@@ -1,0 +1,93 @@
+"""Many-instrument music (synth.orchestra): every family and kit plays, in tune, repeatably."""
+
+import numpy as np
+import pytest
+
+from workbench.training.synth.instruments import midi_to_hz
+from workbench.training.synth.orchestra import effects, score
+from workbench.training.synth.orchestra.families import ALL_FAMILIES, KITS, PITCHED
+from workbench.training.synth.orchestra.kits import ROLES
+from workbench.training.synth.orchestra.render import choose_instruments, random_piece
+from workbench.training.synth.orchestra.struck import BELL_MODES, GLOCKENSPIEL_MODES
+
+SR = 16000
+# Where the strongest partial of a struck family may lie, as multiples of the note.
+MODE_RATIOS = {"bell": [m[0] for m in BELL_MODES], "glockenspiel": [m[0] for m in GLOCKENSPIEL_MODES],
+               "marimba": [1.0, 3.99, 10.65], "vibraphone": [1.0, 4.0, 10.0]}
+
+
+def strongest_hz(audio: np.ndarray) -> float:
+    spectrum = np.abs(np.fft.rfft(audio * np.hanning(len(audio))))
+    freqs = np.fft.rfftfreq(len(audio), 1 / SR)
+    spectrum[freqs < 40] = 0
+    return float(freqs[np.argmax(spectrum)])
+
+
+def note(family: str, seed: int) -> tuple[np.ndarray, float]:
+    spec = PITCHED[family]
+    frequency = midi_to_hz(spec.fit(57))
+    return spec.make(np.random.default_rng(seed), SR)(frequency, 0.8, 0.8), frequency
+
+
+@pytest.mark.parametrize("family", list(PITCHED))
+def test_every_pitched_family_plays_its_note_repeatably(family):
+    audio, frequency = note(family, 3)
+    assert np.all(np.isfinite(audio)) and np.sqrt(np.mean(audio ** 2)) > 1e-3
+    assert np.array_equal(audio, note(family, 3)[0])
+    assert not np.array_equal(audio, note(family, 4)[0])
+    ratio = strongest_hz(audio) / frequency
+    # The strongest partial is a harmonic of the note, or one of the family's modes.
+    allowed = MODE_RATIOS.get(family, np.arange(1, 16))
+    assert min(abs(ratio / r - 1) for r in allowed) < 0.03, ratio
+
+
+@pytest.mark.parametrize("kit", list(KITS))
+def test_every_kit_plays_every_role(kit):
+    hit = KITS[kit](np.random.default_rng(1), SR)
+    again = KITS[kit](np.random.default_rng(1), SR)
+    for role in ROLES:
+        stroke = hit(role, 0.9)
+        assert np.all(np.isfinite(stroke)) and np.sqrt(np.mean(stroke ** 2)) > 1e-3, role
+        assert np.array_equal(stroke, again(role, 0.9))
+        # A stroke dies away: the last tenth is far quieter than the loudest tenth.
+        tenths = np.array_split(np.abs(stroke), 10)
+        assert np.mean(tenths[-1]) < 0.5 * max(np.mean(t) for t in tenths)
+
+
+def test_every_scored_note_is_in_the_key_and_inside_the_piece():
+    for seed in range(12):
+        piece = score.compose(np.random.default_rng(seed), 5.0)
+        steps = {(piece.tonic_midi + s) % 12 for s in score.MODES[piece.mode]}
+        assert all(e.midi % 12 in steps for e in piece.events)
+        assert all(0 <= e.start_s < 5.0 for e in piece.events)
+        assert all(0 <= h.start_s < 5.0 for h in piece.hits)
+        assert 50 <= piece.tempo_bpm <= 190
+        assert piece.parts() <= {"bass", "chords", "melody", "drums"} and piece.parts()
+
+
+def test_pieces_use_only_the_allowed_families_and_the_featured_one_always_plays():
+    pool = ("guitar", "flute", "pad", "synth_bass", "acoustic_kit")
+    for seed in range(20):
+        rng = np.random.default_rng(seed)
+        chosen = choose_instruments(rng, {"bass", "chords", "melody", "drums"}, pool, "flute")
+        assert set(chosen.values()) <= set(pool) and chosen["melody"] == "flute"
+    assert choose_instruments(np.random.default_rng(0), {"drums"}, pool, "acoustic_kit") \
+        == {"drums": "acoustic_kit"}
+
+
+@pytest.mark.parametrize("featured", ["violin", "marimba", "hand_percussion"])
+def test_a_random_piece_is_audible_repeatable_and_features_its_family(featured):
+    audio, detail = random_piece(7, SR, 3.0, ALL_FAMILIES, featured)
+    again, _ = random_piece(7, SR, 3.0, ALL_FAMILIES, featured)
+    assert audio.dtype == np.float32 and len(audio) == 3 * SR and np.array_equal(audio, again)
+    assert np.max(np.abs(audio)) <= 1.0 and 20 * np.log10(np.sqrt(np.mean(audio ** 2))) > -30
+    assert featured in detail
+
+
+@pytest.mark.parametrize("name", list(effects.EFFECTS))
+def test_effects_keep_the_length_and_change_the_sound(name):
+    rng = np.random.default_rng(2)
+    dry, _ = random_piece(3, SR, 1.5, ("piano",))
+    wet = effects.EFFECTS[name](dry.astype(np.float64), rng, SR)
+    assert wet.shape == dry.shape and np.all(np.isfinite(wet))
+    assert not np.allclose(wet, dry, atol=1e-4)
