@@ -11,6 +11,11 @@ gives bit-identical audio.  Modules:
 - ``noise``: white, pink, brown, babble, mains hum, fan, keyboard clicks, rain.
 - ``music``: short pieces with chords, melody, bass and drums, played by ``instruments``
   (additive, Karplus-Strong plucked, synthesized kick/snare/hat).
+- ``orchestra`` (subpackage): many-instrument music for the classifier: plucked,
+  struck, bowed, blown, organ and synth families, percussion kits, scores in many
+  styles and tempi, effects and mixing.
+- ``ambience`` (subpackage): noise textures (colours, wind, surf, traffic, engines,
+  crowd murmur, crackle ...) and room tone (mains hum and hiss).
 - ``tones``: sine/square/sawtooth, DTMF, sweeps, sirens, beeps.
 - ``filters``: RBJ biquads (shelves, peaks, pass filters) and their application.
 - ``room``: reverberation impulse responses, convolution, gain and random EQ.
