@@ -46,6 +46,29 @@ def test_cancel_is_acknowledged_and_no_result_is_delivered(qtbot, runner):
     assert finished == [] and handle.state == "cancelled"
 
 
+def test_a_task_cancelled_between_its_yields_cleans_up_before_cancelled_is_heard(
+        qtbot, runner):
+    gate, cleaned = threading.Event(), []
+
+    def task(cancel):
+        try:
+            while True:
+                gate.wait(5)
+                yield Progress(None)  # the runner sees the cancel here, not the task
+        finally:  # what a training does: write its checkpoint, which takes a while
+            threading.Event().wait(0.3)
+            cleaned.append("saved")
+    handle = runner.submit(JobRequest("slow", "Slow"), task)
+    heard = []
+    handle.cancelled.connect(lambda: heard.append(list(cleaned)))
+    with qtbot.waitSignal(handle.started, timeout=5000):
+        pass
+    with qtbot.waitSignal(handle.cancelled, timeout=5000):
+        handle.cancel()
+        gate.set()
+    assert heard == [["saved"]]
+
+
 def test_a_failing_task_reports_its_exception(qtbot, runner):
     def task(cancel):
         yield Progress(0.5)

@@ -89,7 +89,8 @@ def _run_model(kind: str, args: argparse.Namespace, path: Path
     except ImportError as exc:
         return fail(kind, f"the model runtime cannot be loaded ({exc})", EXIT_MODEL), None, None
     model_errors = (NoModelError, ModelLoadError, UnknownModelError)
-    spec, zoo = MODEL_TASKS[kind], ModelZoo(args.zoo or paths.models_dir())
+    spec, zoo = MODEL_TASKS[kind], ModelZoo(args.zoo or paths.models_dir(),
+                                                paths.user_models_dir())
     try:
         model = find_model(zoo, spec, args.model).name
     except model_errors as exc:

@@ -29,7 +29,7 @@ def _entry_json(entry: ZooEntry) -> dict:
 
 
 def _run(args: argparse.Namespace) -> int:
-    zoo = ModelZoo(args.zoo or paths.models_dir())
+    zoo = ModelZoo(args.zoo or paths.models_dir(), paths.user_models_dir())
     try:
         entries = zoo.list_models() if zoo.manifest_path.exists() else []
     except ModelLoadError as exc:

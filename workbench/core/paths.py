@@ -40,6 +40,12 @@ def models_dir() -> Path:
     return Path(os.environ.get("WORKBENCH_MODELS_DIR") or MODELS)
 
 
+def user_models_dir() -> Path:
+    """Models the user trained (train from labels): WORKBENCH_USER_MODELS_DIR, else
+    <data dir>/models; kept apart from the shipped models/, which stays read-only."""
+    return Path(os.environ.get("WORKBENCH_USER_MODELS_DIR") or data_dir() / "models")
+
+
 def display_name(name: str | os.PathLike) -> str:
     """`name` as text a person can read and Qt can show.
 

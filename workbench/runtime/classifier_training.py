@@ -5,10 +5,12 @@ document's audio and the label tier and runs
 `workbench.training.classifier.from_labels.train_from_labels` (imported inside
 the worker, so the GUI never waits for torch) on the runner's GPU lane, the
 model lane: one model job at a time.  Each optimiser step arrives as
-`step_done(TrainingStep)` for a live loss plot; a finished run emits
-`trained(TrainedModel)` after the model joined the zoo (the model cache
-forgets any older model of that name), a failed one `failed(exception)`,
-a cancelled one `cancelled()`.
+`step_done(TrainingStep)` for a live loss plot (a resumed run first sends
+`resumed(TrainingResumed)` with the losses of the steps done before); a finished run emits
+`trained(TrainedModel)` after the model joined the zoo (the user's model
+folder; the model cache forgets any older model of that name), a failed one
+`failed(exception)`, a cancelled one `cancelled()` (its checkpoint stays:
+``params={"resume": True}`` continues it).
 
 Threading and ownership: GUI thread only; the runner owns the worker.
 """
@@ -26,6 +28,7 @@ from workbench.core.labels.labels import LabelTier
 from workbench.runtime.job_runner import JobHandle
 from workbench.runtime.model_jobs import ModelJobService, snapshot_audio
 from workbench.runtime.torch_import import ensure_torch_imported
+from workbench.training.classifier.label_checkpoint import has_checkpoint
 
 TRAIN_KIND = "train-classifier"
 
@@ -34,6 +37,7 @@ class ClassifierTrainingService(QObject):
     """Runs one training at a time on the model lane; see the module docstring."""
 
     step_done = Signal(object)  # TrainingStep
+    resumed = Signal(object)  # TrainingResumed: the losses of the steps done before
     trained = Signal(object)  # TrainedModel
     failed = Signal(object)  # exception
     cancelled = Signal()
@@ -57,7 +61,8 @@ class ClassifierTrainingService(QObject):
         if self.busy:
             raise RuntimeError("a classifier is already training")
         task_params = {"steps": 60, **(params or {}), "tier": tier, "name": name,
-                       "zoo": self._jobs.zoo.folder, "source": document.title}
+                       "zoo": self._jobs.zoo.folder, "user_zoo": self.user_folder,
+                       "source": document.title}
         tracks = [t.samples for t in document.tracks]
         task = functools.partial(_train_task, tracks, document.sample_rate, document.frames,
                                  task_params)
@@ -71,13 +76,25 @@ class ClassifierTrainingService(QObject):
         self.handle = handle
         return handle
 
+    @property
+    def user_folder(self):
+        """Where trained models go: the zoo's user folder (without one, the zoo itself)."""
+        return self._jobs.zoo.user_folder or self._jobs.zoo.folder
+
+    def can_resume(self, name: str) -> bool:
+        """True when a training of ``name`` stopped early and left a checkpoint."""
+        return has_checkpoint(self.user_folder, name)
+
     def cancel(self) -> None:
         """Ask the running training to stop after its current step."""
         if self.busy:
             self.handle.cancel()
 
     def _on_handle_partial(self, step) -> None:
-        self.step_done.emit(step)
+        if hasattr(step, "step"):
+            self.step_done.emit(step)
+        else:
+            self.resumed.emit(step)
 
     def _on_handle_finished(self, result) -> None:
         self._jobs.model_cache.discard(result.name)  # a retrained name must load afresh

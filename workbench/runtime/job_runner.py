@@ -95,6 +95,7 @@ class _Worker(QRunnable):
             return
         h.started.emit()
         last_emit, fraction_sent = 0.0, False
+        gen = None
         try:
             if h.request.lane == "gpu":  # torch work: see torch_import.py for why this first
                 ensure_torch_imported()
@@ -120,6 +121,14 @@ class _Worker(QRunnable):
                         h.progressed.emit(item)
             h.token.check()  # a cancel that came during the last chunk still wins
         except Cancelled:
+            try:
+                if gen is not None:
+                    # The task's clean-up (a training's checkpoint) is done before
+                    # anyone hears that it was cancelled.
+                    gen.close()
+            except Exception as exc:
+                h.failed.emit(exc)
+                return
             h.cancelled.emit()
             return
         except Exception as exc:  # reported to the user via the failed signal

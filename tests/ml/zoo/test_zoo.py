@@ -205,3 +205,19 @@ def test_the_shipped_zoo_is_consistent():
 
     problems = {e.name: str(e.problem) for e in entries if not e.usable}
     assert problems == {}
+
+
+def test_user_models_are_listed_after_the_shipped_ones_and_load_from_their_own_folder(
+        zoo_dir, tmp_path):
+    user = tmp_path / "user-models"
+    assert [e.name for e in ModelZoo(zoo_dir, user).list_models()] == ["spotter", "other"]
+    _add_model(user, "mine", seed=2)
+    _add_model(user, "spotter", seed=3)  # a shipped name: the shipped model wins
+    zoo = ModelZoo(zoo_dir, user)
+    assert [e.name for e in zoo.list_models()] == ["spotter", "other", "mine"]
+    assert zoo.entry("mine").weights_path == user / "mine.safetensors"
+    loaded = zoo.load_weights_into("mine", TinyNet().eval())
+    assert torch.equal(outputs(loaded), outputs(trained_tiny_net(seed=2)))
+    assert torch.equal(outputs(zoo.load_weights_into("spotter", TinyNet().eval())),
+                       outputs(trained_tiny_net(seed=0)))
+    assert [e.name for e in ModelZoo(zoo_dir).list_models()] == ["spotter", "other"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -19,6 +20,7 @@ from tests.labelled_sounds import (
 )
 from workbench.cli import main
 from workbench.core.document.document import Document
+from workbench.core.paths import user_models_dir
 from workbench.core.jobs import Cancelled, CancelToken, Partial
 from workbench.core.labels.label_formats import write_audacity
 from workbench.core.labels.labels import LabelTier
@@ -31,6 +33,7 @@ from workbench.training.classifier.from_labels import (
     train_from_labels,
     window_accuracy,
 )
+from workbench.training.classifier.label_checkpoint import CheckpointError, has_checkpoint
 
 
 @pytest.fixture
@@ -114,7 +117,9 @@ def test_cli_trains_from_an_audacity_label_file(zoo, tmp_path, capsys):
                  "--steps", "5"])
     assert code == 0, capsys.readouterr().err
     assert "trained 'cli model' (beep, hiss)" in capsys.readouterr().out
-    assert ModelZoo(zoo).entry("cli model").usable
+    # Into the user's model folder (the data folder's models/), not the shipped --zoo.
+    assert ModelZoo(zoo, user_models_dir()).entry("cli model").usable
+    assert [e.name for e in ModelZoo(zoo).list_models()] == ["classifier"]
 
 
 def test_cli_names_the_file_and_line_of_a_bad_label(zoo, tmp_path, capsys):
@@ -137,7 +142,7 @@ def test_cli_trains_from_a_project_tier(zoo, tmp_path, capsys):
     assert main([*args, "--tier", "missing"]) == 1
     assert "no label tier named 'missing' (tiers: 'notes', 'classes')" in capsys.readouterr().err
     assert main([*args, "--tier", "classes"]) == 0, capsys.readouterr().err
-    card = ModelZoo(zoo).entry("project model").card
+    card = ModelZoo(zoo, user_models_dir()).entry("project model").card
     assert card.labels == ("beep", "hiss") and "tier 'classes' of take.wbproj" in card.training_data
 
 
@@ -170,3 +175,65 @@ def test_whistles_and_claps_made_with_the_toolkit_are_told_apart_on_held_out_reg
     regions, windows = region_votes(model, held_audio, held_tier)
     assert all(regions), regions
     assert np.mean(windows) >= 0.9, np.mean(windows)
+
+
+def test_a_cancelled_training_resumes_from_its_checkpoint_and_finishes(zoo, tmp_path):
+    audio, tier = labelled_recording()
+    user = tmp_path / "user-models"
+    params = {"tier": tier, "name": "beeps", "zoo": zoo, "user_zoo": user, "steps": 12,
+              "checkpoint_every": 5}
+    cancel = CancelToken()
+    gen = train_from_labels(audio, RATE, params, cancel)
+    with pytest.raises(Cancelled):
+        for item in gen:
+            if isinstance(item, Partial) and item.value.step == 7:
+                cancel.set()
+    assert has_checkpoint(user, "beeps")
+    assert "beeps" not in [e.name for e in ModelZoo(zoo, user).list_models()]
+    result, steps = run_task(train_from_labels(audio, RATE, {**params, "resume": True},
+                                               CancelToken()))
+    assert [s.step for s in steps] == list(range(8, 13))  # after the 7 steps done
+    assert len(result.losses) == 12 and result.val_accuracy is not None
+    assert not has_checkpoint(user, "beeps")  # the finished model replaced it
+    # The model is in the user's zoo, listed after the shipped ones; the shipped zoo is as it was.
+    assert result.weights_path.is_relative_to(user)
+    assert [e.name for e in ModelZoo(zoo, user).list_models()] == ["classifier", "beeps"]
+    assert [e.name for e in ModelZoo(zoo).list_models()] == ["classifier"]
+
+
+def test_resume_without_a_checkpoint_or_with_other_classes_says_so(zoo, tmp_path):
+    audio, tier = labelled_recording(per_class=2)
+    user = tmp_path / "user-models"
+    params = {"tier": tier, "name": "m", "zoo": zoo, "user_zoo": user, "steps": 3}
+    with pytest.raises(CheckpointError, match="no checkpoint to resume"):
+        run_task(train_from_labels(audio, RATE, {**params, "resume": True}, CancelToken()))
+    cancel = CancelToken()
+    with pytest.raises(Cancelled):
+        for item in train_from_labels(audio, RATE, params, cancel):
+            if isinstance(item, Partial):
+                cancel.set()
+    renamed = LabelTier("classes", tuple(replace(lab, text="tone" if lab.text == "beep"
+                                                 else lab.text) for lab in tier.labels))
+    with pytest.raises(CheckpointError, match=r"checkpoint.pt: the checkpoint's classes"):
+        run_task(train_from_labels(audio, RATE, {**params, "tier": renamed, "resume": True},
+                                   CancelToken()))
+
+
+def test_cli_resumes_a_cancelled_training(zoo, tmp_path, capsys):
+    audio, tier = labelled_recording(per_class=2)
+    user = tmp_path / "user-models"
+    cancel = CancelToken()
+    with pytest.raises(Cancelled):
+        for item in train_from_labels(audio, RATE, {"tier": tier, "name": "cli", "zoo": zoo,
+                                                    "user_zoo": user, "steps": 6}, cancel):
+            if isinstance(item, Partial) and item.value.step == 2:
+                cancel.set()
+    sf.write(tmp_path / "take.wav", audio, RATE)
+    (tmp_path / "take.txt").write_text(write_audacity(tier, RATE))
+    code = main(["train", "classifier", "--from-labels", str(tmp_path / "take.wav"),
+                 str(tmp_path / "take.txt"), "--name", "cli", "--zoo", str(zoo),
+                 "--user-models", str(user), "--steps", "6", "--resume"])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    assert "Resuming after step 2" in out.out and "trained 'cli'" in out.out
+    assert ModelZoo(zoo, user).entry("cli").usable

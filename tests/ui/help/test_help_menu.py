@@ -43,5 +43,6 @@ def test_about_names_the_version_and_the_model_and_data_folders(window):
     text = box.text()
     assert workbench.__version__ in text and "torch" in text
     assert str(paths.models_dir()) in text and str(paths.data_dir()) in text
+    assert "Your trained models" in text and str(paths.user_models_dir()) in text
     assert box.textFormat() in (Qt.TextFormat.AutoText, Qt.TextFormat.RichText)
     box.close()

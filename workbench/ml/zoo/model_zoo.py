@@ -109,13 +109,19 @@ class _ManifestItem:
 class ModelZoo:
     """Reads one zoo folder: lists models, verifies checksums, loads weights.
 
+    With `user_folder`, the models the user trained (a zoo folder of its own,
+    outside the shipped one, which stays read-only) are listed after the
+    shipped ones and load the same way; a user model with a shipped model's
+    name is not listed.  A missing user manifest means no user models yet.
+
     Thread-safe (the GUI lists while a worker loads).  Checksums are cached
     per file size and modification time for listing; loading always hashes
     the weights again.  The zoo holds no models: it is cheap to build.
     """
 
-    def __init__(self, folder: str | Path) -> None:
+    def __init__(self, folder: str | Path, user_folder: str | Path | None = None) -> None:
         self.folder = Path(folder)
+        self.user_folder = Path(user_folder) if user_folder is not None else None
         self._lock = threading.Lock()
         self._digests: dict[Path, tuple[int, int, str]] = {}
 
@@ -194,15 +200,25 @@ class ModelZoo:
         return digest
 
     def _read_manifest(self) -> list[_ManifestItem]:
-        path = self.manifest_path
-        items = [self._parse_item(raw, path) for raw in _read_manifest_json(path)["models"]]
+        items = self._read_one_manifest(self.folder)
+        user = self.user_folder
+        if user is not None and (user / MANIFEST_NAME).exists() \
+                and user.resolve() != self.folder.resolve():
+            shipped = {i.name for i in items}
+            items += [i for i in self._read_one_manifest(user) if i.name not in shipped]
+        return items
+
+    def _read_one_manifest(self, folder: Path) -> list[_ManifestItem]:
+        path = folder / MANIFEST_NAME
+        items = [self._parse_item(raw, path, folder)
+                 for raw in _read_manifest_json(path)["models"]]
         names = [i.name for i in items]
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
             raise ModelLoadError(path, f"model names listed twice: {', '.join(duplicates)}")
         return items
 
-    def _parse_item(self, raw: object, manifest: Path) -> _ManifestItem:
+    def _parse_item(self, raw: object, manifest: Path, folder: Path) -> _ManifestItem:
         if not isinstance(raw, dict) or not all(
                 isinstance(raw.get(k), str) for k in ("name", "weights", "card")):
             raise ModelLoadError(manifest, f"each model needs string \"name\", \"weights\" "
@@ -210,21 +226,23 @@ class ModelZoo:
         hashes = raw.get("sha256")
         if not isinstance(hashes, dict) or not hashes:
             raise ModelLoadError(manifest, f"model {raw['name']!r} lists no sha256 checksums")
-        sha256 = {self._inside(name, manifest): str(value).lower()
+        sha256 = {_inside(folder, name, manifest): str(value).lower()
                   for name, value in hashes.items()}
-        weights, card = self._inside(raw["weights"], manifest), self._inside(raw["card"], manifest)
+        weights, card = (_inside(folder, raw["weights"], manifest),
+                         _inside(folder, raw["card"], manifest))
         for needed in (weights, card):
             if needed not in sha256:
                 raise ModelLoadError(manifest, f"model {raw['name']!r} has no sha256 for "
                                                f"{needed.name}")
         return _ManifestItem(raw["name"], weights, card, sha256)
 
-    def _inside(self, relative: str, manifest: Path) -> Path:
-        """Resolve a manifest file name, refusing any that points outside the zoo."""
-        path = (self.folder / relative).resolve()
-        if not path.is_relative_to(self.folder.resolve()) or Path(relative).is_absolute():
-            raise ModelLoadError(manifest, f"file name {relative!r} points outside the zoo folder")
-        return self.folder / relative
+
+def _inside(folder: Path, relative: str, manifest: Path) -> Path:
+    """Resolve a manifest file name, refusing any that points outside its zoo folder."""
+    path = (folder / relative).resolve()
+    if not path.is_relative_to(folder.resolve()) or Path(relative).is_absolute():
+        raise ModelLoadError(manifest, f"file name {relative!r} points outside the zoo folder")
+    return folder / relative
 
 
 def read_card(path: str | Path) -> ModelCard:

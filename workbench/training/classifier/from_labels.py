@@ -14,6 +14,11 @@ statistics.  Without a base model in the zoo a fresh network of the same
 architecture is trained whole.  Validation: a class with three or more regions
 lends its last region to validation (held out of training).
 
+The new model goes to the user's zoo (``user_zoo``: core.paths.user_models_dir()
+in the app and CLI), a folder of its own beside the shipped models, which are
+only read.  A run saves a checkpoint every ``checkpoint_every`` steps and when it
+is cancelled (label_checkpoint.py); ``resume`` continues from it.
+
 `train_from_labels` is a task generator: ``run(audio, sample_rate, params,
 cancel)`` yields Progress (the message carries the loss) and Partial
 (`TrainingStep`, for a live loss plot), checks ``cancel`` between steps and
@@ -49,6 +54,14 @@ from workbench.ml.classifier.task import fill_window
 from workbench.ml.tasks.audio import Audio, frames_of, mono_at, read_frames
 from workbench.ml.zoo import ModelZoo, register_model
 from workbench.ml.zoo.safe_load import save_safetensors
+from workbench.training.classifier.label_checkpoint import (
+    STOPPED,
+    LabelCheckpoint,
+    checkpoint_path,
+    load_checkpoint,
+    remove_checkpoint,
+    save_checkpoint,
+)
 
 TRAINING_COMMAND = "workbench train classifier --from-labels"
 USER_FOLDER = "user"
@@ -71,6 +84,13 @@ class TrainingStep:
     steps: int
     loss: float
     val_accuracy: float | None = None  # every ``eval_every`` steps, when regions are held out
+
+
+@dataclass(frozen=True)
+class TrainingResumed:
+    """A resumed run's first partial: the losses of the steps its checkpoint holds."""
+
+    losses: tuple[float, ...]
 
 
 @dataclass(frozen=True)
@@ -226,7 +246,10 @@ def train_from_labels(audio: Audio, sample_rate: int, params: dict, cancel: Canc
     """Task: fine-tune a classifier on the labelled regions of ``audio``; write it to the zoo.
 
     params: ``tier`` (LabelTier, required), ``name`` (the new model's name,
-    required), ``zoo`` (folder, default the app's model folder), ``base``
+    required), ``zoo`` (folder of the base model, default the app's model folder),
+    ``user_zoo`` (where the new model and its checkpoints go; default ``zoo``, the
+    app passes the user's model folder), ``resume`` (False: continue from the
+    checkpoint of ``name``), ``checkpoint_every`` (10), ``base``
     (default "classifier"; None trains a fresh network), ``steps`` (60),
     ``batch_size`` (24), ``learning_rate`` (3e-3), ``tune_last_block`` (False),
     ``eval_every`` (10: held-out accuracy every so many steps and after the last),
@@ -234,7 +257,9 @@ def train_from_labels(audio: Audio, sample_rate: int, params: dict, cancel: Canc
     """
     started = time.perf_counter()
     name = check_name(str(params.get("name", "")))
-    zoo = ModelZoo(Path(params.get("zoo") or paths.models_dir()))
+    zoo_folder = Path(params.get("zoo") or paths.models_dir())
+    user_zoo = Path(params.get("user_zoo") or zoo_folder)
+    zoo = ModelZoo(zoo_folder, user_zoo)
     _refuse_overwrite(zoo, name)
     tier: LabelTier = params["tier"]
     steps = int(params.get("steps", 60))
@@ -251,31 +276,59 @@ def train_from_labels(audio: Audio, sample_rate: int, params: dict, cancel: Canc
     optimiser = torch.optim.AdamW(_trainable(net, fine_tune, last_block),
                                   lr=float(params.get("learning_rate", 3e-3)),
                                   weight_decay=1e-4)
+    saved = checkpoint_path(user_zoo, name)
+    losses: list[float] = []
+    earlier_s, first = 0.0, 1
+    if params.get("resume"):
+        checkpoint = load_checkpoint(saved, labels, base, last_block)
+        net.load_state_dict(checkpoint.net)
+        optimiser.load_state_dict(checkpoint.optimiser)
+        losses, earlier_s, first = list(checkpoint.losses), checkpoint.seconds, \
+            checkpoint.step + 1
+        # Fresh but reproducible batches from here on (the generator's state is not saved).
+        rng = np.random.default_rng([seed, first])
+        yield Partial(TrainingResumed(tuple(losses)))
+        yield Progress(checkpoint.step / steps, f"Resuming after step {checkpoint.step}")
+
+    def checkpoint_now(step_done: int) -> None:
+        save_checkpoint(saved, LabelCheckpoint(
+            net.state_dict(), optimiser.state_dict(), step_done, list(losses),
+            earlier_s + time.perf_counter() - started, list(labels), base or "", last_block))
+
     loss_fn = nn.CrossEntropyLoss(label_smoothing=0.05)
     batch = int(params.get("batch_size", 24))
     eval_every = max(1, int(params.get("eval_every", 10)))
+    every = max(1, int(params.get("checkpoint_every", 10)))
     val: float | None = None
-    losses: list[float] = []
-    for step in range(1, steps + 1):
+    try:
+        for step in range(first, steps + 1):
+            cancel.check()
+            _set_train_mode(net, fine_tune, last_block)
+            windows, targets = window_batch(rng, examples.train, labels, batch,
+                                            config.window_samples)
+            with torch.no_grad():
+                logmel = model.logmel(torch.from_numpy(windows))
+            loss = loss_fn(net(logmel), torch.from_numpy(targets))
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+            losses.append(float(loss.detach()))
+            val = None
+            if examples.validation and (step % eval_every == 0 or step == steps):
+                val = window_accuracy(model, examples.validation, labels)
+            if step % every == 0 and step < steps:
+                checkpoint_now(step)
+            yield Partial(TrainingStep(step, steps, losses[-1], val))
+            yield Progress(step / steps, f"Training step {step}/{steps}: loss {losses[-1]:.3f}")
         cancel.check()
-        _set_train_mode(net, fine_tune, last_block)
-        windows, targets = window_batch(rng, examples.train, labels, batch,
-                                        config.window_samples)
-        with torch.no_grad():
-            logmel = model.logmel(torch.from_numpy(windows))
-        loss = loss_fn(net(logmel), torch.from_numpy(targets))
-        optimiser.zero_grad()
-        loss.backward()
-        optimiser.step()
-        losses.append(float(loss.detach()))
-        val = None
-        if examples.validation and (step % eval_every == 0 or step == steps):
-            val = window_accuracy(model, examples.validation, labels)
-        yield Partial(TrainingStep(step, steps, losses[-1], val))
-        yield Progress(step / steps, f"Training step {step}/{steps}: loss {losses[-1]:.3f}")
-    cancel.check()
+    except STOPPED:
+        if len(losses) >= 1:
+            checkpoint_now(len(losses))  # the steps done, so Resume continues after them
+        raise
+    if val is None and examples.validation:  # a resume with no steps left to run
+        val = window_accuracy(model, examples.validation, labels)
     model.eval()
-    training_s = time.perf_counter() - started
+    training_s = earlier_s + time.perf_counter() - started
     facts = {"base": base, "tune_last_block": last_block, "steps": steps, "batch_size": batch, "seed": seed,
              "tier": tier.name, "source": str(params.get("source", "")),
              "regions": {n: len(examples.train[n]) + len(examples.validation.get(n, []))
@@ -283,22 +336,32 @@ def train_from_labels(audio: Audio, sample_rate: int, params: dict, cancel: Canc
              "seconds": {n: round(sum(len(s) for s in examples.train[n])
                                   / config.sample_rate, 2) for n in labels},
              "final_loss": losses[-1] if losses else None}
-    return write_model(zoo.folder, name, model, facts, tuple(losses), val, training_s)
+    trained = write_model(user_zoo, name, model, facts, tuple(losses), val, training_s)
+    remove_checkpoint(saved)
+    return trained
 
 
 def _refuse_overwrite(zoo: ModelZoo, name: str) -> None:
-    if not zoo.manifest_path.exists():
+    if not zoo.manifest_path.exists() and not (
+            zoo.user_folder and (zoo.user_folder / zoo.manifest_path.name).exists()):
         return
-    for entry in zoo.list_models():
+    for entry in _listed(zoo):
         if entry.name == name and (entry.card is None
                                    or entry.card.training_command != TRAINING_COMMAND):
             raise LabelTrainingError(f"the zoo already has a model named {name!r} that was not "
                                      "trained from labels; choose another name")
 
 
+def _listed(zoo: ModelZoo) -> list:
+    """The shipped and user models (no shipped manifest: the user's alone)."""
+    if zoo.manifest_path.exists():
+        return zoo.list_models()
+    return ModelZoo(zoo.user_folder).list_models()
+
+
 def write_model(zoo: Path, name: str, model: AudioClassifier, facts: dict,
                 losses: tuple[float, ...], val: float | None, training_s: float) -> TrainedModel:
-    """Weights and card under ``zoo/user/<name>/``, registered in the manifest."""
+    """Weights and card under ``zoo/user/<name>/``, registered in that zoo's manifest."""
     folder = zoo / USER_FOLDER / name
     folder.mkdir(parents=True, exist_ok=True)
     weights, card = folder / "model.safetensors", folder / "model.md"

@@ -20,6 +20,7 @@ from workbench.core.labels.labels import LabelTier
 from workbench.core.storage.project_file import ProjectFileError, read_project
 from workbench.ml.errors import ModelLoadError
 from workbench.training.classifier.from_labels import LabelTrainingError, train_from_labels
+from workbench.training.classifier.label_checkpoint import CheckpointError
 
 
 def read_label_file(path: Path, sample_rate: int) -> LabelTier:
@@ -80,15 +81,21 @@ def run_from_labels(args: argparse.Namespace) -> int:
             raise _UsageError("--from-labels needs --name NAME")
         audio, rate, tier, source = _inputs(args)
         params = {"tier": tier, "name": args.name, "zoo": args.zoo or paths.models_dir(),
-                  "steps": args.steps, "seed": args.seed, "source": source}
+                  "user_zoo": args.user_models or paths.user_models_dir(),
+                  "steps": args.steps, "seed": args.seed, "source": source,
+                  "resume": args.resume}
         result = _drive(train_from_labels(audio, rate, params, CancelToken()))
     except _UsageError as e:
         print(f"workbench train classifier: {e}", file=sys.stderr)
         return 2
     except (AudioFileError, LabelFormatError, LabelTrainingError, ModelLoadError,
-            ProjectFileError) as e:
+            ProjectFileError, CheckpointError) as e:
         print(f"workbench train classifier: {e}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:  # the task saved a checkpoint on its way out
+        print(f"workbench train classifier: interrupted; continue with --resume --name "
+              f"{args.name!r}", file=sys.stderr)
+        return 130
     accuracy = ("no held-out regions" if result.val_accuracy is None
                 else f"held-out window accuracy {result.val_accuracy:.3f}")
     print(f"trained {result.name!r} ({', '.join(result.labels)}) in {result.training_s:.1f} s, "
@@ -103,6 +110,7 @@ def _drive(task):
             item = next(task)
         except StopIteration as done:
             return done.value
-        if isinstance(item, Progress) and time.monotonic() - last > 1.0:
+        if isinstance(item, Progress) and (time.monotonic() - last > 1.0
+                                           or item.message.startswith("Resuming")):
             last = time.monotonic()
             print(time.strftime("%H:%M:%S"), item.message, flush=True)

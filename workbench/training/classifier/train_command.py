@@ -36,6 +36,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--name", help="name of the model trained --from-labels")
     parser.add_argument("--steps", type=int, default=60,
                         help="optimiser steps of --from-labels training")
+    parser.add_argument("--user-models", type=Path, metavar="DIR",
+                        help="where a model trained --from-labels goes (default: "
+                             "WORKBENCH_USER_MODELS_DIR, else the data folder's models/; "
+                             "the shipped --zoo is only read)")
+    parser.add_argument("--resume", action="store_true",
+                        help="continue the cancelled or interrupted --from-labels training "
+                             "of --name from its checkpoint")
 
 
 def _log(message: str) -> None:

@@ -27,7 +27,9 @@ def about_facts() -> list[tuple[str, str]]:
             facts.append((name, metadata.version(name)))
         except metadata.PackageNotFoundError:
             facts.append((name, "not installed"))
-    facts += [("Model folder", str(paths.models_dir())), ("Data folder", str(paths.data_dir())),
+    facts += [("Model folder", str(paths.models_dir())),
+              ("Your trained models", str(paths.user_models_dir())),
+              ("Data folder", str(paths.data_dir())),
               ("Settings folder", str(paths.config_dir())),
               ("Cache folder", str(paths.cache_dir()))]
     return facts

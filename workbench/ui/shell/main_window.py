@@ -78,7 +78,8 @@ class MainWindow(QMainWindow):
         self.runner, self.settings = runner, settings
         # app.py passes the service; without one (tests), one on the default model folder.
         self.model_jobs = model_jobs or ModelJobService(
-            runner, ModelZoo(paths.models_dir()), ModelCache(), settings.device, parent=self)
+            runner, ModelZoo(paths.models_dir(), paths.user_models_dir()), ModelCache(),
+            settings.device, parent=self)
         self.setWindowTitle("Audio Workbench")
         self.setAcceptDrops(True)
         self.resize(1600, 1000)

@@ -21,7 +21,7 @@ def labelled(qtbot, runner, tmp_path):
     recording of beeps and hisses whose tier labels them."""
     from workbench.ui.shell.main_window import MainWindow
 
-    zoo = ModelZoo(shipped_classifier_zoo(tmp_path / "zoo"))
+    zoo = ModelZoo(shipped_classifier_zoo(tmp_path / "zoo"), tmp_path / "user-models")
     window = MainWindow(runner, Settings(), model_jobs=ModelJobService(
         runner, zoo, ModelCache(), "cpu"))
     qtbot.addWidget(window)
@@ -55,6 +55,9 @@ def test_training_plots_the_loss_adds_the_model_and_classifies_with_it(qtbot, la
     assert "joined the zoo" in dialog.status.text()
     assert "embedding and last conv block" in zoo.entry("beeps").card.body
     assert zoo.entry("beeps").usable and ui.classifier_names() == ["classifier", "beeps"]
+    # Into the user's model folder; the shipped folder lists only what it shipped.
+    assert zoo.entry("beeps").weights_path.is_relative_to(zoo.user_folder)
+    assert [e.name for e in ModelZoo(zoo.folder).list_models()] == ["classifier"]
     # The recording is classified with the new model: its classes on the timeline.
     qtbot.waitUntil(lambda: isinstance(entry.document.analyses.get("classify"), Classification),
                     timeout=30000)
@@ -89,6 +92,36 @@ def test_cancel_stops_training_and_leaves_the_zoo_alone(qtbot, labelled):
     assert "cancelled" in dialog.status.text() and dialog.train_button.isEnabled()
     assert len(dialog.steps) < 5000
     assert [e.name for e in zoo.list_models()] == ["classifier"]
+    dialog.close()
+
+
+def test_a_cancelled_training_resumes_in_the_dialog_and_the_curve_goes_on(qtbot, labelled):
+    window, _entry, zoo = labelled
+    dialog = window.classifier_ui.train_dialog()
+    dialog.name_edit.setText("later")
+    dialog.classify_box.setChecked(False)
+    assert not dialog.resume_button.isEnabled()  # nothing to resume yet
+    dialog.steps_spin.setValue(5000)
+    dialog.train_button.click()
+    qtbot.waitUntil(lambda: len(dialog.steps) >= 2, timeout=30000)
+    with qtbot.waitSignal(dialog.service.cancelled, timeout=5000):
+        dialog.cancel_button.click()
+    assert dialog.resume_button.isEnabled() and "Resume" in dialog.status.text()
+    dialog.close()  # a new dialog on the same name picks the checkpoint up
+    dialog = window.classifier_ui.train_dialog()
+    dialog.name_edit.setText("later")
+    dialog.classify_box.setChecked(False)
+    assert dialog.resume_button.isEnabled()
+    dialog.steps_spin.setValue(20)
+    dialog.resume_button.click()
+    assert not dialog.resume_button.isEnabled()
+    qtbot.waitUntil(lambda: dialog.trained_model is not None, timeout=60000)
+    losses = dialog.trained_model.losses
+    # The curve restarts from the checkpoint's losses and goes on: every step once.
+    assert dialog.steps == list(range(1, 21)) and len(losses) == 20
+    assert dialog.losses == list(losses)
+    assert zoo.entry("later").usable and not dialog.resume_button.isEnabled()
+    qtbot.waitUntil(window.is_idle, timeout=20000)
     dialog.close()
 
 

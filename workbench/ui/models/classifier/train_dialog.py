@@ -3,7 +3,8 @@
 The training runs as a background job on the model lane
 (`ClassifierTrainingService`); each step adds a point to the live loss plot
 (and every tenth the held-out accuracy, when a class has regions to hold out),
-Cancel stops it after the current step.  When the new model has joined the
+Cancel stops it after the current step and keeps a checkpoint: Resume continues
+that model's training from there (also after the dialog was closed).  When the new model has joined the
 zoo, the dialog says so and (unless unticked) classifies the document with it,
 so the class timeline shows the user's own classes at once.
 
@@ -62,6 +63,9 @@ class TrainClassifierDialog(QDialog):
         self.train_button = QPushButton("&Train")
         self.cancel_button = QPushButton("&Cancel Training")
         self.cancel_button.setEnabled(False)
+        self.resume_button = QPushButton("&Resume")
+        self.resume_button.setToolTip("Continue the cancelled training of this model name "
+                                      "from its checkpoint")
         self.status = QLabel("Label regions on a tier with your class names "
                              "(a few of each class), then Train.")
         self.status.setWordWrap(True)
@@ -78,13 +82,18 @@ class TrainClassifierDialog(QDialog):
         self.accuracy_steps: list[int] = []
         self.accuracies: list[float] = []
         self._lay_out()
-        self.train_button.clicked.connect(self.train)
+        self.train_button.clicked.connect(lambda: self.train())
+        self.resume_button.clicked.connect(lambda: self.train(resume=True))
+        self.name_edit.textChanged.connect(lambda _t: self._update_resume())
         self.cancel_button.clicked.connect(self.service.cancel)
         self.service.step_done.connect(self._on_service_step_done)
+        self.service.resumed.connect(self._on_service_resumed)
         self.service.trained.connect(self._on_service_trained)
         self.service.failed.connect(self._on_service_failed)
         self.service.cancelled.connect(self._on_service_cancelled)
         self.trained_model = None
+        self._running = False
+        self._update_resume()
 
     def _lay_out(self) -> None:
         form = QFormLayout()
@@ -96,6 +105,7 @@ class TrainClassifierDialog(QDialog):
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.train_button)
+        buttons.addWidget(self.resume_button)
         buttons.addWidget(self.cancel_button)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -107,28 +117,39 @@ class TrainClassifierDialog(QDialog):
         tier_id = self.tier_combo.currentData()
         return next((t for t in self.document.label_tiers if t.id == tier_id), None)
 
-    def train(self) -> None:
-        """Start training with the dialog's choices (the button's action)."""
+    def train(self, resume: bool = False) -> None:
+        """Start training with the dialog's choices (Train), or continue the stopped
+        training of the model name from its checkpoint (Resume)."""
         tier = self.chosen_tier()
         if tier is None:
             self.status.setText("The document has no label tier: add one and label a few "
                                 "regions of each class first.")
             return
-        self.steps, self.losses, self.accuracy_steps, self.accuracies = [], [], [], []
-        self.loss_curve.setData([], [])
-        self.accuracy_curve.setData([], [])
+        if not resume:  # a resumed run continues the curves already drawn
+            self.steps, self.losses, self.accuracy_steps, self.accuracies = [], [], [], []
+            self.loss_curve.setData([], [])
+            self.accuracy_curve.setData([], [])
         self.trained_model = None
         self.service.train(self.document, tier, self.name_edit.text().strip(),
                            {"steps": self.steps_spin.value(),
-                            "tune_last_block": self.last_block_box.isChecked()})
+                            "tune_last_block": self.last_block_box.isChecked(),
+                            "resume": resume})
         self._set_running(True)
-        self.status.setText(f"Training '{self.name_edit.text().strip()}' from {tier.name}…")
+        verb = "Resuming" if resume else "Training"
+        self.status.setText(f"{verb} '{self.name_edit.text().strip()}' from {tier.name}…")
 
     def _set_running(self, running: bool) -> None:
+        self._running = running
         self.train_button.setEnabled(not running)
         self.cancel_button.setEnabled(running)
         for widget in (self.tier_combo, self.name_edit, self.steps_spin, self.last_block_box):
             widget.setEnabled(not running)
+        self._update_resume()
+
+    def _update_resume(self) -> None:
+        name = self.name_edit.text().strip()
+        self.resume_button.setEnabled(not self._running and bool(name)
+                                      and self.service.can_resume(name))
 
     def _on_service_step_done(self, step) -> None:
         self.steps.append(step.step)
@@ -141,6 +162,16 @@ class TrainClassifierDialog(QDialog):
             self.accuracy_curve.setData(self.accuracy_steps, self.accuracies)
             text += f", held-out accuracy {step.val_accuracy:.0%}"
         self.status.setText(text)
+
+    def _on_service_resumed(self, history) -> None:
+        """Redraw the loss curve from the checkpoint (the steps the resumed run keeps)."""
+        done = len(history.losses)
+        self.steps, self.losses = list(range(1, done + 1)), list(history.losses)
+        kept = [(s, a) for s, a in zip(self.accuracy_steps, self.accuracies) if s <= done]
+        self.accuracy_steps, self.accuracies = [s for s, _ in kept], [a for _, a in kept]
+        self.loss_curve.setData(self.steps, self.losses)
+        self.accuracy_curve.setData(self.accuracy_steps, self.accuracies)
+        self.status.setText(f"Resuming after step {done}…")
 
     def _on_service_trained(self, result) -> None:
         self._set_running(False)
@@ -158,7 +189,9 @@ class TrainClassifierDialog(QDialog):
 
     def _on_service_cancelled(self) -> None:
         self._set_running(False)
-        self.status.setText("Training cancelled; the zoo is unchanged.")
+        done = f" after step {self.steps[-1]}" if self.steps else ""
+        more = " Resume continues from there." if self.resume_button.isEnabled() else ""
+        self.status.setText(f"Training cancelled{done}; the zoo is unchanged.{more}")
 
     def done(self, result: int) -> None:  # closing the dialog stops its training
         self.service.cancel()
