@@ -68,6 +68,21 @@ def test_open_first_file_opens_the_first_row_at_its_segment(qtbot, window, run_d
     assert window.corpus.view.files_table.currentIndex().row() == 0
 
 
+def test_open_first_file_passes_over_error_rows(qtbot, window, run_dir):
+    Ledger(run_dir).append([{"key": "bad", "content_hash": "h2", "path": "/gone/bad.wav",
+                             "relative": "a-bad.wav", "kind": "classify", "model": "tiny",
+                             "status": "error", "reason": "unreadable: empty",
+                             "duration": None, "sample_rate": None, "summary": "{}",
+                             "text": "", "output": "", "warnings": "[]", "elapsed": 0.1}], [])
+    window.corpus.open_run(run_dir)
+    window.corpus.view.files_table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    assert window.corpus.view.visible_files()[0]["status"] == "error"
+    assert window.corpus.open_first_file()
+    qtbot.waitUntil(lambda: window.current_entry() is not None
+                    and window.current_entry().view.selection is not None)
+    assert window.corpus.view.files_table.currentIndex().row() == 1
+
+
 def test_a_corpus_run_from_the_gui_ends_in_the_corpus_dock(qtbot, window, tmp_path):
     from tests.runtime.corpus.corpus_fixtures import BAD, GOOD, make_corpus
     from tests.tiny_models import make_zoo

@@ -126,7 +126,7 @@ class CorpusView(QWidget):
         split.addWidget(self.insights)
         split.addWidget(self.segments_table)
         split.setStretchFactor(0, 3)
-        split.setSizes([300, 220, 100])  # the files first; how they went; a file's segments
+        split.setSizes([300, 260, 100])  # the files first; how they went; a file's segments
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(bar)
@@ -149,6 +149,10 @@ class CorpusView(QWidget):
         index = self.proxy.index(row, 0)
         self.files_table.setCurrentIndex(index)
         self._on_files_double_clicked(index)
+
+    def has_insights(self) -> bool:
+        """Whether the confusion matrix or the embedding map is shown (wants more room)."""
+        return not self.insights.isHidden()
 
     def pick_keys(self, keys: set[str] | None, description: str) -> None:
         """Show only the files with `keys` (None: all), saying why in the pick bar."""

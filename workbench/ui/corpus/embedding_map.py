@@ -78,7 +78,8 @@ class EmbeddingMap(QWidget):
         self.plot = pg.PlotWidget(viewBox=self.view_box, background="w")
         self.plot.hideAxis("left")
         self.plot.hideAxis("bottom")
-        self.legend = self.plot.addLegend(offset=(5, 5), labelTextColor="#222222")
+        self.legend = QLabel()  # beside the plot, so it never hides a point
+        self.legend.setWordWrap(True)
         self.colour_combo = QComboBox()
         self.colour_combo.addItems(["Class", "Correctness"])
         self.projection_combo = QComboBox()
@@ -99,6 +100,7 @@ class EmbeddingMap(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
+        layout.addWidget(self.legend)
         layout.addWidget(self.plot, 1)
         layout.addWidget(self.hover_label)
 
@@ -153,8 +155,8 @@ class EmbeddingMap(QWidget):
     def _draw(self) -> None:
         for scatter in self.scatters.values():
             self.plot.removeItem(scatter)
-        self.legend.clear()
         self.scatters = {}
+        keys = []
         colours = dict(_CORRECTNESS) if self.colour_combo.currentText() == "Correctness" \
             else {}
         groups = self.groups()
@@ -168,6 +170,9 @@ class EmbeddingMap(QWidget):
             scatter.sigClicked.connect(self._on_scatter_clicked)
             self.plot.addItem(scatter)
             self.scatters[name] = scatter
+            keys.append(f'<span style="color:{colour}">&#9679;</span>&nbsp;{name}&nbsp;'
+                        f'{len(indices)}')
+        self.legend.setText(" &nbsp; ".join(keys))
 
     def _describe(self, index: int) -> str:
         row, segment = self.points[index]

@@ -99,14 +99,18 @@ class CorpusActions(QObject):
         self.dock.setWidget(self.view)
         self.dock.setWindowTitle(f"Corpus run: {folder.name}")
         self.dock.show()
-        self.window.resizeDocks([self.dock], [560], Qt.Orientation.Horizontal)
+        # The matrix and the map sit side by side under the table: give them room.
+        width = 680 if self.view.has_insights() else 560
+        self.window.resizeDocks([self.dock], [width], Qt.Orientation.Horizontal)
 
     def open_first_file(self) -> bool:
-        """Choose the first file shown and open it at its first segment; False when
-        no run is shown or it lists no file."""
-        if self.view is None or not self.view.visible_files():
+        """Choose the first file shown that has a result (error rows cannot be opened)
+        and open it at its first segment; False when no run is shown or it lists none."""
+        rows = self.view.visible_files() if self.view is not None else []
+        first = next((i for i, row in enumerate(rows) if row["status"] == "ok"), None)
+        if first is None:
             return False
-        self.view.open_row(0)
+        self.view.open_row(first)
         return True
 
     def open_at(self, path: str, start: float | None, end: float | None) -> None:
