@@ -6,17 +6,22 @@ from PySide6.QtCore import Qt
 from tests.ui.corpus.corpus_runs import (
     embedding_run,
     file_row,
+    segment,
     shown_view,
     truth_run,
     write_run,
 )
 from workbench.runtime.corpus.truth import read_truth
 from workbench.ui.corpus.corpus_run_data import CorpusRunData
+from workbench.ui.corpus.corpus_table_model import ROW_ROLE
 
 
 def _choose(view, relative, *texts):
     row = next(r for r in view.run.files if r["relative"] == relative)
-    menu = view.relabel_menu(row)
+    _trigger(view.relabel_menu(row), *texts)
+
+
+def _trigger(menu, *texts):
     for text in texts[:-1]:
         menu = next(a.menu() for a in menu.actions() if a.text() == text)
     action = next(a for a in menu.actions() if a.text() == texts[-1])
@@ -78,3 +83,18 @@ def test_an_error_row_has_nothing_to_relabel(qtbot, tmp_path):
     assert [a.text() for a in actions] == ["No truth for this row"]
     assert not actions[0].isEnabled()
     assert view.files_table.contextMenuPolicy() == Qt.ContextMenuPolicy.CustomContextMenu
+
+
+def test_a_segment_is_relabelled_as_a_stretch_of_its_file(qtbot, tmp_path):
+    run = write_run(tmp_path / "run", [file_row("s.wav", text="loud", duration=2.0)],
+                    [segment("s.wav", 0, 0.0, 1.0, "loud"), segment("s.wav", 1, 1.0, 2.0, "quiet")])
+    view = shown_view(qtbot, run)
+    view.files_table.selectRow(0)
+    quiet = view.segments_model.index(1, 0).data(ROW_ROLE)
+    row = view.run.files[0]
+    _trigger(view.relabel_menu(row, quiet), "Set Truth Label of This Segment", "loud")
+    assert read_truth(run / "truth-relabelled.csv") == [("s.wav", 1.0, 2.0, "loud")]
+    assert "accuracy 0.0%" in view.confusion_view.caption.text()
+    _trigger(view.relabel_menu(row, quiet), "Set Truth Label of This Segment", "quiet")
+    assert read_truth(run / "truth-relabelled.csv") == [("s.wav", 1.0, 2.0, "quiet")]
+    assert "1 truth lines scored, accuracy 100.0%" in view.confusion_view.caption.text()

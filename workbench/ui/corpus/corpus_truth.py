@@ -108,17 +108,21 @@ class CorpusTruth:
             classification_scores(pairs)
         return {**self.counts, **extra}
 
-    def relabel(self, row: dict, label: str) -> Path:
-        """Make `label` the whole-file truth of `row` and write the relabelled truth
-        file; returns its path.  The file's whole-file lines are replaced (the first
-        one keeps its place), or one is added."""
-        whole = [m.index for m in self._by_key.get(row["key"], []) if m.start is None]
-        if whole:
-            self.entries[whole[0]] = (self.entries[whole[0]][0], None, None, label)
-            for index in sorted(whole[1:], reverse=True):
+    def relabel(self, row: dict, label: str,
+                span: tuple[float, float] | None = None) -> Path:
+        """Make `label` the truth of `row` (the whole file, or the stretch `span`) and
+        write the relabelled truth file; returns its path.  The file's lines for the
+        same whole file or the same stretch are replaced (the first one keeps its
+        place), or one is added."""
+        start, end = span if span is not None else (None, None)
+        same = [m.index for m in self._by_key.get(row["key"], [])
+                if (m.start, m.end) == (start, end)]
+        if same:
+            self.entries[same[0]] = (self.entries[same[0]][0], start, end, label)
+            for index in sorted(same[1:], reverse=True):
                 del self.entries[index]
         else:
-            self.entries.append((row["relative"], None, None, label))
+            self.entries.append((row["relative"], start, end, label))
         target = self.run_dir / RELABELLED_NAME
         write_truth(target, self.entries)
         self.source = target

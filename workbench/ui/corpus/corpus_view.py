@@ -99,6 +99,8 @@ class CorpusView(QWidget):
         self._show_comparison()
         self.files_table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.files_table.customContextMenuRequested.connect(self._on_files_context_menu)
+        self.segments_table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.segments_table.customContextMenuRequested.connect(self._on_segments_context_menu)
         self.filter_edit.textChanged.connect(self._on_filter_changed)
         self.status_combo.currentTextChanged.connect(self._on_filter_changed)
         self.files_table.selectionModel().currentRowChanged.connect(self._on_file_current)
@@ -218,30 +220,36 @@ class CorpusView(QWidget):
             return
         self.compare_with(other)
 
-    def relabel_menu(self, row: dict) -> QMenu:
-        """The files table's context menu for `row`: its truth label (a classify run)
-        or transcript (a transcribe run), written to the run's relabelled truth."""
+    def relabel_menu(self, row: dict, segment: dict | None = None) -> QMenu:
+        """The context menu of file `row` (or of one of its `segment`s, a classify run):
+        its truth label, or a transcribe run's transcript, written to the run's
+        relabelled truth."""
         menu = QMenu(self)
-        if row["status"] != "ok" or self.run.kind == "enhance":
+        if row["status"] != "ok" or self.run.kind == "enhance" or \
+                (segment is not None and self.run.kind != "classify"):
             menu.addAction("No truth for this row").setEnabled(False)
             return menu
         if self.run.kind == "transcribe":
             menu.addAction("Set Transcript…", lambda: self._ask_truth(row, "Transcript"))
             return menu
-        labels = menu.addMenu("Set Truth Label")
+        span = None if segment is None else (segment["start"], segment["end"])
+        labels = menu.addMenu("Set Truth Label" if span is None else
+                              "Set Truth Label of This Segment")
         known = set(self.run.predicted_labels())
         known |= set(self.run.truth.labels()) if self.run.truth else set()
         for label in sorted(known):
-            labels.addAction(label, lambda label=label: self.relabel(row, label))
+            labels.addAction(label, lambda label=label: self.relabel(row, label, span))
         labels.addSeparator()
-        labels.addAction("Other…", lambda: self._ask_truth(row, "Truth label"))
+        labels.addAction("Other…", lambda: self._ask_truth(row, "Truth label", span))
         return menu
 
-    def relabel(self, row: dict, label: str) -> None:
-        """Make `label` the truth of file `row`; the matrix, map and table follow.  The
-        truth goes to RUN_DIR/truth-relabelled.csv, never over the user's file."""
+    def relabel(self, row: dict, label: str, span: tuple[float, float] | None = None
+                ) -> None:
+        """Make `label` the truth of file `row` (or of its stretch `span`); the matrix,
+        map and table follow.  The truth goes to RUN_DIR/truth-relabelled.csv, never
+        over the user's file."""
         truth = self.run.start_truth()
-        written = truth.relabel(row, label)
+        written = truth.relabel(row, label, span)
         truth.rematch(self.run.files, self.run.segments)
         self.files_model.truth_changed()
         self._show_truth()
@@ -249,18 +257,25 @@ class CorpusView(QWidget):
             self.compare_with(self.comparison.other)
         self.truth_label.setText(f"Truth saved to {written}")
 
-    def _ask_truth(self, row: dict, what: str) -> None:
+    def _ask_truth(self, row: dict, what: str, span=None) -> None:
         current = self.run.truth.truth_of(row["key"]) if self.run.truth else ""
         text, ok = QInputDialog.getText(self, what, f"{what} of {row['relative']}:",
                                         text=current)
         if ok and text.strip():
-            self.relabel(row, text.strip())
+            self.relabel(row, text.strip(), span)
 
     def _on_files_context_menu(self, position: QPoint) -> None:
         index = self.files_table.indexAt(position)
         if index.isValid():
             menu = self.relabel_menu(index.data(ROW_ROLE))
             menu.exec(self.files_table.viewport().mapToGlobal(position))
+
+    def _on_segments_context_menu(self, position: QPoint) -> None:
+        index = self.segments_table.indexAt(position)
+        row = self.files_table.currentIndex().data(ROW_ROLE)
+        if index.isValid() and row is not None:
+            menu = self.relabel_menu(row, index.data(ROW_ROLE))
+            menu.exec(self.segments_table.viewport().mapToGlobal(position))
 
     def _on_map_points_chosen(self, indices: list) -> None:
         keys = {self.embedding_map.points[i][0]["key"] for i in indices}
