@@ -12,6 +12,8 @@ pointing at the document shows the top symbols there.  The recurrent layers' out
 over the same span are computed the same way and drawn below it (`HiddenStateRow`:
 choose a layer and direction, click a unit to plot its activation).  While recording,
 `LiveWords` shows the words heard on the recording monitor and puts them in the take.
+The panel's model chooser lists the zoo's recognizers (shipped and adapted); its
+Transcribe button, live words and nothing else use the chosen one.
 
 GUI thread only.  Built once by the MainWindow.
 """
@@ -31,6 +33,7 @@ from workbench.core.document.transcript_export import (
     document_transcript,
     transcript_text,
 )
+from workbench.ml.errors import ModelLoadError
 from workbench.runtime.recognizer_inspection import RecognizerInspectionService
 from workbench.ui.models.recognizer.hidden_state_row import HiddenStateRow
 from workbench.ui.models.recognizer.live_words import LiveWords
@@ -66,7 +69,35 @@ class RecognizerUi(QObject):
         self._rows: dict = {}  # DocumentView -> PosteriorgramRow, dropped when it closes
         self._state_rows: dict = {}  # DocumentView -> HiddenStateRow, likewise
         window.loader.loaded.connect(self._on_loader_loaded)
-        self.live = LiveWords(window, lambda: None)
+        self.panel.transcribe_requested.connect(self.transcribe_with)
+        self.live = LiveWords(window, self.panel.chosen_model)
+        self.refresh_models()
+
+    # -- recognizers ----------------------------------------------------------------------
+    def recognizer_names(self) -> list[str]:
+        """The zoo's usable recognizers (shipped first, then the user's own)."""
+        zoo = self.window.model_jobs.zoo
+        try:
+            entries = zoo.list_models() if zoo.manifest_path.exists() else []
+        except ModelLoadError:  # an unreadable manifest: nothing to offer
+            return []
+        return [e.name for e in entries
+                if e.usable and e.card is not None and e.card.task == "speech-recognition"]
+
+    def refresh_models(self) -> None:
+        """List the zoo's recognizers in the panel (a model may have been added)."""
+        self.panel.set_models(self.recognizer_names())
+
+    def transcribe_with(self, name: str):
+        """Transcribe the current selection (or whole file) with recognizer `name`."""
+        entry = self.window.current_entry()
+        if entry is None:
+            return None
+        selection = entry.view.selection
+        if selection is not None and selection[1] <= selection[0]:
+            selection = None
+        return self.window.model_jobs.submit("transcribe", entry.document, selection,
+                                             model=name)
 
     def row_for(self, document) -> PosteriorgramRow | None:
         entry = next((e for e in self.window.open_documents if e.document is document), None)
@@ -106,6 +137,7 @@ class RecognizerUi(QObject):
             self.panel.set_document(None, None)
         else:
             self.panel.set_document(entry.document, entry.history)
+        self.refresh_models()
         self.dock.setVisible(self.panel.has_words())
 
     def _on_tabs_current_changed(self, _index: int) -> None:

@@ -5,7 +5,11 @@ transcript analysis, matched by start time; "—" for a word the recognizer did 
 emit, such as one typed in later).  Words under `LOW_CONFIDENCE` are marked.
 Clicking a row emits `word_activated(start, end)` in frames; editing a word's text
 pushes a `SetLabelTextCommand` on the document's History, so it keeps its times and
-can be undone.  Its Export menu emits `export_requested(format)`.  The panel redraws (on the next event loop turn) when the document's labels or analyses change.
+can be undone.  Its Export menu emits `export_requested(format)`.  A model chooser
+and Transcribe button above the table emit `transcribe_requested(model name)`, to
+compare recognizers on the same audio (the words say which model made them; undo
+brings back the previous model's words).  The panel redraws (on the next event loop
+turn) when the document's labels or analyses change.
 
 GUI thread only.  The panel does not own the document or the history.
 """
@@ -18,7 +22,11 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
     QMenu,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QToolButton,
@@ -58,6 +66,7 @@ class TranscriptPanel(QWidget):
 
     word_activated = Signal(int, int)  # start, end in frames
     export_requested = Signal(object)  # a TranscriptFormat
+    transcribe_requested = Signal(str)  # a recognizer's name
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -83,10 +92,38 @@ class TranscriptPanel(QWidget):
         self.export_button.setText("Export")
         self.export_button.setMenu(self.export_menu)
         self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.model_box = QComboBox()
+        self.model_box.setToolTip("The recognizer to transcribe with")
+        self.transcribe_button = QPushButton("Transcribe")
+        self.transcribe_button.setToolTip("Transcribe the selection (or the whole file) with "
+                                          "the chosen recognizer")
+        self.transcribe_button.clicked.connect(self._on_transcribe_button_clicked)
+        self.model_label = QLabel()
+        tools = QHBoxLayout()
+        tools.addWidget(self.model_box, 1)
+        tools.addWidget(self.transcribe_button)
+        tools.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.export_button)
+        layout.addLayout(tools)
+        layout.addWidget(self.model_label)
         layout.addWidget(self.table)
+
+    def set_models(self, names: list[str]) -> None:
+        """Offer `names` in the model chooser, keeping the chosen one when it is still there."""
+        chosen = self.model_box.currentText()
+        self.model_box.clear()
+        self.model_box.addItems(names)
+        if chosen in names:
+            self.model_box.setCurrentText(chosen)
+        self.transcribe_button.setEnabled(bool(names))
+
+    def chosen_model(self) -> str | None:
+        return self.model_box.currentText() or None
+
+    def _on_transcribe_button_clicked(self) -> None:
+        if self.chosen_model():
+            self.transcribe_requested.emit(self.chosen_model())
 
     def set_document(self, doc: Document | None, history: History | None) -> None:
         """Show `doc`'s words (None: nothing); word edits go on `history`."""
@@ -116,6 +153,9 @@ class TranscriptPanel(QWidget):
         finally:
             self._filling = False
         self.export_button.setEnabled(bool(self.labels))
+        result = doc.analyses.get("transcribe") if doc is not None else None
+        self.model_label.setText(f"Words by {result.model}" if isinstance(result, Transcript)
+                                 and result.model else "")
 
     def is_low(self, row: int) -> bool:
         """Whether row `row` is marked as a low-confidence word."""

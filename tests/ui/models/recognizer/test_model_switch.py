@@ -1,0 +1,64 @@
+"""The transcript panel switches between the zoo's recognizers to compare them on the
+same audio: the chosen model transcribes, the words say which model made them, and
+undo brings back the other model's words."""
+
+import torch
+
+from tests.tiny_models import RATE, RECOGNIZER_CONFIG, _card, _install, make_zoo
+from tests.ui.conftest import open_and_wait
+from workbench.core.settings import Settings
+from workbench.ml.recognizer.net import CHARACTERS, CtcRecognizer
+from workbench.ml.zoo import ModelZoo
+from workbench.ml.zoo.model_cache import ModelCache
+from workbench.runtime.model_jobs import ModelJobService
+
+ADAPTED = "tiny-recognizer-adapted"
+
+
+def two_recognizer_zoo(folder):
+    make_zoo(folder, enhancer=False, classifier=False)
+    torch.manual_seed(7)  # other weights: other words
+    _install(folder, ADAPTED, CtcRecognizer(RATE, len(CHARACTERS) + 1, **RECOGNIZER_CONFIG),
+             _card("speech-recognition", "ctc-recognizer", RECOGNIZER_CONFIG,
+                   alphabet=CHARACTERS))
+    return ModelZoo(folder)
+
+
+def transcript_model(doc):
+    result = doc.analyses.get("transcribe")
+    return result.model if result is not None else None
+
+
+def test_the_chosen_recognizer_transcribes_and_undo_compares(qtbot, runner, tmp_path,
+                                                             tone_file):
+    from workbench.ui.shell.main_window import MainWindow
+
+    service = ModelJobService(runner, two_recognizer_zoo(tmp_path / "zoo"), ModelCache(),
+                              "cpu")
+    window = MainWindow(runner, Settings(), model_jobs=service)
+    qtbot.addWidget(window)
+    window.resize(1200, 900)
+    window.show()
+    entry = open_and_wait(qtbot, window, tone_file)
+    doc, ui = entry.document, window.recognizer_ui
+    panel = ui.panel
+    assert [panel.model_box.itemText(i) for i in range(panel.model_box.count())] == [
+        "tiny-recognizer", ADAPTED]
+    ui.transcribe_with("tiny-recognizer")
+    qtbot.waitUntil(lambda: transcript_model(doc) == "tiny-recognizer", timeout=30000)
+    qtbot.waitUntil(ui.dock.isVisible)
+    assert panel.model_label.text() == "Words by tiny-recognizer"
+    first_words = doc.analyses["transcribe"].text
+    panel.model_box.setCurrentText(ADAPTED)
+    panel.transcribe_button.click()
+    qtbot.waitUntil(lambda: transcript_model(doc) == ADAPTED, timeout=30000)
+    qtbot.waitUntil(lambda: panel.model_label.text() == f"Words by {ADAPTED}")
+    assert entry.history.labels[-1].endswith(f"({ADAPTED})")
+    assert doc.analyses["transcribe"].text != first_words  # other weights, other words
+    qtbot.waitUntil(window.is_idle, timeout=20000)
+    entry.history.undo()
+    assert transcript_model(doc) == "tiny-recognizer"
+    assert doc.analyses["transcribe"].text == first_words
+    qtbot.waitUntil(lambda: panel.model_label.text() == "Words by tiny-recognizer")
+    assert panel.chosen_model() == ADAPTED  # the choice stays for the next run
+    assert window.recognizer_ui.live._model() == ADAPTED  # live words use it too
