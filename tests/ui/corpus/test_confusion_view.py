@@ -41,12 +41,16 @@ def test_the_matrix_counts_truth_against_prediction_and_shades_by_row_share(view
 def test_clicking_a_cell_filters_the_table_and_clicking_again_clears(view):
     _click(view, "loud", "quiet")
     assert _files(view) == ["c.wav"]
+    model = view.confusion_view.model
+    assert model.index(0, 1).data(Qt.ItemDataRole.FontRole).bold()  # the chosen cell shows it
+    assert model.index(0, 0).data(Qt.ItemDataRole.FontRole) is None
     assert view.pick_label.text() == "Showing truth loud, predicted quiet (1 files)"
     assert view.clear_button.isVisible()
     _click(view, "quiet", "loud")
     assert _files(view) == ["d.wav"]
     _click(view, "quiet", "loud")
     assert _files(view) == ["b/loud.wav", "c.wav", "d.wav", "a.wav"]
+    assert view.confusion_view.model.chosen is None
     assert not view.clear_button.isVisible()
 
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFont, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
+    QStyledItemDelegate,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -28,10 +29,17 @@ class ConfusionModel(QAbstractTableModel):
         super().__init__(parent)
         self.labels: list[str] = []
         self.counts = np.zeros((0, 0), dtype=np.int64)
+        self.chosen: tuple[int, int] | None = None  # (row, column) the table is filtered to
+
+    def set_chosen(self, cell: tuple[int, int] | None) -> None:
+        self.chosen = cell
+        self.dataChanged.emit(self.index(0, 0),
+                              self.index(self.rowCount() - 1, self.columnCount() - 1))
 
     def set_counts(self, labels: list[str], counts: np.ndarray) -> None:
         self.beginResetModel()
         self.labels, self.counts = list(labels), np.asarray(counts)
+        self.chosen = None
         self.endResetModel()
 
     def share(self, row: int, column: int) -> float:
@@ -65,12 +73,29 @@ class ConfusionModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole:
             red, green, blue = _HIT if row == column else _MISS
             return QColor(red, green, blue, round(30 + 225 * share) if count else 0)
+        if role == Qt.ItemDataRole.FontRole and self.chosen == (row, column):
+            font = QFont()
+            font.setBold(True)
+            return font
         if role == Qt.ItemDataRole.ForegroundRole:
             return QColor("white") if share > 0.55 else None
         if role == Qt.ItemDataRole.ToolTipRole:
             return (f"truth {self.labels[row]}, predicted {self.labels[column]}: "
                     f"{count} ({share:.0%} of the {self.labels[row]} lines)")
         return None
+
+
+class _ChosenFrameDelegate(QStyledItemDelegate):
+    """Draws a frame round the chosen cell, over its own shade (a selection colour
+    would make a confusion look like a right answer)."""
+
+    def paint(self, painter, option, index) -> None:
+        super().paint(painter, option, index)
+        if index.model().chosen == (index.row(), index.column()):
+            painter.save()
+            painter.setPen(QPen(QColor("#222222"), 3))
+            painter.drawRect(option.rect.adjusted(1, 1, -2, -2))
+            painter.restore()
 
 
 class ConfusionView(QWidget):
@@ -87,6 +112,7 @@ class ConfusionView(QWidget):
         self.table.setModel(self.model)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setItemDelegate(_ChosenFrameDelegate(self.table))
         for header in (self.table.horizontalHeader(), self.table.verticalHeader()):
             header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.caption = QLabel()
@@ -116,12 +142,14 @@ class ConfusionView(QWidget):
 
     def clear_choice(self) -> None:
         self.chosen = None
+        self.model.set_chosen(None)
 
     def _on_table_clicked(self, index: QModelIndex) -> None:
         cell = (self.model.labels[index.row()], self.model.labels[index.column()])
         if cell == self.chosen:
-            self.chosen = None
+            self.clear_choice()
             self.cleared.emit()
             return
         self.chosen = cell
+        self.model.set_chosen((index.row(), index.column()))
         self.cell_chosen.emit(*cell)
