@@ -72,3 +72,14 @@ def test_transcribing_computes_the_posteriorgram_on_the_model_lane(qtbot, runner
     assert g.frames == pytest.approx(3.0 / 0.04, abs=2)
     assert g.log_probs.shape[1] == len(g.symbol_names) == 29
     assert row.isVisible()
+
+
+def test_row_names_only_as_many_symbols_as_fit(qtbot, window, tone_file):
+    entry = open_and_wait(qtbot, window, tone_file)
+    row = window.recognizer_ui.row_for(entry.document)
+    many = np.log(np.full((4, 29), 1 / 29))
+    row.show_posteriorgram(Posteriorgram(many, " 'abcdefghijklmnopqrstuvwxyz", 0.04))
+    qtbot.waitUntil(lambda: row.vb.height() > 20)
+    (ticks,) = row.getAxis("left")._tickLevels
+    assert 2 <= len(ticks) * 11 <= row.vb.height() + 11
+    assert ticks[0] == (0.5, BLANK_NAME)

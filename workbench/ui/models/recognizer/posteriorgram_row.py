@@ -19,6 +19,7 @@ import pyqtgraph as pg
 from workbench.core.analysis.posteriorgram import Posteriorgram
 
 TOP_SYMBOLS = 3
+TICK_PX = 11  # a symbol's name needs about this much height to be read
 PATH_PEN = (255, 120, 60)
 
 
@@ -50,6 +51,7 @@ class PosteriorgramRow(pg.PlotItem):
         self.path = pg.PlotDataItem(pen=pg.mkPen(PATH_PEN, width=1.5))
         self.addItem(self.path)
         self.setMinimumHeight(120)
+        self.vb.sigResized.connect(self._name_rows)
         view.add_timeline_row(self, stretch=1)
         self.setVisible(False)
 
@@ -65,9 +67,17 @@ class PosteriorgramRow(pg.PlotItem):
         x, y = self.path_points()
         self.path.setData(x, y, stepMode="center")
         self.vb.setYRange(0, symbols, padding=0)
-        names = gram.symbol_names
-        self.getAxis("left").setTicks([[(i + 0.5, n) for i, n in enumerate(names)]])
+        self._name_rows()
         self.setTitle("")
+
+    def _name_rows(self, *_args) -> None:
+        """Name every symbol row when they fit, else every k-th (names never overlap)."""
+        if self.gram is None:
+            return
+        names = self.gram.symbol_names
+        step = max(1, int(np.ceil(len(names) * TICK_PX / max(self.vb.height(), 1.0))))
+        self.getAxis("left").setTicks([[(i + 0.5, n) for i, n in enumerate(names)
+                                        if i % step == 0]])
 
     def path_points(self) -> tuple[np.ndarray, np.ndarray]:
         """The best path as step edges (frames + 1 times) and row centres (frames)."""
