@@ -186,6 +186,14 @@ class AudioTransport(QObject):
         self._prepare_take(None)
         self.recorder.start(None)  # the bar follows the recorder's state
 
+    def record_into(self, entry, at: int) -> bool:
+        """Start a take that goes into `entry`'s document at frame `at` (a dialog's "Record
+        example"); False when it could not start (the recorder said why)."""
+        if self.recorder.is_recording():
+            return False
+        self._prepare_take(entry)
+        return self.recorder.start(at) is not None
+
     def _on_record_button_pressed(self) -> None:
         if not self.recorder.is_recording() and not self.bar.record_button.isChecked():
             self._prepare_take(self.window.current_entry())

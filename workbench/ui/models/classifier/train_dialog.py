@@ -4,7 +4,9 @@ The training runs as a background job on the model lane
 (`ClassifierTrainingService`); each step adds a point to the live loss plot
 (and every tenth the held-out accuracy, when a class has regions to hold out),
 Cancel stops it after the current step and keeps a checkpoint: Resume continues
-that model's training from there (also after the dialog was closed).  When the new model has joined the
+that model's training from there (also after the dialog was closed).  "Record
+Example" records a take from the microphone onto the end of the recording and
+labels it with the class typed beside it (ExampleRecorder), Teachable-Machine style.  When the new model has joined the
 zoo, the dialog says so and (unless unticked) classifies the document with it,
 so the class timeline shows the user's own classes at once.
 
@@ -30,6 +32,17 @@ from PySide6.QtWidgets import (
 from workbench.core.document.document import Document
 from workbench.core.labels.labels import LabelTier
 from workbench.runtime.classifier_training import ClassifierTrainingService
+from workbench.ui.models.classifier.example_recorder import ExampleRecorder
+
+NEW_TIER = "classes"  # the tier recorded examples go on when the document has none
+
+
+def tier_classes(tier: LabelTier | None) -> list[str]:
+    """The class names of a tier's regions, sorted."""
+    if tier is None:
+        return []
+    return sorted({lab.text.strip() for lab in tier.labels
+                   if not lab.is_point and lab.text.strip()})
 
 
 def tier_summary(tier: LabelTier) -> str:
@@ -51,8 +64,16 @@ class TrainClassifierDialog(QDialog):
         self.window_, self.document = window, document
         self.service = ClassifierTrainingService(window.model_jobs, self)
         self.tier_combo = QComboBox()
-        for tier in document.label_tiers:
-            self.tier_combo.addItem(tier_summary(tier), tier.id)
+        self._fill_tiers()
+        self.class_combo = QComboBox()
+        self.class_combo.setEditable(True)
+        self.class_combo.lineEdit().setPlaceholderText("class name, e.g. whistle")
+        self.record_button = QPushButton("\u25cf Record &Example")
+        self.record_button.setCheckable(True)
+        self.record_button.setToolTip("Record from the microphone onto the end of the "
+                                      "recording, labelled with this class; click again to stop")
+        self.examples = ExampleRecorder(window, document, self)
+        self._fill_classes()
         self.name_edit = QLineEdit(f"{document.title.rsplit('.', 1)[0]}-classes")
         self.steps_spin = QSpinBox()
         self.steps_spin.setRange(1, 5000)
@@ -85,6 +106,10 @@ class TrainClassifierDialog(QDialog):
         self.train_button.clicked.connect(lambda: self.train())
         self.resume_button.clicked.connect(lambda: self.train(resume=True))
         self.name_edit.textChanged.connect(lambda _t: self._update_resume())
+        self.tier_combo.currentIndexChanged.connect(lambda _i: self._fill_classes())
+        self.record_button.clicked.connect(self._on_record_button_clicked)
+        self.examples.recording_changed.connect(self._on_examples_recording_changed)
+        self.examples.example_added.connect(self._on_examples_example_added)
         self.cancel_button.clicked.connect(self.service.cancel)
         self.service.step_done.connect(self._on_service_step_done)
         self.service.resumed.connect(self._on_service_resumed)
@@ -98,6 +123,10 @@ class TrainClassifierDialog(QDialog):
     def _lay_out(self) -> None:
         form = QFormLayout()
         form.addRow("Label &tier:", self.tier_combo)
+        record = QHBoxLayout()
+        record.addWidget(self.class_combo, 1)
+        record.addWidget(self.record_button)
+        form.addRow("Add an e&xample:", record)
         form.addRow("Model &name:", self.name_edit)
         form.addRow("&Steps:", self.steps_spin)
         form.addRow(self.last_block_box)
@@ -112,6 +141,48 @@ class TrainClassifierDialog(QDialog):
         layout.addWidget(self.plot, 1)
         layout.addWidget(self.status)
         layout.addLayout(buttons)
+
+    def _fill_tiers(self, current_id: str | None = None) -> None:
+        self.tier_combo.blockSignals(True)
+        self.tier_combo.clear()
+        for tier in self.document.label_tiers:
+            self.tier_combo.addItem(tier_summary(tier), tier.id)
+        if current_id is not None:
+            self.tier_combo.setCurrentIndex(max(0, self.tier_combo.findData(current_id)))
+        self.tier_combo.blockSignals(False)
+
+    def _fill_classes(self) -> None:
+        typed = self.class_combo.currentText()
+        self.class_combo.clear()
+        self.class_combo.addItems(tier_classes(self.chosen_tier()))
+        self.class_combo.setEditText(typed)
+
+    def _on_record_button_clicked(self, checked: bool) -> None:
+        if not checked:
+            self.examples.stop()
+            return
+        tier = self.chosen_tier()
+        name = self.class_combo.currentText().strip()
+        if not name:
+            self.status.setText("Type the class this example is of, then Record Example.")
+        elif self.examples.start(name, tier.name if tier else NEW_TIER):
+            self.status.setText(f"Recording an example of '{name}'… click the button again "
+                                "to stop.")
+            return
+        self.record_button.setChecked(False)
+
+    def _on_examples_recording_changed(self, recording: bool) -> None:
+        self.record_button.setChecked(recording)
+        self.record_button.setText("\u25a0 Stop &Example" if recording
+                                   else "\u25cf Record &Example")
+
+    def _on_examples_example_added(self, tier_id: str, class_name: str) -> None:
+        self._fill_tiers(tier_id)
+        self._fill_classes()
+        tier = self.chosen_tier()
+        count = sum(1 for lab in tier.labels if lab.text.strip() == class_name)
+        self.status.setText(f"Added an example of '{class_name}' ({count} now) on tier "
+                            f"{tier.name}.")
 
     def chosen_tier(self) -> LabelTier | None:
         tier_id = self.tier_combo.currentData()
