@@ -7,6 +7,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from workbench.runtime.corpus.ledger import Ledger
 from workbench.ui.corpus.corpus_truth import RELABELLED_NAME, CorpusTruth
 
@@ -34,7 +38,10 @@ class CorpusRunData:
             raise FileNotFoundError(f"{run_dir} holds no corpus run (no ledger folder)")
         files = ledger.file_rows().to_pylist()
         segments: dict[str, list[dict]] = defaultdict(list)
-        for row in ledger.segment_rows().to_pylist():
+        table = ledger.segment_rows()
+        features = _feature_rows(table.column("embedding"))
+        for row, feature in zip(table.drop_columns(["embedding"]).to_pylist(), features):
+            row["embedding"] = feature
             segments[row["key"]].append(row)
         for rows in segments.values():
             rows.sort(key=lambda r: r["index"])
@@ -60,7 +67,8 @@ class CorpusRunData:
         """(file row, segment row) of every segment with penultimate features, the
         most common feature length only (one model's)."""
         pairs = [(row, s) for row in self.files if row["status"] == "ok"
-                 for s in self.segments.get(row["key"], []) if s.get("embedding")]
+                 for s in self.segments.get(row["key"], [])
+                 if s.get("embedding") is not None and len(s["embedding"])]
         lengths = Counter(len(s["embedding"]) for _row, s in pairs)
         if not lengths:
             return []
@@ -91,3 +99,13 @@ class CorpusRunData:
         if row["kind"] == "enhance":
             return row["output"]
         return row["text"]
+
+
+def _feature_rows(column: pa.ChunkedArray) -> list[np.ndarray | None]:
+    """Each segment's features as a float32 view into one flat array (None: none).
+    Python floats for 100k segments of 192 would take seconds and gigabytes."""
+    lengths = pc.list_value_length(column).fill_null(0).to_numpy()
+    flat = pc.list_flatten(column).to_numpy(zero_copy_only=False).astype(np.float32,
+                                                                          copy=False)
+    ends = np.cumsum(lengths)
+    return [flat[end - n:end] if n else None for n, end in zip(lengths.tolist(), ends.tolist())]

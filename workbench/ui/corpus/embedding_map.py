@@ -132,9 +132,12 @@ class EmbeddingMap(QWidget):
         return self.plot.mapFromScene(scene)
 
     def _place(self) -> None:
-        features = np.array([s["embedding"] for _row, s in self.points], dtype=np.float64)
-        self.positions = project(features, self.projection_combo.currentText()) \
-            if len(features) else np.zeros((0, 2))
+        if not self.points:
+            self.positions = np.zeros((0, 2))
+        else:
+            features = np.stack([np.asarray(s["embedding"], np.float32)
+                                 for _row, s in self.points])
+            self.positions = project(features, self.projection_combo.currentText())
         self._draw()
         self.view_box.autoRange(padding=0.1)
 

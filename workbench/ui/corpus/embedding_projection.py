@@ -16,7 +16,7 @@ def projection_methods() -> list[str]:
 
 def project(features: np.ndarray, method: str = "PCA") -> np.ndarray:
     """`features` [points, dims] -> [points, 2]; a missing second dimension is 0."""
-    features = np.asarray(features, dtype=np.float64)
+    features = np.asarray(features, dtype=np.float32)
     if method == "UMAP" and len(features) > 3:
         import umap  # optional: only when the user has installed it
 
@@ -26,12 +26,15 @@ def project(features: np.ndarray, method: str = "PCA") -> np.ndarray:
 
 
 def pca(features: np.ndarray) -> np.ndarray:
-    """The first two principal components of `features` (rows are points)."""
+    """The first two principal components of `features` (rows are points).
+
+    The SVD is of the dims x dims covariance, not of the points: the same axes, and
+    100k points of 192 features take a fraction of a second instead of many."""
     out = np.zeros((len(features), 2))
     if len(features) < 2:
         return out
     centred = features - features.mean(axis=0)
-    _u, _s, components = np.linalg.svd(centred, full_matrices=False)
-    scores = centred @ components[:2].T
+    components, _s, _vt = np.linalg.svd(centred.T @ centred)
+    scores = centred @ components[:, :2]
     out[:, :scores.shape[1]] = scores
     return out
