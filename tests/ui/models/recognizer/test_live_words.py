@@ -85,6 +85,7 @@ def test_words_appear_while_recording_and_the_new_take_gets_a_words_tier(
     assert len(words) >= 5
     # The shipped model is undertrained (see its card), but hears some of the sentence.
     assert len(set(words) & set(SENTENCE.split())) >= 2, words
+    qtbot.waitUntil(window.is_idle, timeout=20000)  # the take's peaks, its posteriorgram
     live = window.recognizer_ui.live
     print(f"live words: {live.words}; final: {words}; latencies (s): "
           f"{[round(x, 2) for x in live.word_latencies]}")
@@ -106,3 +107,4 @@ def test_a_take_recorded_into_a_document_gets_its_words_at_the_take(
     assert entry.history.labels[-1].startswith("Transcribe ")
     entry.history.undo()  # the words go, the take stays
     assert words_tier(doc) is None and doc.frames > 3 * doc.sample_rate
+    qtbot.waitUntil(window.is_idle, timeout=20000)
