@@ -90,6 +90,10 @@ def test_open_takes_a_file_next_to_the_lesson(tmp_path):
     ("# T\n## S\n```step\npoint: the-menu\n```\n", 4, "unknown target 'the-menu'"),
     ("# T\n## S\n```step\nrun: dance\n```\n", 4, "run must be one of"),
     ("# T\n## S\n```step\ninspect: -1\n```\n", 4, "0 s or later"),
+    ("# T\n## S\n```step\nunit: 1 forward\n```\n", 4, "LAYER DIRECTION UNIT"),
+    ("# T\n## S\n```step\nunit: 0 forward 3\n```\n", 4, "a number from 1"),
+    ("# T\n## S\n```step\nunit: 1 sideways 3\n```\n", 4, "forward or backward"),
+    ("# T\n## S\n```step\nunit: 1 forward loud\n```\n", 4, "one of silence"),
     ("# T\n## S\n```step\ntry:\n```\n", 4, "has no value"),
     ("# T\n## S\n```step\njust words\n```\n", 4, "has no colon"),
     ("# T\n## S\n```step\nopen: nothing.wav\n```\n", 4, "no file 'nothing.wav'"),
@@ -122,3 +126,11 @@ def test_a_file_that_is_not_utf8_names_the_line_of_the_bad_byte(tmp_path):
 def test_comments_and_blank_lines_in_a_step_block_are_skipped():
     lesson = parse_lesson("# T\n## S\n```step\n# a comment\n\nscale: log\n```\n")
     assert [(d.key, d.value) for d in lesson.steps[0].directives] == [("scale", "log")]
+
+
+def test_unit_takes_a_layer_a_direction_and_a_unit_or_silence(tmp_path):
+    path = tmp_path / "u.md"
+    path.write_text("# T\n## A\n```step\nunit: 2 backward 17\n```\n"
+                    "## B\n```step\nunit: 1 forward silence\n```\n", encoding="utf-8")
+    steps = load_lesson(path).steps
+    assert steps[0].get("unit") == (1, 1, 17) and steps[1].get("unit") == (0, 0, "silence")

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QDockWidget
 from tests.classifier_zoo import make_classifier_zoo
 from tests.tiny_models import make_zoo
 from tests.ui.conftest import open_and_wait
+from workbench.core.analysis.unit_tracking import silence_indicator, unit_tracking
 from workbench.core.lessons.bundled import DEMO_AUDIO, bundled_lesson_paths
 from workbench.core.lessons.parser import load_lesson
 from workbench.core.lessons.step_state import state_at
@@ -350,3 +351,33 @@ def test_the_enhancement_lesson_frames_the_review_rows_and_discards_its_review_a
         player.end()
     assert enhancer.review is None and enhancer.rows is None and not enhancer.dock.isVisible()
     assert (entry.document.tracks[0].samples.read() == before).all()  # nothing applied
+
+
+def test_the_recurrent_state_lesson_plots_the_unit_that_follows_silence_and_puts_it_back(
+        qtbot, cnn_window, demo_wav):
+    window = cnn_window
+    path = next(p for p in bundled_lesson_paths() if p.name == "07-recurrent-state.md")
+    entry = open_and_wait(qtbot, window, lesson_audio(path, demo_wav))
+    start(qtbot, window, path)
+    player = window.lessons.player
+    row = window.recognizer_ui.state_row_for(entry.document)
+    for _ in range(2):  # at once to "A unit that tracks silence": it waits for the states
+        with qtbot.waitSignal(player.step_shown):
+            player.next()
+    qtbot.waitUntil(lambda: row.unit is not None, timeout=30000)
+    samples = entry.document.tracks[0].samples.read()
+    expected, r = unit_tracking(row.states, 0, 0, silence_indicator(
+        samples, entry.document.sample_rate, row.states))
+    assert (row.layer, row.direction, row.unit) == (0, 0, expected)
+    assert row.unit_row.isVisible() and f"Unit {expected} of layer 1 forward" in \
+        window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: any(box is row.unit_row.vb for box, _ in player.pointer.boxes),
+                    timeout=5000)
+    with qtbot.waitSignal(player.step_shown):
+        player.next()  # layer 1 backward
+    assert (row.layer, row.direction) == (0, 1)
+    qtbot.waitUntil(window.is_idle, timeout=30000)
+    with qtbot.waitSignal(player.ended):
+        player.end()
+    assert (row.layer, row.direction, row.unit) == (0, 0, None)
+    assert not row.unit_row.isVisible()

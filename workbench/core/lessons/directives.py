@@ -12,6 +12,7 @@ from pathlib import Path
 
 from workbench.core.analysis.colormaps import COLORMAP_NAMES
 from workbench.core.analysis.frequency_scale import SCALES
+from workbench.core.analysis.recurrent_states import DIRECTIONS
 from workbench.core.analysis.results import MODEL_KINDS
 from workbench.core.analysis.stft import WINDOWS
 
@@ -21,7 +22,9 @@ PANELS: tuple[str, ...] = ("classifier-inspector", "jobs", "file-info", "history
 # Timeline rows `point` may mark: the document's own, and the model views' rows (those
 # appear once their model has run on the lesson's document).
 TIMELINE_ROWS: tuple[str, ...] = ("spectrogram", "waveforms", "posteriorgram",
+                                  "hidden-state", "unit-activation",
                                   "enhancer-rows", "enhancer-mask", "enhancer-state")
+UNIT_PROPERTIES: tuple[str, ...] = ("silence",)  # what `unit` may look for instead of a number
 # What `point` may mark: the timeline's rows, and the panels.
 POINT_TARGETS: tuple[str, ...] = (*TIMELINE_ROWS, *PANELS)
 OPEN_SOURCES: tuple[str, ...] = ("demo", "current")
@@ -98,6 +101,24 @@ def _inspect(text: str, _folder: Path) -> float:
     return value
 
 
+def _unit(text: str, _folder: Path) -> tuple[int, int, int | str]:
+    """`LAYER DIRECTION UNIT`: (0-based layer, direction index, unit number or property)."""
+    parts = text.split()
+    if len(parts) != 3:
+        raise ValueError("unit needs LAYER DIRECTION UNIT (for example 'unit: 1 forward "
+                         f"silence' or 'unit: 2 backward 17'), not {text!r}")
+    layer, direction, which = parts
+    if not layer.isdigit() or int(layer) < 1:
+        raise ValueError(f"unit: the layer is a number from 1, not {layer!r}")
+    if direction not in DIRECTIONS:
+        raise ValueError(f"unit: the direction is {' or '.join(DIRECTIONS)}, not {direction!r}")
+    if which not in UNIT_PROPERTIES and not which.isdigit():
+        raise ValueError(f"unit: the unit is a number from 0 or one of "
+                         f"{', '.join(UNIT_PROPERTIES)}, not {which!r}")
+    return int(layer) - 1, DIRECTIONS.index(direction), \
+        which if which in UNIT_PROPERTIES else int(which)
+
+
 def _open(text: str, folder: Path) -> str | Path:
     if text in OPEN_SOURCES:
         return text
@@ -140,6 +161,7 @@ PARSERS: dict[str, Callable[[str, Path], object]] = {
     "point": _names("target", POINT_TARGETS),
     "run": _choice("run", MODEL_KINDS),
     "inspect": _inspect,
+    "unit": _unit,
     "try": _text,
 }
 KEYS: tuple[str, ...] = tuple(PARSERS)

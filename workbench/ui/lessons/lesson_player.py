@@ -25,6 +25,7 @@ from workbench.core.lessons.directives import PANELS
 from workbench.core.lessons.lesson import Lesson
 from workbench.core.lessons.step_state import StepState, state_at
 from workbench.ui.lessons.region_highlight import RegionHighlight
+from workbench.ui.lessons.unit_chooser import choose_unit, restore_choice, row_choice
 from workbench.ui.lessons.widget_highlight import WidgetHighlight
 from workbench.ui.timeline.document_view import DocumentView
 
@@ -56,6 +57,8 @@ class LessonPlayer(QObject):
         self._done: set[tuple[int, str]] = set()  # (step, action) already carried out
         self._waiting_for: Path | None = None  # audio being opened for the current step
         self._pending_inspect: float | None = None
+        self._pending_unit = None  # a `unit` directive waiting for the hidden states
+        self._saved_units: dict = {}  # HiddenStateRow -> what it showed before the lesson
         window.loader.loaded.connect(self._on_loader_loaded)
         window.loader.failed.connect(self._on_loader_failed)
         window.document_closed.connect(self._on_window_document_closed)
@@ -65,6 +68,7 @@ class LessonPlayer(QObject):
         window.model_jobs.result_for_review.connect(lambda *_a: self._refresh_pointer())
         window.recognizer_ui.inspection.computed.connect(lambda *_a: self._refresh_pointer())
         window.enhancer_ui.inspection.computed.connect(lambda *_a: self._refresh_pointer())
+        window.recognizer_ui.inspection.states_computed.connect(self._on_states_computed)
 
     # -- navigation --------------------------------------------------------------
     @property
@@ -97,7 +101,7 @@ class LessonPlayer(QObject):
         if not self.running:
             return
         self.index = max(0, min(index, len(self.lesson.steps) - 1))
-        self._pending_inspect = None
+        self._pending_inspect = self._pending_unit = None
         self._enter_step()
 
     def next(self) -> None:
@@ -119,11 +123,15 @@ class LessonPlayer(QObject):
             view.spectrogram.set_settings(settings)
             view.set_visible_range(*visible)
         self._undo_enhancement()
+        for row, choice in self._saved_units.items():
+            restore_choice(row, choice)
+        self._saved_units.clear()
         for dock, shown in self._saved_docks.items():
             dock.setVisible(shown)  # also those a model result showed (transcript, review)
         self._saved_views.clear()
         self._saved_docks.clear()
         self.lesson, self.view, self._waiting_for, self._pending_inspect = None, None, None, None
+        self._pending_unit = None
         self.ended.emit()
 
     # -- one step ----------------------------------------------------------------
@@ -212,6 +220,20 @@ class LessonPlayer(QObject):
         time_s = step.get("inspect")
         if time_s is not None:
             self._inspect(time_s)
+        unit = step.get("unit")
+        if unit is not None:
+            self._pending_unit = unit
+            self._show_unit()
+
+    def _show_unit(self) -> None:
+        """Carry out a pending `unit` directive once the hidden states are there."""
+        document = self._document()
+        row = self.window.recognizer_ui.state_row_for(document) if document else None
+        if self._pending_unit is None or row is None or row.states is None:
+            return
+        spec, self._pending_unit = self._pending_unit, None
+        self._saved_units.setdefault(row, row_choice(row))
+        self._say(choose_unit(row, document, spec))
 
     def _inspect(self, time_s: float) -> None:
         document = self._document()
@@ -244,6 +266,11 @@ class LessonPlayer(QObject):
         gram = self.window.recognizer_ui.row_for(view.document)
         if gram is not None and gram.gram is not None:
             rows["posteriorgram"] = [gram]
+        states = self.window.recognizer_ui.state_row_for(view.document)
+        if states is not None and states.states is not None:
+            rows["hidden-state"] = [states]
+            if states.unit is not None:
+                rows["unit-activation"] = [states.unit_row]
         review_rows = self.window.enhancer_ui.rows
         if review_rows is not None and review_rows.view is view:
             rows["enhancer-rows"] = list(review_rows.plots.values())
@@ -311,9 +338,16 @@ class LessonPlayer(QObject):
 
     def _on_window_document_closed(self, entry) -> None:
         self._saved_views.pop(entry.view, None)
+        for row in [r for r in self._saved_units if r.view is entry.view]:
+            del self._saved_units[row]  # the row goes with its view
         if entry.view is self.view:
             self._clear_highlight()
             self.view = None
+
+    def _on_states_computed(self, document, _states) -> None:
+        if self.running and document is self._document():
+            self._show_unit()
+            self._refresh_pointer()
 
     def _on_model_jobs_result_applied(self, job, _result) -> None:
         self._refresh_pointer()
