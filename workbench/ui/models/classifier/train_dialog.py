@@ -126,7 +126,7 @@ class TrainClassifierDialog(QDialog):
         record = QHBoxLayout()
         record.addWidget(self.class_combo, 1)
         record.addWidget(self.record_button)
-        form.addRow("Add an e&xample:", record)
+        form.addRow("Add an example:", record)
         form.addRow("Model &name:", self.name_edit)
         form.addRow("&Steps:", self.steps_spin)
         form.addRow(self.last_block_box)
