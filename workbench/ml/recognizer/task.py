@@ -24,6 +24,8 @@ from workbench.ml.recognizer.beam import BeamSettings, beam_search
 from workbench.ml.recognizer.decode import BLANK, greedy_ctc_words
 from workbench.ml.recognizer.lm import BigramLM, read_arpa
 from workbench.ml.recognizer.net import CHARACTERS, build_recognizer
+from workbench.ml.recognizer.pretrained_ctc import pretrained_task
+from workbench.ml.recognizer.pretrained_names import PRETRAINED_RECOGNIZERS
 from workbench.ml.recognizer.stream import RecognizerStream
 from workbench.ml.tasks.audio import Audio, frames_of, mono_at, read_frames
 from workbench.ml.tasks.base import ModelProvider, ModelTaskSpec
@@ -132,4 +134,5 @@ def _read_lm(path: str, mtime: float) -> BigramLM:
 
 
 SPEC = ModelTaskSpec(kind="transcribe", zoo_task="speech-recognition", family="recognizer",
-                     build_model=build_recognizer, run=transcribe)
+                     build_model=build_recognizer, run=transcribe,
+                     pretrained={name: pretrained_task(name) for name in PRETRAINED_RECOGNIZERS})

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Generator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -52,6 +52,17 @@ class ModelTaskRun(Protocol):
 
 
 @dataclass(frozen=True)
+class PretrainedTask:
+    """A public pretrained model (model manager) that a task can run by its name:
+    `load(name, device)` builds and loads it, `run` is its task generator, `card`
+    describes it (sample rate, alphabet) for the provider."""
+
+    load: Callable[[str, torch.device], nn.Module]
+    run: ModelTaskRun
+    card: ModelCard
+
+
+@dataclass(frozen=True)
 class ModelTaskSpec:
     """How one kind of model job runs.
 
@@ -62,6 +73,7 @@ class ModelTaskSpec:
     describes; `run(audio, sample_rate, params, cancel, model_provider)` is
     the task generator, which returns its result with times relative to
     `audio` (run_model_task fills in model, device, elapsed and the span).
+    `pretrained` names the public pretrained models the task can also run.
     """
 
     kind: str
@@ -69,6 +81,7 @@ class ModelTaskSpec:
     family: str
     build_model: Callable[[ModelCard], nn.Module]
     run: ModelTaskRun
+    pretrained: dict[str, PretrainedTask] = field(default_factory=dict)
 
 
 class ModelProvider:
@@ -166,13 +179,20 @@ def run_model_task(spec: ModelTaskSpec, audio: Audio, sample_rate: int, cancel: 
     started = time.monotonic()
     yield Progress(None, "Loading model…")
     chosen = choose_device(device, device_setting)
-    entry = find_model(zoo, spec, model)
-    provider = ModelProvider.from_zoo(zoo, entry, spec, chosen, cache)
-    yield Partial(RunInfo(entry.name, str(chosen)))
-    yield Progress(None, f"Loading model {entry.name} on {chosen}…")
+    pretrained = spec.pretrained.get(model) if model is not None else None
+    if pretrained is not None:  # a model manager download, by its name
+        provider = ModelProvider(model, pretrained.card,
+                                 lambda target: pretrained.load(model, target), chosen, cache)
+        run = pretrained.run
+    else:
+        entry = find_model(zoo, spec, model)
+        provider = ModelProvider.from_zoo(zoo, entry, spec, chosen, cache)
+        run = spec.run
+    yield Partial(RunInfo(provider.name, str(chosen)))
+    yield Progress(None, f"Loading model {provider.name} on {chosen}…")
     yield from provider.infer(lambda _model, _device: None)  # load now, with the OOM fallback
     cancel.check()
-    result = yield from spec.run(audio, sample_rate, dict(params or {}), cancel, provider)
-    result = replace(result, model=entry.name, device=str(provider.device),
+    result = yield from run(audio, sample_rate, dict(params or {}), cancel, provider)
+    result = replace(result, model=provider.name, device=str(provider.device),
                      elapsed=time.monotonic() - started)
     return result.placed(offset) if offset else result

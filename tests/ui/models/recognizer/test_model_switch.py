@@ -62,3 +62,34 @@ def test_the_chosen_recognizer_transcribes_and_undo_compares(qtbot, runner, tmp_
     qtbot.waitUntil(lambda: panel.model_label.text() == "Words by tiny-recognizer")
     assert panel.chosen_model() == ADAPTED  # the choice stays for the next run
     assert window.recognizer_ui.live._model() == ADAPTED  # live words use it too
+
+
+def test_a_downloaded_torchaudio_recognizer_is_offered_and_transcribes(
+        qtbot, runner, tmp_path, tone_file, monkeypatch):
+    from tests.tiny_wav2vec2 import NAME, install_tiny_wav2vec2
+    from workbench.ui.shell.main_window import MainWindow
+
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch-home"))
+    service = ModelJobService(runner, two_recognizer_zoo(tmp_path / "zoo"), ModelCache(),
+                              "cpu")
+    window = MainWindow(runner, Settings(), model_jobs=service)
+    qtbot.addWidget(window)
+    window.resize(1200, 900)
+    window.show()
+    entry = open_and_wait(qtbot, window, tone_file)
+    ui, doc = window.recognizer_ui, entry.document
+    assert NAME not in ui.recognizer_names()  # not downloaded: not offered
+    install_tiny_wav2vec2(says="O")
+    ui.refresh_models()
+    assert ui.recognizer_names()[-1] == NAME
+    ui.transcribe_with("tiny-recognizer")
+    qtbot.waitUntil(lambda: ui.row_for(doc).gram is not None, timeout=30000)
+    ui.panel.model_box.setCurrentText(NAME)
+    ui.panel.transcribe_button.click()
+    qtbot.waitUntil(lambda: transcript_model(doc) == NAME, timeout=30000)
+    assert doc.analyses["transcribe"].text == "o"  # its head says O at every frame
+    qtbot.waitUntil(lambda: ui.panel.table.rowCount() == 1)
+    assert ui.panel.model_label.text() == f"Words by {NAME}"
+    # The rows inside the network belong to the workbench's own recognizers.
+    assert not ui.row_for(doc).isVisible() and not ui.state_row_for(doc).isVisible()
+    qtbot.waitUntil(window.is_idle, timeout=20000)

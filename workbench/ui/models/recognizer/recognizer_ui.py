@@ -12,7 +12,8 @@ pointing at the document shows the top symbols there.  The recurrent layers' out
 over the same span are computed the same way and drawn below it (`HiddenStateRow`:
 choose a layer and direction, click a unit to plot its activation).  While recording,
 `LiveWords` shows the words heard on the recording monitor and puts them in the take.
-The panel's model chooser lists the zoo's recognizers (shipped and adapted); its
+The panel's model chooser lists the zoo's recognizers (shipped and adapted) and the
+downloaded torchaudio recognizers of the model manager (no rows inside those); its
 Transcribe button, live words and nothing else use the chosen one.
 
 GUI thread only.  Built once by the MainWindow.
@@ -34,6 +35,8 @@ from workbench.core.document.transcript_export import (
     transcript_text,
 )
 from workbench.ml.errors import ModelLoadError
+from workbench.ml.recognizer.pretrained_names import PRETRAINED_RECOGNIZERS
+from workbench.ml.zoo.pretrained import list_pretrained
 from workbench.runtime.recognizer_inspection import RecognizerInspectionService
 from workbench.ui.models.recognizer.hidden_state_row import HiddenStateRow
 from workbench.ui.models.recognizer.live_words import LiveWords
@@ -75,7 +78,13 @@ class RecognizerUi(QObject):
 
     # -- recognizers ----------------------------------------------------------------------
     def recognizer_names(self) -> list[str]:
-        """The zoo's usable recognizers (shipped first, then the user's own)."""
+        """The zoo's usable recognizers (shipped first, then the user's own), then the
+        model manager's pretrained recognizers that are downloaded."""
+        return self.zoo_recognizer_names() + [
+            info.name for info in list_pretrained()
+            if info.cached and info.name in PRETRAINED_RECOGNIZERS]
+
+    def zoo_recognizer_names(self) -> list[str]:
         zoo = self.window.model_jobs.zoo
         try:
             entries = zoo.list_models() if zoo.manifest_path.exists() else []
@@ -153,13 +162,25 @@ class RecognizerUi(QObject):
 
     def _on_model_jobs_result_applied(self, job, result) -> None:
         if isinstance(result, Transcript):
-            model = result.model or job.model
-            self.inspection.compute(job.document, job.start, job.stop, model)
-            self.inspection.compute_states(job.document, job.start, job.stop, model)
+            self._look_inside(job, result.model or job.model)
         entry = self.window.current_entry()
         if isinstance(result, Transcript) and entry is not None \
                 and job.document is entry.document:
             self.follow_current()
+
+    def _look_inside(self, job, model: str | None) -> None:
+        """Posteriorgram and hidden states of the workbench's own recognizers; a
+        pretrained one (another architecture) leaves the rows empty."""
+        if model is not None and model in PRETRAINED_RECOGNIZERS:
+            self.inspection.forget(job.document)
+            gram_row, state_row = self.row_for(job.document), self.state_row_for(job.document)
+            if gram_row is not None:
+                gram_row.show_posteriorgram(None)
+            if state_row is not None:
+                state_row.show_states(None)
+            return
+        self.inspection.compute(job.document, job.start, job.stop, model)
+        self.inspection.compute_states(job.document, job.start, job.stop, model)
 
     def _on_panel_word_activated(self, start: int, end: int) -> None:
         entry = self.window.current_entry()
