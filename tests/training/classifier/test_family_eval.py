@@ -57,3 +57,30 @@ def test_every_family_gets_a_row_and_the_pool_adds_them_up(tmp_path):
     headline = family_eval.family_headline(report, "x_")
     assert headline["x_window_accuracy"] == report["pooled"]["window"]["accuracy"]
     assert (tmp_path / "run" / "eval").is_dir()  # recordings are cached for the next run
+
+
+def test_the_card_text_puts_families_first_set_and_the_other_model_side_by_side(tmp_path):
+    from workbench.training.classifier.eval_command import evaluation_text
+    from workbench.training.classifier.evaluate import evaluate_classifier
+
+    torch.set_num_threads(1)
+    models = []
+    for seed in (0, 1):
+        zoo = ModelZoo(make_classifier_zoo(tmp_path / f"zoo{seed}", seed=seed))
+        model = build_classifier(zoo.entry("classifier").card)
+        zoo.load_weights_into("classifier", model)
+        models.append(model.eval())
+    quiet = {"log": lambda m: None}
+    reports = [{"first_set": evaluate_classifier(m, tmp_path / "run", 1, 1, peers=False, **quiet),
+                "families": family_eval.evaluate_families(m, tmp_path / "run", 1, False,
+                                                          families=("accordion",), **quiet)}
+               for m in models]
+    report = {**reports[0], "compare": {"name": "shipped", **reports[1]}}
+    text = evaluation_text(report)
+    families_at, first_at, beside_at = (text.index(s) for s in (
+        "Held-out instrument families", "First held-out set", "Beside shipped"))
+    assert families_at < first_at < beside_at
+    mine = report["families"]["pooled"]["window"]["accuracy"]
+    theirs = report["compare"]["families"]["pooled"]["window"]["accuracy"]
+    assert f"| held-out families: window accuracy | {mine:.4f} | {theirs:.4f} |" in text
+    assert "| accordion | music |" in text and "shipped window accuracy" in text
