@@ -38,7 +38,7 @@ class ClassifierInspectionService(QObject):
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._jobs = model_jobs
-        self._latest = LatestJobs(runner)
+        self._latest = LatestJobs(runner, self)
 
     def inspect(self, document: Document, time_s: float, label: str | None = None
                 ) -> JobHandle | None:

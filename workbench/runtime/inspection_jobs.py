@@ -16,16 +16,22 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Hashable
 
+import shiboken6
+from PySide6.QtCore import QObject
+
 from workbench.core.jobs import JobRequest
 from workbench.runtime.job_runner import JobHandle, JobRunner
 from workbench.runtime.model_jobs import snapshot_audio
 
 
 class LatestJobs:
-    """Submits jobs keyed by what they are about; only the latest per key is heard."""
+    """Submits jobs keyed by what they are about; only the latest per key is heard.
 
-    def __init__(self, runner: JobRunner) -> None:
-        self._runner = runner
+    With `owner` (the service the callbacks belong to), nothing is delivered once the
+    owner's Qt object is gone (a window closed while a job was in flight)."""
+
+    def __init__(self, runner: JobRunner, owner: QObject | None = None) -> None:
+        self._runner, self._owner = runner, owner
         self._latest: dict[Hashable, JobHandle] = {}
 
     def submit(self, key: Hashable, request: JobRequest, task,
@@ -52,6 +58,8 @@ class LatestJobs:
         self._latest.pop(key, None)
 
     def _deliver(self, key: Hashable, handle: JobHandle, callback, value) -> None:
+        if self._owner is not None and not shiboken6.isValid(self._owner):
+            return
         if self._latest.get(key) is handle:
             callback(value)
 

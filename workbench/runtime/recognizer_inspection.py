@@ -42,7 +42,7 @@ class RecognizerInspectionService(QObject):
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._jobs = model_jobs
-        self._latest = LatestJobs(runner)
+        self._latest = LatestJobs(runner, self)
 
     def compute(self, document: Document, start: int, stop: int, model: str | None
                 ) -> JobHandle | None:

@@ -14,7 +14,8 @@ choose a layer and direction, click a unit to plot its activation).  While recor
 `LiveWords` shows the words heard on the recording monitor and puts them in the take.
 The panel's model chooser lists the zoo's recognizers (shipped and adapted) and the
 downloaded torchaudio recognizers of the model manager (no rows inside those); its
-Transcribe button, live words and nothing else use the chosen one.
+Transcribe button and live words use the chosen one.  Models > Adapt Recognizer to
+This Recording… fine-tunes a copy of it on the corrected words (AdaptRecognizerDialog).
 
 GUI thread only.  Built once by the MainWindow.
 """
@@ -38,6 +39,7 @@ from workbench.ml.errors import ModelLoadError
 from workbench.ml.recognizer.pretrained_names import PRETRAINED_RECOGNIZERS
 from workbench.ml.zoo.pretrained import list_pretrained
 from workbench.runtime.recognizer_inspection import RecognizerInspectionService
+from workbench.ui.models.recognizer.adapt_dialog import AdaptRecognizerDialog
 from workbench.ui.models.recognizer.hidden_state_row import HiddenStateRow
 from workbench.ui.models.recognizer.live_words import LiveWords
 from workbench.ui.models.recognizer.posteriorgram_row import PosteriorgramRow
@@ -74,6 +76,9 @@ class RecognizerUi(QObject):
         window.loader.loaded.connect(self._on_loader_loaded)
         self.panel.transcribe_requested.connect(self.transcribe_with)
         self.live = LiveWords(window, self.panel.chosen_model)
+        self.adapt_action = window.models_menu.addAction("&Adapt Recognizer to This Recording…")
+        self.adapt_action.triggered.connect(lambda _=False: self.adapt_dialog())
+        self.adapt_dialogs: dict = {}  # Document -> its AdaptRecognizerDialog
         self.refresh_models()
 
     # -- recognizers ----------------------------------------------------------------------
@@ -107,6 +112,23 @@ class RecognizerUi(QObject):
             selection = None
         return self.window.model_jobs.submit("transcribe", entry.document, selection,
                                              model=name)
+
+    def adapt_dialog(self) -> AdaptRecognizerDialog | None:
+        """Open (or raise) the current document's Adapt dialog: the chosen recognizer,
+        or the shipped one when the chosen one is a pretrained download."""
+        entry = self.window.current_entry()
+        if entry is None:
+            self.window.statusBar().showMessage("Open a file first", 5000)
+            return None
+        dialog = self.adapt_dialogs.get(entry.document)
+        if dialog is None:
+            chosen = self.panel.chosen_model()
+            base = chosen if chosen in self.zoo_recognizer_names() else "recognizer"
+            dialog = AdaptRecognizerDialog(self, entry.document, base)
+            self.adapt_dialogs[entry.document] = dialog
+        dialog.show()
+        dialog.raise_()
+        return dialog
 
     def row_for(self, document) -> PosteriorgramRow | None:
         entry = next((e for e in self.window.open_documents if e.document is document), None)
@@ -155,6 +177,10 @@ class RecognizerUi(QObject):
     def _on_window_document_closed(self, entry) -> None:
         self._rows.pop(entry.view, None)
         self._state_rows.pop(entry.view, None)
+        dialog = self.adapt_dialogs.pop(entry.document, None)
+        if dialog is not None:
+            dialog.service.cancel()
+            dialog.close()
         self.inspection.forget(entry.document)
         if self.panel.document is entry.document:
             self.panel.set_document(None, None)
