@@ -1,9 +1,12 @@
-"""The enhancer's mask and GRU state for a reviewed span, computed off the GUI thread.
+"""The enhancer's mask and GRU state, and SQUIM scores, for a reviewed span, off the GUI thread.
 
 `EnhancerInspectionService.compute(document, start, stop, model, channel)` runs one
 channel of the audio [start, stop) through the mask enhancer named `model` (the one
 that made the result under review) on the runner's GPU lane, as a quiet view job,
-and emits `computed(document, EnhancerInsight)`.  A newer request for the same
+and emits `computed(document, EnhancerInsight)`.  `score(document, original, enhanced,
+rate)` estimates STOI/PESQ/SI-SDR of both with torchaudio's SQUIM objective model
+(when its checkpoint is installed: `squim_installed()`) and emits
+`scored(document, before, after)`.  A newer request of either kind for the same
 document cancels the older one, and a late result of an older request is dropped.
 
 Threading and ownership: GUI thread only; the runner owns the worker, the model
@@ -18,16 +21,25 @@ from PySide6.QtCore import QObject, Signal
 
 from workbench.core.document.document import Document
 from workbench.core.jobs import JobRequest
+from workbench.ml.zoo.pretrained import PretrainedInfo, pretrained_info
 from workbench.runtime.job_runner import JobHandle, JobRunner
 from workbench.runtime.model_jobs import ModelJobService, snapshot_audio
 
 INSIGHT_KIND = "enhancer-insight"
+SQUIM_KIND = "enhancer-squim"
+SQUIM_BUNDLE = "SQUIM_OBJECTIVE"
+
+
+def squim_info() -> PretrainedInfo:
+    """Where SQUIM's checkpoint is (or goes) and whether it is there; imports no torch."""
+    return pretrained_info(SQUIM_BUNDLE)
 
 
 class EnhancerInspectionService(QObject):
     """Submits mask/state jobs; emits `computed` or `failed` for the latest per document."""
 
     computed = Signal(object, object)  # Document, EnhancerInsight
+    scored = Signal(object, object, object)  # Document, SquimScores before, after (or None)
     failed = Signal(object, object)  # Document, exception
 
     def __init__(self, runner: JobRunner, model_jobs: ModelJobService,
@@ -35,6 +47,7 @@ class EnhancerInspectionService(QObject):
         super().__init__(parent)
         self._runner, self._jobs = runner, model_jobs
         self._latest: dict[Document, JobHandle] = {}
+        self._scoring: dict[Document, JobHandle] = {}
 
     def compute(self, document: Document, start: int, stop: int, model: str | None,
                 channel: int = 0) -> JobHandle | None:
@@ -55,11 +68,38 @@ class EnhancerInspectionService(QObject):
         self._latest[document] = handle
         return handle
 
+    def score(self, document: Document, original, enhanced, rate: int,
+              before=None) -> JobHandle:
+        """SQUIM scores of `original` and `enhanced` (frames x channels at `rate`); `before`,
+        when given, are the original's scores already known (only `enhanced` is scored)."""
+        older = self._scoring.pop(document, None)
+        if older is not None and not older.done:
+            older.cancel()
+        task = functools.partial(_squim_task, original, enhanced, rate, before,
+                                 self._jobs.model_cache, self._jobs.device_flag,
+                                 self._jobs.device_setting)
+        request = JobRequest(SQUIM_KIND, "SQUIM quality scores", lane="gpu",
+                             revision=document.revision, target=document.title)
+        handle = self._runner.submit(request, task)
+        handle.finished.connect(functools.partial(self._on_scoring_finished, document, handle))
+        handle.failed.connect(functools.partial(self._on_scoring_failed, document, handle))
+        self._scoring[document] = handle
+        return handle
+
     def forget(self, document: Document) -> None:
-        """Cancel and drop the document's job (the review ended, or the document closed)."""
-        handle = self._latest.pop(document, None)
-        if handle is not None and not handle.done:
-            handle.cancel()
+        """Cancel and drop the document's jobs (the review ended, or the document closed)."""
+        for jobs in (self._latest, self._scoring):
+            handle = jobs.pop(document, None)
+            if handle is not None and not handle.done:
+                handle.cancel()
+
+    def _on_scoring_finished(self, document: Document, handle: JobHandle, scores) -> None:
+        if self._scoring.get(document) is handle:
+            self.scored.emit(document, *scores)
+
+    def _on_scoring_failed(self, document: Document, handle: JobHandle, error) -> None:
+        if self._scoring.get(document) is handle:
+            self.failed.emit(document, error)
 
     def _on_handle_finished(self, document: Document, handle: JobHandle, insight) -> None:
         if self._latest.get(document) is handle:
@@ -91,3 +131,19 @@ def _insight_task(tracks, rate, start, stop, channel, zoo, cache, model, device_
     samples = resample_array(frames[:, channel], rate, provider.card.sample_rate)[:, 0]
     return enhancer_insight(net, samples, provider.card.sample_rate, start / rate,
                             provider.name, channel, cancel)
+
+
+def _squim_task(original, enhanced, rate, before, cache, device_flag, setting, cancel):
+    """(before, after) SquimScores, run on the GPU lane: torch is imported here."""
+    from workbench.core.jobs import Progress
+    from workbench.ml.device import choose_device
+    from workbench.ml.enhancer.squim import squim_scores
+    from workbench.ml.zoo.pretrained import load_pretrained
+
+    yield Progress(None, "Scoring with SQUIM…")
+    device = choose_device(device_flag, setting)
+    model = cache.get_or_load(SQUIM_BUNDLE, device, lambda: load_pretrained(SQUIM_BUNDLE, device))
+    if before is None:
+        before = squim_scores(model, original, rate)
+    cancel.check()
+    return before, squim_scores(model, enhanced, rate)

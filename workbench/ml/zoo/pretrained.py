@@ -31,7 +31,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from workbench.core.jobs import CancelToken, Progress
-from workbench.ml.errors import ModelDownloadError, PretrainedNotDownloadedError, UnknownModelError
+from workbench.ml.errors import (
+    ModelDownloadError,
+    ModelLoadError,
+    PretrainedNotDownloadedError,
+    UnknownModelError,
+)
+from workbench.ml.zoo.pretrained_shapes import conv_tasnet_for, squim_objective_for
 
 if TYPE_CHECKING:
     import torch
@@ -58,6 +64,8 @@ class _Bundle:
     assets: tuple[_RemoteFile, ...]  # companions the bundle's feature/token steps read
     build: Callable[[], nn.Module]
     fix_state_dict: Callable[[dict[str, Tensor]], None] | None = None
+    # Builds the architecture at the checkpoint's own sizes (pretrained_shapes.py).
+    build_for: Callable[[dict[str, Tensor]], nn.Module] | None = None
 
 
 @dataclass(frozen=True)
@@ -179,8 +187,17 @@ def load_pretrained(name: str, device: torch.device | str = "cpu") -> nn.Module:
     state_dict = load_state_dict_file(path)
     if bundle.fix_state_dict is not None:
         bundle.fix_state_dict(state_dict)
-    model = apply_state_dict(bundle.build(), state_dict, path)
+    model = apply_state_dict(_architecture_for(bundle, state_dict, path), state_dict, path)
     return model.eval().to(device)
+
+
+def _architecture_for(bundle: _Bundle, state_dict: dict[str, Tensor], path: Path) -> nn.Module:
+    if bundle.build_for is None:
+        return bundle.build()
+    try:
+        return bundle.build_for(state_dict)
+    except (KeyError, IndexError, ValueError, ZeroDivisionError, AssertionError) as exc:
+        raise ModelLoadError(path, f"not a {bundle.name} checkpoint: {exc}") from exc
 
 
 def _info(bundle: _Bundle, hub: Path) -> PretrainedInfo:
@@ -282,8 +299,10 @@ _BUNDLES: dict[str, _Bundle] = {b.name: b for b in (
             (), _build_wav2vec2_asr_base, _remove_wav2vec2_aux_rows),
     _Bundle("CONVTASNET_BASE_LIBRI2MIX", "source-separation", 8000,
             "Conv-TasNet separating two speakers, trained on Libri2Mix at 8 kHz.",
-            _asset("models/conv_tasnet_base_libri2mix.pt"), (), _build_conv_tasnet_base),
+            _asset("models/conv_tasnet_base_libri2mix.pt"), (), _build_conv_tasnet_base,
+            build_for=conv_tasnet_for),
     _Bundle("SQUIM_OBJECTIVE", "speech-quality", 16000,
             "TorchAudio-Squim: estimates STOI, PESQ and SI-SDR without a clean reference.",
-            _asset("models/squim_objective_dns2020.pth"), (), _build_squim_objective_base),
+            _asset("models/squim_objective_dns2020.pth"), (), _build_squim_objective_base,
+            build_for=squim_objective_for),
 )}

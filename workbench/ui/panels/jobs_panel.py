@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from workbench.core.jobs import Progress
 from workbench.runtime.classifier_inspection import INSPECT_KIND
-from workbench.runtime.enhancer_inspection import INSIGHT_KIND
+from workbench.runtime.enhancer_inspection import INSIGHT_KIND, SQUIM_KIND
 from workbench.runtime.job_runner import JobHandle, JobRunner
 from workbench.runtime.live_transcription import LIVE_KIND
 from workbench.runtime.model_jobs import ModelJob, ModelJobService
@@ -41,7 +41,7 @@ from workbench.ui.timeline.spectrogram_view import TILE_JOB_KIND
 
 # View jobs the app runs for its views (following the pointer, drawing a model's insides).
 QUIET_KINDS = frozenset({TILE_JOB_KIND, INSPECT_KIND, POSTERIORGRAM_KIND, STATES_KIND,
-                         INSIGHT_KIND, LIVE_KIND})
+                         INSIGHT_KIND, SQUIM_KIND, LIVE_KIND})
 # Jobs the app starts by itself for its views; closing the window does not ask about them.
 BACKGROUND_KINDS = QUIET_KINDS | {"open", "peaks", "stats"}
 _ERROR_STYLE = "color: #e06060;"

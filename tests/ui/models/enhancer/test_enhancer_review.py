@@ -261,6 +261,39 @@ def test_the_models_mask_and_gru_state_rows_line_up_and_answer_the_pointer(
     assert state_rows not in entry.view.timeline.ci.items
 
 
+def test_without_squim_weights_the_panel_says_how_to_install_them(
+        qtbot, win, tone_file, tmp_path, monkeypatch):
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "empty-torch-home"))
+    entry = open_and_wait(qtbot, win, tone_file)
+    review_of(qtbot, win, entry, span=(1.0, 2.0))
+    text = win.enhancer_ui.panel.squim_label.text()
+    assert "not installed" in text and "Model Manager" in text
+    assert "squim_objective_dns2020.pth" in text
+    assert str(tmp_path / "empty-torch-home") in text
+
+
+def test_installed_squim_scores_the_original_and_the_enhanced_audio(
+        qtbot, win, tone_file, tmp_path, monkeypatch):
+    from tests.tiny_pretrained import install_tiny_squim
+
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch-home"))
+    install_tiny_squim()
+    scores = []
+    win.enhancer_ui.inspection.scored.connect(lambda _d, b, a: scores.append((b, a)))
+    entry = open_and_wait(qtbot, win, tone_file)
+    review_of(qtbot, win, entry, span=(1.0, 2.0))
+    label = win.enhancer_ui.panel.squim_label
+    qtbot.waitUntil(lambda: len(scores) == 1, timeout=30000)
+    before, after = scores[0]
+    assert before.seconds == pytest.approx(1.0) and after.seconds == pytest.approx(1.0)
+    assert label.text().startswith(f"STOI {before.stoi:.2f} → {after.stoi:.2f}")
+    assert "SI-SDR" in label.text()
+    with qtbot.waitSignal(win.enhancer_ui.inspection.scored, timeout=30000) as rescored:
+        win.enhancer_ui.panel.wet_slider.setValue(0)  # all original: the same as before
+    _doc, again_before, dry = rescored.args
+    assert again_before == before and dry.stoi == pytest.approx(before.stoi, abs=1e-4)
+
+
 def speech_gap_speech(duration=3.0):
     """A classification: speech 0-0.8 s, noise 0.8-1.6 s, speech 1.6-2.4 s, silence after."""
     labels = ("speech", "music", "noise", "tone", "silence")

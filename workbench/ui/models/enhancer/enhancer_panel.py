@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core.analysis.enhancement_review import SNR_LIMITS_DB, EnhancementScores
+from workbench.core.analysis.squim_scores import SquimScores, squim_text
 from workbench.ui.models.enhancer.enhancer_review import SOURCES
 
 MAX_LIMIT_DB = 60  # the spin box's top; its bottom (0) means "no limit"
@@ -82,6 +83,9 @@ class EnhancerPanel(QWidget):
         wet_row.addWidget(self.wet_slider, 1)
         wet_row.addWidget(self.wet_label)
         self.scores_label = QLabel()
+        self.squim_label = QLabel()
+        self.squim_label.setWordWrap(True)
+        self.squim_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status_label = QLabel()
         self.apply_button = QPushButton("&Apply")
         self.discard_button = QPushButton("&Discard")
@@ -95,6 +99,7 @@ class EnhancerPanel(QWidget):
         form.addRow("Attenuation limit:", self.limit_box)
         form.addRow("Dry/wet:", wet_row)
         form.addRow("Estimated SNR:", self.scores_label)
+        form.addRow("SQUIM (no reference):", self.squim_label)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addLayout(heard)
@@ -109,6 +114,21 @@ class EnhancerPanel(QWidget):
         self.scores_label.setText(
             f"{snr_text(scores.snr_before_db)} before → {snr_text(scores.snr_after_db)} after; "
             f"removed {scores.removed_db:.1f} dB of the energy")
+
+    def show_squim(self, before: SquimScores | None, after: SquimScores | None) -> None:
+        if before is None or after is None:
+            self.squim_label.setText("too short to score (under half a second)")
+        else:
+            self.squim_label.setText(squim_text(before, after))
+
+    def show_squim_busy(self) -> None:
+        self.squim_label.setText("scoring…")
+
+    def show_squim_missing(self, checkpoint) -> None:
+        """How to install SQUIM's weights (`checkpoint`: the path they go to)."""
+        self.squim_label.setText(
+            f"not installed. Download SQUIM_OBJECTIVE in Models > Model Manager, or copy "
+            f"torchaudio's {checkpoint.name} to {checkpoint.parent}")
 
     def set_busy(self, busy: bool) -> None:
         """While the model re-runs: Apply waits for the strength being heard."""

@@ -6,7 +6,9 @@ in its `review_kinds`) and it is shown as three spectrogram rows (original,
 enhanced, residual) on the document's timeline, with the EnhancerPanel in a
 dock.  The mask the model predicted and its GRU state are computed after the
 result as a quiet model-lane job (runtime/enhancer_inspection.py) and drawn in two
-more rows (`EnhancerInsightRows`).  B (or the panel's switch) changes what the player plays under the
+more rows (`EnhancerInsightRows`); SQUIM's reference-free STOI/PESQ/SI-SDR of the
+original and the enhanced audio follow the same way when its weights are installed
+(else the panel says how to install them).  B (or the panel's switch) changes what the player plays under the
 playhead; the dry/wet control re-mixes at once, a new attenuation limit
 re-runs the model on the GPU lane; Apply replaces the span as one undoable
 command with the strength being heard, Discard drops the result.
@@ -21,7 +23,7 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget
 
-from workbench.runtime.enhancer_inspection import EnhancerInspectionService
+from workbench.runtime.enhancer_inspection import EnhancerInspectionService, squim_info
 from workbench.runtime.model_jobs import ModelJob
 from workbench.ui.models.enhancer.enhancer_panel import EnhancerPanel
 from workbench.ui.models.enhancer.enhancer_review import SOURCES, EnhancerReview
@@ -45,7 +47,9 @@ class EnhancerUi(QObject):
         self.insight_rows: EnhancerInsightRows | None = None
         self.inspection = EnhancerInspectionService(window.runner, self.model_jobs, self)
         self.inspection.computed.connect(self._on_inspection_computed)
+        self.inspection.scored.connect(self._on_inspection_scored)
         self.inspection.failed.connect(self._on_inspection_failed)
+        self._squim_before = None  # the original's SQUIM scores, once known
         self.heard = "original"
         self._rerun_handle = None
         self.panel = EnhancerPanel()
@@ -108,6 +112,8 @@ class EnhancerUi(QObject):
         self.insight_rows = EnhancerInsightRows(entry.view)
         channel = entry.view.spectrogram.settings.channel or 0
         self.inspection.compute(job.document, job.start, job.stop, result.model, channel)
+        self._squim_before = None
+        self.score_with_squim()
         self.panel.title.setText(f"Enhanced {job.target} ({result.model})")
         self.panel.show_scores(self.review.scores)
         self.panel.set_busy(False)
@@ -122,7 +128,23 @@ class EnhancerUi(QObject):
 
     def _on_inspection_failed(self, _document, error) -> None:
         self.window.statusBar().showMessage(
-            f"Cannot compute the enhancer's mask and state: {error}", 8000)
+            f"Cannot look inside the enhancer or score its result: {error}", 8000)
+
+    def score_with_squim(self) -> None:
+        """SQUIM scores of the review as heard now (or how to install SQUIM)."""
+        info = squim_info()
+        if not info.cached:
+            self.panel.show_squim_missing(info.cache_path)
+            return
+        review = self.review
+        self.panel.show_squim_busy()
+        self.inspection.score(review.document, review.original, review.enhanced,
+                              review.sample_rate, self._squim_before)
+
+    def _on_inspection_scored(self, document, before, after) -> None:
+        if self.review is not None and document is self.review.document:
+            self._squim_before = before
+            self.panel.show_squim(before, after)
 
     # -- listening ---------------------------------------------------------------------
     def hear(self, source: str) -> None:
@@ -150,6 +172,7 @@ class EnhancerUi(QObject):
 
     def _on_review_changed(self) -> None:
         self.panel.show_scores(self.review.scores)
+        self.score_with_squim()
         if self.heard != "original":
             self.hear(self.heard)  # the new mix is heard from the next chunk on
 

@@ -1,0 +1,55 @@
+"""Reference-free quality scores of speech with torchaudio's SQUIM objective model.
+
+SQUIM (Kumar et al., 2023) estimates STOI, wide-band PESQ and SI-SDR from the
+noisy or enhanced speech alone, at 16 kHz.  Its transformer attends over a whole
+input, so cost grows with the square of the length: a span is scored in
+windows of WINDOW_S seconds, at most MAX_WINDOWS of them spread evenly over it,
+and the estimates are averaged (weighted by each window's length).  The weights are
+torchaudio's public checkpoint (SQUIM_OBJECTIVE in the model manager), loaded by
+`ml.zoo.pretrained.load_pretrained` at whatever size the checkpoint has.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torch import nn
+
+from workbench.core.analysis.squim_scores import SquimScores
+from workbench.ml.resample import resample_array
+
+SQUIM_NAME = "SQUIM_OBJECTIVE"
+SQUIM_RATE = 16000
+WINDOW_S = 4.0
+MAX_WINDOWS = 3
+MIN_WINDOW_S = 0.5  # a shorter span is scored whole
+
+
+def score_windows(frames: int, rate: int) -> list[tuple[int, int]]:
+    """The (start, stop) frames scored of a span of `frames` at `rate`."""
+    window = round(WINDOW_S * rate)
+    if frames <= window:
+        return [(0, frames)] if frames >= MIN_WINDOW_S * rate else []
+    count = min(MAX_WINDOWS, frames // window)
+    starts = np.linspace(0, frames - window, count).round().astype(int)
+    return [(int(a), int(a) + window) for a in starts]
+
+
+@torch.inference_mode()
+def squim_scores(model: nn.Module, samples: np.ndarray, rate: int) -> SquimScores | None:
+    """Scores of `samples` (frames x channels, or mono) at `rate`; None when shorter than
+    MIN_WINDOW_S.  The channels are mixed to mono first."""
+    mono = samples.mean(axis=1) if samples.ndim == 2 else samples
+    mono = resample_array(np.asarray(mono, np.float32), rate, SQUIM_RATE)[:, 0]
+    windows = score_windows(len(mono), SQUIM_RATE)
+    if not windows:
+        return None
+    device = next(model.parameters()).device
+    totals, weight = np.zeros(3), 0
+    for start, stop in windows:
+        piece = torch.from_numpy(np.ascontiguousarray(mono[start:stop]))[None].to(device)
+        estimates = [float(t.reshape(-1)[0]) for t in model(piece)]  # STOI, PESQ, SI-SDR
+        totals += np.array(estimates) * (stop - start)
+        weight += stop - start
+    stoi, pesq, si_sdr = totals / weight
+    return SquimScores(float(stoi), float(pesq), float(si_sdr), weight / SQUIM_RATE)
