@@ -10,7 +10,6 @@ length, rate and channel count; the channels go through as one batch.
 
 from __future__ import annotations
 
-import math
 from contextlib import contextmanager
 
 import numpy as np
@@ -19,7 +18,10 @@ import torch
 from workbench.core.analysis.results import EnhancedAudio
 from workbench.core.audio.blocks import BlockSequence
 from workbench.core.jobs import CancelToken, Progress, TaskGenerator
+from workbench.ml.enhancer import separation
+from workbench.ml.enhancer.gain_floor import min_gain
 from workbench.ml.enhancer.net import EnhancerStream, build_enhancer
+from workbench.ml.enhancer.pretrained_names import PRETRAINED_ENHANCERS
 from workbench.ml.resample import StreamResampler
 from workbench.ml.tasks.audio import (
     Audio,
@@ -32,13 +34,6 @@ from workbench.ml.tasks.audio import (
 from workbench.ml.tasks.base import ModelProvider, ModelTaskSpec
 
 DEFAULT_CHUNK_S = 10.0
-
-
-def min_gain(params: dict) -> float:
-    """The gain floor for ``params["attenuation_limit_db"]`` (how far noise may be pushed
-    down; absent or infinite: no limit)."""
-    limit = float(params.get("attenuation_limit_db", math.inf))
-    return 0.0 if math.isinf(limit) else 10 ** (-abs(limit) / 20)
 
 
 class _ChannelStream:
@@ -126,4 +121,6 @@ def enhance(audio: Audio, sample_rate: int, params: dict, cancel: CancelToken,
 
 
 SPEC = ModelTaskSpec(kind="enhance", zoo_task="speech-enhancement", family="enhancer",
-                     build_model=build_enhancer, run=enhance)
+                     build_model=build_enhancer, run=enhance,
+                     pretrained={name: separation.pretrained_task(name)
+                                 for name in PRETRAINED_ENHANCERS})

@@ -294,6 +294,42 @@ def test_installed_squim_scores_the_original_and_the_enhanced_audio(
     assert again_before == before and dry.stoi == pytest.approx(before.stoi, abs=1e-4)
 
 
+def test_conv_tasnet_from_the_model_manager_runs_through_the_same_review(
+        qtbot, win, tone_file, tmp_path, monkeypatch):
+    from tests.tiny_pretrained import install_tiny_conv_tasnet
+
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch-home"))
+    entry = open_and_wait(qtbot, win, tone_file)
+    menu = win.enhancer_ui.enhance_with_menu
+    menu.refresh()
+    offered = {a.text(): a for a in menu.actions()}
+    assert "tiny-enhancer" in offered
+    missing = offered["CONVTASNET_BASE_LIBRI2MIX (not downloaded: Model Manager)"]
+    assert not missing.isEnabled()
+    install_tiny_conv_tasnet()
+    menu.refresh()
+    action = {a.text(): a for a in menu.actions()}["CONVTASNET_BASE_LIBRI2MIX (torchaudio)"]
+    assert action.isEnabled()
+    entry.view.set_selection((1.0, 2.0))
+    before = audio(entry.document)
+    with qtbot.waitSignal(win.model_jobs.result_for_review, timeout=30000):
+        action.trigger()
+    ui = win.enhancer_ui
+    review = ui.review
+    assert "CONVTASNET_BASE_LIBRI2MIX" in ui.panel.title.text()
+    assert review.enhanced.shape == review.original.shape == (entry.document.sample_rate, 2)
+    assert not np.allclose(review.enhanced, review.original)
+    drawn(qtbot, ui.rows)
+    assert not ui.insight_rows.mask_plot.isVisible()  # a separator has no mask to show
+    with qtbot.waitSignal(win.model_jobs.result_for_review, timeout=30000):
+        ui.panel.limit_box.setValue(6)  # the re-run keeps the chosen model
+    assert ui.review.result.model == "CONVTASNET_BASE_LIBRI2MIX"
+    assert ui.apply()
+    assert not np.array_equal(audio(entry.document), before)
+    win.model_jobs.history(entry.document).undo()
+    assert np.array_equal(audio(entry.document), before)
+
+
 def speech_gap_speech(duration=3.0):
     """A classification: speech 0-0.8 s, noise 0.8-1.6 s, speech 1.6-2.4 s, silence after."""
     labels = ("speech", "music", "noise", "tone", "silence")

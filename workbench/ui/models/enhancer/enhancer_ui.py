@@ -23,8 +23,10 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget
 
+from workbench.ml.enhancer.pretrained_names import PRETRAINED_ENHANCERS
 from workbench.runtime.enhancer_inspection import EnhancerInspectionService, squim_info
 from workbench.runtime.model_jobs import ModelJob
+from workbench.ui.models.enhancer.enhance_with_menu import EnhanceWithMenu
 from workbench.ui.models.enhancer.enhancer_panel import EnhancerPanel
 from workbench.ui.models.enhancer.enhancer_review import SOURCES, EnhancerReview
 from workbench.ui.models.enhancer.enhancer_rows import EnhancerRows
@@ -58,6 +60,8 @@ class EnhancerUi(QObject):
         self.dock.setWidget(self.panel)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.hide()
+        self.enhance_with_menu = EnhanceWithMenu(window)
+        window.models_menu.addMenu(self.enhance_with_menu)
         self.switch_action = QAction("Switch Original/Enhanced/Residual", window)
         self.switch_action.setShortcut(QKeySequence(SWITCH_KEY))
         self.switch_action.setEnabled(False)
@@ -110,8 +114,9 @@ class EnhancerUi(QObject):
         self.review.changed.connect(self._on_review_changed)
         self.rows = EnhancerRows(entry.view, self.review, self.window.runner)
         self.insight_rows = EnhancerInsightRows(entry.view)
-        channel = entry.view.spectrogram.settings.channel or 0
-        self.inspection.compute(job.document, job.start, job.stop, result.model, channel)
+        if result.model not in PRETRAINED_ENHANCERS:  # a separator has no mask or GRU to show
+            channel = entry.view.spectrogram.settings.channel or 0
+            self.inspection.compute(job.document, job.start, job.stop, result.model, channel)
         self._squim_before = None
         self.score_with_squim()
         self.panel.title.setText(f"Enhanced {job.target} ({result.model})")
@@ -191,7 +196,7 @@ class EnhancerUi(QObject):
         self.review.attenuation_limit_db = limit
         rate = job.document.sample_rate
         span = None if job.whole_file else (job.start / rate, job.stop / rate)
-        handle = self.model_jobs.submit("enhance", job.document, span, params=params)
+        handle = self.model_jobs.submit("enhance", job.document, span, job.model, params)
         self._rerun_handle = handle
         handle.ended.connect(lambda _h, h=handle: self._on_rerun_ended(h))
         self.panel.set_busy(True)
