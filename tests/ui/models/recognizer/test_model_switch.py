@@ -92,4 +92,5 @@ def test_a_downloaded_torchaudio_recognizer_is_offered_and_transcribes(
     assert ui.panel.model_label.text() == f"Words by {NAME}"
     # The rows inside the network belong to the workbench's own recognizers.
     assert not ui.row_for(doc).isVisible() and not ui.state_row_for(doc).isVisible()
+    assert ui.live_model() is None  # live words stream: the zoo's default, not wav2vec 2.0
     qtbot.waitUntil(window.is_idle, timeout=20000)

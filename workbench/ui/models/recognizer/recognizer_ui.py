@@ -75,7 +75,7 @@ class RecognizerUi(QObject):
         self._state_rows: dict = {}  # DocumentView -> HiddenStateRow, likewise
         window.loader.loaded.connect(self._on_loader_loaded)
         self.panel.transcribe_requested.connect(self.transcribe_with)
-        self.live = LiveWords(window, self.panel.chosen_model)
+        self.live = LiveWords(window, self.live_model)
         self.adapt_action = window.models_menu.addAction("&Adapt Recognizer to This Recording…")
         self.adapt_action.triggered.connect(lambda _=False: self.adapt_dialog())
         self.adapt_dialogs: dict = {}  # Document -> its AdaptRecognizerDialog
@@ -101,6 +101,12 @@ class RecognizerUi(QObject):
     def refresh_models(self) -> None:
         """List the zoo's recognizers in the panel (a model may have been added)."""
         self.panel.set_models(self.recognizer_names())
+
+    def live_model(self) -> str | None:
+        """The recognizer for live words: the chosen one when it is a workbench recognizer
+        (a pretrained download does not stream), else the zoo's default."""
+        chosen = self.panel.chosen_model()
+        return chosen if chosen in self.zoo_recognizer_names() else None
 
     def transcribe_with(self, name: str):
         """Transcribe the current selection (or whole file) with recognizer `name`."""
