@@ -95,6 +95,7 @@ def test_live_task_yields_words_while_fed_and_returns_the_final_transcript(tmp_p
     assert all(0.0 <= w.start < w.end <= 2.0 for w in final.words)
     # Random weights still emit characters: words appear before the end.
     assert partials and all(isinstance(p, Transcript) for p in partials)
+    assert not partials[0].words  # "loaded, listening"
     assert partials[-1].words
 
 

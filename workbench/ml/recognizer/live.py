@@ -8,8 +8,9 @@ runs it through a `RecognizerStream` and keeps the greedy words heard so far.
 transcribe task does (beam search with the model's word LM, forced alignment).
 
 `live_transcribe` is the task around it: it reads blocks from `next_block`
-(another thread fills it; this module starts none), yields the greedy words
-as a Partial Transcript whenever they change and returns the final Transcript
+(another thread fills it; this module starts none), yields an empty Partial
+Transcript once the model is loaded, then the greedy words as a Partial
+Transcript whenever they change and returns the final Transcript
 once `next_block` says the recording ended.  Word times are seconds from the
 recording's first frame.
 """
@@ -114,9 +115,10 @@ def live_transcribe(next_block: Callable[[float], object], input_rate: int, para
     params: `decoder` ("beam", the default, or "greedy") for the final words."""
     card = provider.card
     characters = card.alphabet if card.alphabet is not None else CHARACTERS
-    yield Progress(None, f"Listening with {provider.name}…")
+    yield Progress(None, f"Loading {provider.name}…")
     net = provider.model()
     live = LiveRecognizer(net, characters, input_rate, provider.device)
+    yield Partial(_transcript([], provider, 0.0))  # loaded: listening from here on
     ended = False
     while not ended:
         cancel.check()

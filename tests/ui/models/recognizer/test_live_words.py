@@ -59,7 +59,8 @@ def record_sentence(qtbot, window, audio_server, sentence, start_key):
         if window.recorder.state is RecorderState.RECORDING else None)
     start_key()
     assert window.recorder.state is RecorderState.RECORDING
-    assert live.label.isVisible() and live.label.text() == "Listening…"
+    assert live.label.isVisible() and live.label.text() == "Loading the recognizer…"
+    qtbot.waitUntil(lambda: live.label.text() == "Listening…", timeout=20000)
     player = play(audio_server, sentence)
     try:
         qtbot.waitUntil(lambda: len(live.words) >= 3, timeout=15000)

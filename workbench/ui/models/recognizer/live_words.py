@@ -56,7 +56,7 @@ class LiveWords(QObject):
             self._rate = recorder.sample_rate
             self.words, self.word_latencies = [], []
             self._final = self._placed = None
-            self.label.setText("Listening…")
+            self.label.setText("Loading the recognizer…")  # the first take imports torch
             self.service.start(self._rate, self._model())
         elif state is RecorderState.IDLE:
             self.service.end()  # the recorder has drained its last samples to us
@@ -71,7 +71,7 @@ class LiveWords(QObject):
         for word in transcript.words[len(self.words):]:
             self.word_latencies.append(heard_s - word.end)
         self.words = words
-        self.label.setText(" ".join(words[-SHOWN_WORDS:]))
+        self.label.setText(" ".join(words[-SHOWN_WORDS:]) or "Listening…")
 
     def _on_service_finished(self, transcript: Transcript) -> None:
         self._final = transcript
