@@ -7,7 +7,7 @@ import pytest
 
 from tests.tiny_models import make_zoo
 from tests.ui.conftest import open_and_wait
-from tests.ui.timeline_mouse import click
+from tests.ui.timeline_mouse import click, viewport_pos
 from workbench.core.analysis.recurrent_states import RecurrentStates
 from workbench.core.settings import Settings
 from workbench.ml.zoo import ModelZoo
@@ -63,6 +63,12 @@ def test_clicking_a_unit_plots_its_activation_against_the_audio(qtbot, window, t
     np.testing.assert_allclose(x, times)
     np.testing.assert_allclose(y, values)
     assert row.unit_row.titleLabel.text == "Layer 2 forward, unit 2"
+    value = float(states().states[1, 0, 12, 2])  # 1.0 s is frame 12 from 0.5 s
+    assert row.hover_text(1.0, 2.5) == f"unit 2 at 1.00 s: {value:+.2f}"
+    assert row.hover_text(0.2, 2.5) == "" and row.hover_text(1.0, 9.0) == ""
+    viewport = entry.view.timeline.viewport()
+    qtbot.mouseMove(viewport, viewport_pos(entry.view, row, 1.0, 2.5))
+    qtbot.waitUntil(lambda: row.titleLabel.text.startswith("unit 2 at 1.0"))
     # The unit's line shares the timeline's time axis with the spectrogram.
     assert row.unit_row.vb.viewRange()[0] == pytest.approx(
         entry.view.spectrogram.vb.viewRange()[0])

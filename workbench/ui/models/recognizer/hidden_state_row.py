@@ -6,7 +6,7 @@ positive (GRU outputs lie in [-1, 1]).  A chooser at the row's top left picks th
 layer and direction (forward or backward GRU).  Clicking a unit's row chooses it:
 its activation is drawn as a line in a row of its own below (`UnitActivationRow`),
 on the same time axis as the audio, and `unit_chosen(layer, direction, unit)` is
-emitted.
+emitted.  Pointing at the image shows the unit, time and activation in the title.
 
 GUI thread only.  The rows own their graphics items; the document view and the
 states belong to others.  Both are hidden until they have something to show.
@@ -99,6 +99,7 @@ class HiddenStateRow(pg.PlotItem):
         self.proxy.setWidget(self.chooser)
         self.proxy.setZValue(30)
         self.vb.point_clicked.connect(self._on_box_point_clicked)
+        view.timeline.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
         self.setMinimumHeight(130)
         view.add_timeline_row(self, stretch=1)
         self.unit_row = UnitActivationRow(view)
@@ -153,6 +154,23 @@ class HiddenStateRow(pg.PlotItem):
         self.marker.setRegion((self.unit, self.unit + 1))
         self.marker.show()
         self.unit_row.show_unit(self.states, self.layer, self.direction, self.unit)
+
+    def hover_text(self, time_s: float, y: float) -> str:
+        """"unit 37 at 1.23 s: 0.54" for a point of the image ("" off it)."""
+        unit = self.unit_at(y)
+        frame = self.states.frame_at(time_s) if self.states is not None else None
+        if unit is None or frame is None:
+            return ""
+        value = float(self.states.states[self.layer, self.direction, frame, unit])
+        return f"unit {unit} at {time_s:.2f} s: {value:+.2f}"
+
+    def _on_scene_mouse_moved(self, scene_pos) -> None:
+        if not self.isVisible() or not self.vb.sceneBoundingRect().contains(scene_pos):
+            return
+        point = self.vb.mapSceneToView(scene_pos)
+        text = self.hover_text(point.x(), point.y())
+        if text:
+            self.setTitle(text, size="8pt")
 
     def unit_at(self, y: float) -> int | None:
         if self.states is None or not 0 <= y < self.states.units:
