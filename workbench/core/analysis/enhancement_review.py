@@ -5,8 +5,9 @@ and sees the original, the enhanced audio (the model's output mixed with the
 original by `wet`) and the residual (original minus enhanced: what would be
 removed).  The scores are blind estimates (no clean reference exists in an
 editor): `estimate_snr_db` takes the quietest frames as the noise floor.
-Pure numpy; arrays are float32 frames x channels.  The rows' images are a task
-(`review_images_task`) for the runner's CPU pool.
+Pure numpy; audio is float32 frames x channels, as an array or a BlockSequence
+(read a chunk at a time, so a long span is never copied whole).  The rows' images
+are a task (`review_images_task`) for the runner's CPU pool.
 """
 
 from __future__ import annotations
@@ -26,6 +27,25 @@ from workbench.core.jobs import Task, TaskGenerator
 SNR_FRAME_S = 0.02
 NOISE_PERCENTILE = 10.0  # the quietest tenth of the frames is taken as noise
 SNR_LIMITS_DB = (-30.0, 60.0)  # past 60 dB the noise floor is digital silence
+READ_CHUNK_FRAMES = 1 << 16  # how much of a span is read at a time
+
+
+def audio_frames(audio) -> int:
+    return audio.frames if isinstance(audio, BlockSequence) else len(audio)
+
+
+def as_blocks(audio) -> BlockSequence:
+    """`audio` as a BlockSequence (an array is copied into blocks; a sequence is itself)."""
+    return audio if isinstance(audio, BlockSequence) else BlockSequence.from_array(audio)
+
+
+def read_chunks(audio, chunk: int = READ_CHUNK_FRAMES):
+    """(start, float32 frames x channels) pieces of `audio`, in order."""
+    for start in range(0, audio_frames(audio), chunk):
+        if isinstance(audio, BlockSequence):
+            yield start, audio.read(start, start + chunk)
+        else:
+            yield start, np.asarray(audio[start:start + chunk], np.float32)
 
 
 def wet_mix(original: np.ndarray, enhanced: np.ndarray, wet: float) -> np.ndarray:
@@ -53,7 +73,20 @@ def residual(original: np.ndarray, enhanced: np.ndarray) -> np.ndarray:
     return (original - enhanced).astype(np.float32)
 
 
-def estimate_snr_db(samples: np.ndarray, sample_rate: int) -> float:
+def frame_powers(audio, sample_rate: int) -> np.ndarray:
+    """Mean power of the channels' mean over each whole SNR_FRAME_S frame of `audio`."""
+    frame = max(1, round(SNR_FRAME_S * sample_rate))
+    chunk = max(frame, READ_CHUNK_FRAMES // frame * frame)
+    powers = []
+    for _, piece in read_chunks(audio, chunk):
+        mono = piece.mean(axis=1) if piece.ndim == 2 else piece
+        count = len(mono) // frame
+        powers.append(np.square(mono[:count * frame].astype(np.float64)).reshape(
+            count, frame).mean(1))
+    return np.concatenate(powers) if powers else np.zeros(0)
+
+
+def estimate_snr_db(samples, sample_rate: int) -> float:
     """A blind SNR estimate of `samples` in dB (minimum statistics, in the spirit of
     Martin's noise tracker): frame powers over SNR_FRAME_S; the noise power is their
     NOISE_PERCENTILE-th percentile, the signal power the mean power above it.
@@ -61,12 +94,9 @@ def estimate_snr_db(samples: np.ndarray, sample_rate: int) -> float:
     Clipped to SNR_LIMITS_DB; silence or a file shorter than two frames gives the
     lower limit.
     """
-    mono = samples.mean(axis=1) if samples.ndim == 2 else samples
-    frame = max(1, round(SNR_FRAME_S * sample_rate))
-    count = len(mono) // frame
-    if count < 2:
+    power = frame_powers(samples, sample_rate)
+    if len(power) < 2:
         return SNR_LIMITS_DB[0]
-    power = np.square(mono[:count * frame].astype(np.float64)).reshape(count, frame).mean(1)
     noise = float(np.percentile(power, NOISE_PERCENTILE))
     signal = float(power.mean()) - noise
     if signal <= 0.0:
@@ -88,11 +118,14 @@ class EnhancementScores:
         return self.snr_after_db - self.snr_before_db
 
 
-def enhancement_scores(original: np.ndarray, enhanced: np.ndarray,
-                       sample_rate: int) -> EnhancementScores:
-    """The scores shown with an enhancer result (see EnhancementScores)."""
-    total = float(np.square(original, dtype=np.float64).sum())
-    removed = float(np.square(residual(original, enhanced), dtype=np.float64).sum())
+def enhancement_scores(original, enhanced, sample_rate: int,
+                       removed_audio=None) -> EnhancementScores:
+    """The scores shown with an enhancer result (see EnhancementScores); `removed_audio`
+    is the residual when the caller has it (else original - enhanced)."""
+    removed_audio = residual(original, enhanced) if removed_audio is None else removed_audio
+    total = sum(float(np.square(p, dtype=np.float64).sum()) for _, p in read_chunks(original))
+    removed = sum(float(np.square(p, dtype=np.float64).sum())
+                  for _, p in read_chunks(removed_audio))
     removed_db = 10.0 * np.log10(max(removed, 1e-12) / max(total, 1e-12))
     return EnhancementScores(estimate_snr_db(original, sample_rate),
                              estimate_snr_db(enhanced, sample_rate),
@@ -103,9 +136,9 @@ GAIN_RANGE_DB = (-40.0, 0.0)  # shown from full suppression (dark) to untouched 
 GAIN_FLOOR_DB = -70.0  # below this (re full scale) a cell's gain is not defined
 
 
-def _mapped_magnitude(samples: np.ndarray, sample_rate: int, settings, hop: int,
+def _mapped_magnitude(samples, sample_rate: int, settings, hop: int,
                       columns: int) -> np.ndarray:
-    frames = read_frames(BlockSequence.from_array(samples), 0, hop, columns,
+    frames = read_frames(as_blocks(samples), 0, hop, columns,
                          settings.window_length, settings.channel)
     magnitude = magnitude_spectrum(frames, analysis_window(settings.window,
                                                            settings.window_length))
@@ -114,7 +147,7 @@ def _mapped_magnitude(samples: np.ndarray, sample_rate: int, settings, hop: int,
     return mapping.apply(magnitude)  # (rows, columns)
 
 
-def gain_image_db(original: np.ndarray, enhanced: np.ndarray, sample_rate: int, settings,
+def gain_image_db(original, enhanced, sample_rate: int, settings,
                   hop: int, columns: int) -> np.ndarray:
     """The gain the enhancer applied at each time-frequency point, in dB, as (columns, rows)
     on the spectrogram's grid (`settings`: a SpectrogramSettings; column i is centred on
@@ -149,16 +182,17 @@ class ReviewImages:
 def iter_review_images(versions: dict, sample_rate: int, settings,
                        cancel) -> TaskGenerator:
     """Task: the ReviewImages of `versions` ("original", "enhanced", "residual": frames x
-    channels arrays of one span) in spectrogram `settings` (a SpectrogramSettings).
-    Columns as compute_tile's; cancellation is checked between images."""
+    channels arrays or BlockSequences of one span) in spectrogram `settings` (a
+    SpectrogramSettings).  Columns as compute_tile's; cancellation is checked between
+    images."""
     yield from ()  # a task is a generator (core/jobs.py)
-    frames = len(versions["original"])
+    frames = audio_frames(versions["original"])
     hop = max(settings.hop // 4, math.ceil(frames / MAX_IMAGE_COLUMNS), 1)
     columns = max(1, frames // hop)
     levels = {}
     for name, samples in versions.items():
         cancel.check()
-        levels[name] = compute_tile(BlockSequence.from_array(samples), sample_rate, settings,
+        levels[name] = compute_tile(as_blocks(samples), sample_rate, settings,
                                     hop, 0, columns, cancel)
     cancel.check()
     gain = gain_image_db(versions["original"], versions["enhanced"], sample_rate, settings,

@@ -17,6 +17,7 @@ from torch import nn
 
 from workbench.core.analysis.squim_scores import SquimScores
 from workbench.ml.resample import resample_array
+from workbench.ml.tasks.audio import Audio, frames_of, read_frames
 
 SQUIM_NAME = "SQUIM_OBJECTIVE"
 SQUIM_RATE = 16000
@@ -26,7 +27,8 @@ MIN_WINDOW_S = 0.5  # a shorter span is scored whole
 
 
 def score_windows(frames: int, rate: int) -> list[tuple[int, int]]:
-    """The (start, stop) frames scored of a span of `frames` at `rate`."""
+    """The (start, stop) frames scored of a span of `frames` at `rate` (any rate: the
+    windows are cut before resampling)."""
     window = round(WINDOW_S * rate)
     if frames <= window:
         return [(0, frames)] if frames >= MIN_WINDOW_S * rate else []
@@ -36,20 +38,23 @@ def score_windows(frames: int, rate: int) -> list[tuple[int, int]]:
 
 
 @torch.inference_mode()
-def squim_scores(model: nn.Module, samples: np.ndarray, rate: int) -> SquimScores | None:
-    """Scores of `samples` (frames x channels, or mono) at `rate`; None when shorter than
-    MIN_WINDOW_S.  The channels are mixed to mono first."""
-    mono = samples.mean(axis=1) if samples.ndim == 2 else samples
-    mono = resample_array(np.asarray(mono, np.float32), rate, SQUIM_RATE)[:, 0]
-    windows = score_windows(len(mono), SQUIM_RATE)
+def squim_scores(model: nn.Module, audio: Audio, rate: int) -> SquimScores | None:
+    """Scores of `audio` (frames x channels as an array or BlockSequence, or mono) at
+    `rate`; None when shorter than MIN_WINDOW_S.  Only the scored windows are read; each
+    is mixed to mono and resampled to 16 kHz."""
+    mono_input = isinstance(audio, np.ndarray) and audio.ndim == 1
+    audio = audio[:, None] if mono_input else audio
+    windows = score_windows(frames_of(audio), rate)
     if not windows:
         return None
     device = next(model.parameters()).device
-    totals, weight = np.zeros(3), 0
+    totals, weight = np.zeros(3), 0.0
     for start, stop in windows:
-        piece = torch.from_numpy(np.ascontiguousarray(mono[start:stop]))[None].to(device)
-        estimates = [float(t.reshape(-1)[0]) for t in model(piece)]  # STOI, PESQ, SI-SDR
+        piece = read_frames(audio, start, stop).mean(axis=1)
+        piece = resample_array(piece, rate, SQUIM_RATE)[:, 0]
+        estimates = [float(t.reshape(-1)[0])  # STOI, PESQ, SI-SDR
+                     for t in model(torch.from_numpy(piece)[None].to(device))]
         totals += np.array(estimates) * (stop - start)
         weight += stop - start
     stoi, pesq, si_sdr = totals / weight
-    return SquimScores(float(stoi), float(pesq), float(si_sdr), weight / SQUIM_RATE)
+    return SquimScores(float(stoi), float(pesq), float(si_sdr), weight / rate)

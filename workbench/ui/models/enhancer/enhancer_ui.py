@@ -143,7 +143,8 @@ class EnhancerUi(QObject):
             return
         review = self.review
         self.panel.show_squim_busy()
-        self.inspection.score(review.document, review.original, review.enhanced,
+        self.inspection.score(review.document, review.version("original"),
+                              review.version("enhanced"),
                               review.sample_rate, self._squim_before)
 
     def _on_inspection_scored(self, document, before, after) -> None:
