@@ -92,7 +92,9 @@ def _run_model(kind: str, args: argparse.Namespace, path: Path
     spec, zoo = MODEL_TASKS[kind], ModelZoo(args.zoo or paths.models_dir(),
                                                 paths.user_models_dir())
     try:
-        model = find_model(zoo, spec, args.model).name
+        # A model manager download (torchaudio pretrained) runs by its name, not the zoo's.
+        model = args.model if args.model in spec.pretrained else \
+            find_model(zoo, spec, args.model).name
     except model_errors as exc:
         return fail(kind, exc, EXIT_MODEL), None, None
     bar = ProgressBar()
