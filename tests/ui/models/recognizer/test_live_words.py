@@ -84,6 +84,8 @@ def test_words_appear_while_recording_and_the_new_take_gets_a_words_tier(
     qtbot.waitUntil(lambda: words_tier(doc) is not None, timeout=20000)
     words = [label.text for label in words_tier(doc).labels]
     assert len(words) >= 5
+    # Every frame of the take reached the recognizer: nothing queued was left out.
+    assert doc.analyses["transcribe"].span == (0.0, pytest.approx(doc.duration, abs=1e-6))
     # The shipped model is undertrained (see its card), but hears some of the sentence.
     assert len(set(words) & set(SENTENCE.split())) >= 2, words
     qtbot.waitUntil(window.is_idle, timeout=20000)  # the take's peaks, its posteriorgram
