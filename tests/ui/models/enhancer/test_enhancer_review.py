@@ -267,10 +267,10 @@ def test_without_squim_weights_the_panel_says_how_to_install_them(
     monkeypatch.setenv("TORCH_HOME", str(tmp_path / "empty-torch-home"))
     entry = open_and_wait(qtbot, win, tone_file)
     review_of(qtbot, win, entry, span=(1.0, 2.0))
-    text = win.enhancer_ui.panel.squim_label.text()
-    assert "not installed" in text and "Model Manager" in text
-    assert "squim_objective_dns2020.pth" in text
-    assert str(tmp_path / "empty-torch-home") in text
+    label = win.enhancer_ui.panel.squim_label
+    assert "not installed" in label.text() and "Model Manager" in label.text()
+    assert "squim_objective_dns2020.pth" in label.toolTip()  # and where it goes
+    assert str(tmp_path / "empty-torch-home") in label.toolTip()
 
 
 def test_installed_squim_scores_the_original_and_the_enhanced_audio(

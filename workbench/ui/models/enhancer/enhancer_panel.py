@@ -116,6 +116,8 @@ class EnhancerPanel(QWidget):
             f"removed {scores.removed_db:.1f} dB of the energy")
 
     def show_squim(self, before: SquimScores | None, after: SquimScores | None) -> None:
+        self.squim_label.setToolTip("torchaudio's SQUIM objective model: STOI, PESQ and "
+                                    "SI-SDR estimated without a clean reference")
         if before is None or after is None:
             self.squim_label.setText("too short to score (under half a second)")
         else:
@@ -126,9 +128,9 @@ class EnhancerPanel(QWidget):
 
     def show_squim_missing(self, checkpoint) -> None:
         """How to install SQUIM's weights (`checkpoint`: the path they go to)."""
-        self.squim_label.setText(
-            f"not installed. Download SQUIM_OBJECTIVE in Models > Model Manager, or copy "
-            f"torchaudio's {checkpoint.name} to {checkpoint.parent}")
+        self.squim_label.setText("not installed (Model Manager: SQUIM_OBJECTIVE)")
+        self.squim_label.setToolTip(f"Models > Model Manager downloads it; or copy torchaudio's "
+                                    f"{checkpoint.name} to {checkpoint.parent}")
 
     def set_busy(self, busy: bool) -> None:
         """While the model re-runs: Apply waits for the strength being heard."""

@@ -41,7 +41,7 @@ class EnhancerInsightRows:
         self.view = view
         self.insight: EnhancerInsight | None = None
         self.hover_text = ""
-        self.mask_plot = self._row("Mask (model)")
+        self.mask_plot = self._row("Mask")
         self.state_plot = self._row("GRU state")
         self.mask_image = pg.ImageItem(axisOrder="col-major")
         self.mask_image.setLookupTable(colormap_lut(MASK_COLORMAP))
@@ -83,8 +83,7 @@ class EnhancerInsightRows:
                                   levels=(-1.0, 1.0))
         self.state_image.setRect(insight.start, 0, width, insight.units)
         self.state_plot.setYRange(0, insight.units, padding=0)
-        self.state_plot.getAxis("left").setLabel(f"GRU state ({insight.units} units)",
-                                                 color=TITLE_COLOUR)
+        self.state_plot.setToolTip(f"The top GRU layer's {insight.units} units over time")
         self.mask_plot.setVisible(True)
         self.state_plot.setVisible(True)
 
