@@ -1,7 +1,8 @@
 """Wires the recognizer's views into the main window.
 
 One transcript dock follows the current tab; it is hidden until the current
-document has words, and shown when a transcript is applied to it.  Clicking a
+document has words, and shown when a transcript is applied to it.  While a
+transcription runs, the words decoded so far (the job's partial results) show in it.  Clicking a
 word selects its span on the document and plays it through `window.player`;
 clicking a word on the "words" tier of the timeline does the same (one code path,
 `play_word`); the panel's Export menu writes the (edited) transcript as TXT, SRT, VTT, JSON
@@ -62,6 +63,8 @@ class RecognizerUi(QObject):
         window.view_menu.addAction(self.dock.toggleViewAction())
         window.tabs.currentChanged.connect(self._on_tabs_current_changed)
         window.model_jobs.result_applied.connect(self._on_model_jobs_result_applied)
+        window.model_jobs.partial_result.connect(self._on_model_jobs_partial_result)
+        self._partials: dict = {}  # Document -> (ModelJob, words so far) while it transcribes
         window.document_closed.connect(self._on_window_document_closed)
         self.panel.word_activated.connect(self._on_panel_word_activated)
         window.edit_actions.labels.label_clicked.connect(self._on_labels_label_clicked)
@@ -174,6 +177,8 @@ class RecognizerUi(QObject):
             self.panel.set_document(None, None)
         else:
             self.panel.set_document(entry.document, entry.history)
+            partial = self._partials.get(entry.document)
+            self.panel.show_partial(partial[1] if partial else None)
         self.refresh_models()
         self.dock.setVisible(self.panel.has_words())
 
@@ -183,6 +188,7 @@ class RecognizerUi(QObject):
     def _on_window_document_closed(self, entry) -> None:
         self._rows.pop(entry.view, None)
         self._state_rows.pop(entry.view, None)
+        self._partials.pop(entry.document, None)
         dialog = self.adapt_dialogs.pop(entry.document, None)
         if dialog is not None:
             dialog.service.cancel()
@@ -192,7 +198,28 @@ class RecognizerUi(QObject):
             self.panel.set_document(None, None)
             self.dock.hide()
 
+    def _on_model_jobs_partial_result(self, job, result) -> None:
+        if job.kind != "transcribe" or not isinstance(result, Transcript):
+            return
+        if job.document not in self._partials:
+            job.handle.ended.connect(lambda _h=None, j=job: self._on_job_ended(j))
+        self._partials[job.document] = (job, result)
+        entry = self.window.current_entry()
+        if entry is not None and entry.document is job.document:
+            self.panel.show_partial(result)
+            self.dock.setVisible(True)
+
+    def _on_job_ended(self, job) -> None:
+        partial = self._partials.get(job.document)
+        if partial is not None and partial[0] is job:
+            del self._partials[job.document]
+            if self.panel.document is job.document:
+                self.panel.show_partial(None)
+                self.dock.setVisible(self.panel.has_words())
+
     def _on_model_jobs_result_applied(self, job, result) -> None:
+        if isinstance(result, Transcript) and job.handle is not None:
+            self._on_job_ended(job)
         if isinstance(result, Transcript):
             self._look_inside(job, result.model or job.model)
         entry = self.window.current_entry()

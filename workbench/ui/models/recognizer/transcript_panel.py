@@ -5,7 +5,9 @@ transcript analysis, matched by start time; "—" for a word the recognizer did 
 emit, such as one typed in later).  Words under `LOW_CONFIDENCE` are marked.
 Clicking a row emits `word_activated(start, end)` in frames; editing a word's text
 pushes a `SetLabelTextCommand` on the document's History, so it keeps its times and
-can be undone.  Its Export menu emits `export_requested(format)`.  A model chooser
+can be undone.  While a transcription runs, `show_partial(transcript)` lists the words
+decoded so far instead (grey, not editable; clicking one still plays it).  Its Export
+menu emits `export_requested(format)`.  A model chooser
 and Transcribe button above the table emit `transcribe_requested(model name)`, to
 compare recognizers on the same audio (the words say which model made them; undo
 brings back the previous model's words).  The panel redraws (on the next event loop
@@ -45,6 +47,7 @@ from workbench.ui.event_subscription import subscribe_while_alive
 
 LOW_CONFIDENCE = 0.5
 LOW_COLOUR = QColor(255, 200, 120)
+PARTIAL_COLOUR = QColor(130, 130, 130)
 COLUMNS = ("Word", "Start (s)", "End (s)", "Confidence")
 
 
@@ -73,6 +76,8 @@ class TranscriptPanel(QWidget):
         self.document: Document | None = None
         self.history: History | None = None
         self.labels: list[Label] = []
+        self.partial: Transcript | None = None  # words so far of a running transcription
+        self._partial_spans: list[tuple[int, int]] = []
         self._unsubscribe: list[Callable[[], None]] = []
         self._filling = False
         self.table = QTableWidget(0, len(COLUMNS))
@@ -138,9 +143,18 @@ class TranscriptPanel(QWidget):
         self.refresh()
 
     def has_words(self) -> bool:
-        return bool(self.labels)
+        return bool(self.labels) or self.partial is not None
+
+    def show_partial(self, transcript: Transcript | None) -> None:
+        """Show the words decoded so far of a running transcription of this document
+        (None: its words tier again)."""
+        self.partial = transcript
+        self.refresh()
 
     def refresh(self) -> None:
+        if self.partial is not None and self.document is not None:
+            self._fill_partial()
+            return
         doc = self.document
         tier = words_tier(doc) if doc is not None else None
         self.labels = list(tier.labels) if tier is not None else []
@@ -156,6 +170,26 @@ class TranscriptPanel(QWidget):
         result = doc.analyses.get("transcribe") if doc is not None else None
         self.model_label.setText(f"Words by {result.model}" if isinstance(result, Transcript)
                                  and result.model else "")
+
+    def _fill_partial(self) -> None:
+        words, rate = self.partial.words, self.document.sample_rate
+        self.labels = []
+        self._partial_spans = [(round(w.start * rate), round(w.end * rate)) for w in words]
+        self._filling = True
+        try:
+            self.table.setRowCount(len(words))
+            for row, word in enumerate(words):
+                for column, text in enumerate((word.word, f"{word.start:.2f}",
+                                               f"{word.end:.2f}", "…")):
+                    item = QTableWidgetItem(text)
+                    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                    item.setForeground(QBrush(PARTIAL_COLOUR))
+                    self.table.setItem(row, column, item)
+        finally:
+            self._filling = False
+        self.export_button.setEnabled(False)
+        self.model_label.setText(f"Transcribing with {self.partial.model}: {len(words)} "
+                                 f"word{'s' if len(words) != 1 else ''} so far…")
 
     def is_low(self, row: int) -> bool:
         """Whether row `row` is marked as a low-confidence word."""
@@ -181,7 +215,9 @@ class TranscriptPanel(QWidget):
         QTimer.singleShot(0, self, self.refresh)
 
     def _on_table_cell_clicked(self, row: int, _column: int) -> None:
-        if 0 <= row < len(self.labels):
+        if self.partial is not None and 0 <= row < len(self._partial_spans):
+            self.word_activated.emit(*self._partial_spans[row])
+        elif 0 <= row < len(self.labels):
             label = self.labels[row]
             self.word_activated.emit(label.start, label.end)
 
