@@ -49,6 +49,9 @@ class TrainSettings:
     # The data recipe (`recipe_families.RECIPES`): "families" is the many-instrument
     # recipe with held-out families; "first" is the recipe of the first shipped model.
     recipe: str = "families"
+    # Network width (conv channels per block, embedding size); see `ClassifierConfig`.
+    channels: tuple[int, ...] = (16, 32, 48, 64, 64)
+    embedding: int = 96
     # Training crops are 96 frames; the network reads the first 89 of them (its
     # receptive field, `ClassifierConfig.window_frames`).  Kept at 96 so the shipped
     # run reproduces bit for bit.
@@ -108,7 +111,8 @@ def train_classifier(settings: TrainSettings, weights_out: str | Path,
     torch.set_num_threads(settings.threads)
     torch.manual_seed(settings.seed)
     run_dir = Path(settings.run_dir)
-    config = ClassifierConfig(labels=CLASSES)
+    config = ClassifierConfig(labels=CLASSES, channels=tuple(settings.channels),
+                              embedding=settings.embedding)
     started = time.perf_counter()
     progress = _clip_logger(log)
     train_clips = build_clips(run_dir / "data", "train", settings.train_clips_per_class,

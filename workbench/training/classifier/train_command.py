@@ -9,7 +9,6 @@ from pathlib import Path
 
 from workbench.core import paths
 from workbench.training.classifier import card
-from workbench.training.classifier.recipe import CLASSES
 from workbench.training.classifier.train import TrainSettings, train_classifier
 
 _DEFAULTS = TrainSettings()
@@ -26,6 +25,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--clips-per-class", type=int, default=_DEFAULTS.train_clips_per_class)
     parser.add_argument("--seed", type=int, default=_DEFAULTS.seed)
     parser.add_argument("--threads", type=int, default=_DEFAULTS.threads)
+    parser.add_argument("--channels", default=",".join(map(str, _DEFAULTS.channels)),
+                        metavar="C1,C2,...", help="conv channels of the five blocks")
+    parser.add_argument("--embedding", type=int, default=_DEFAULTS.embedding,
+                        help="embedding size per time step")
     parser.add_argument("--recipe", default=_DEFAULTS.recipe, choices=("families", "first"),
                         help="data recipe: many instrument families (default) or the first one")
     parser.add_argument("--from-labels", nargs="+", metavar="FILE",
@@ -45,6 +48,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "of --name from its checkpoint")
 
 
+def _channels(text: str) -> tuple[int, ...]:
+    try:
+        channels = tuple(int(c) for c in text.split(","))
+    except ValueError:
+        channels = ()
+    if len(channels) != len(_DEFAULTS.channels) or min(channels, default=0) < 1:
+        raise SystemExit(f"--channels {text!r}: give {len(_DEFAULTS.channels)} positive "
+                         "whole numbers separated by commas, e.g. 16,32,48,64,64")
+    return channels
+
+
 def _log(message: str) -> None:
     print(time.strftime("%H:%M:%S"), message, flush=True)
 
@@ -56,7 +70,8 @@ def run(args: argparse.Namespace) -> int:
         return run_from_labels(args)
     settings = TrainSettings(run_dir=args.run_dir, train_clips_per_class=args.clips_per_class,
                              epochs=args.epochs, steps_per_epoch=args.steps_per_epoch,
-                             seed=args.seed, threads=args.threads, recipe=args.recipe)
+                             seed=args.seed, threads=args.threads, recipe=args.recipe,
+                             channels=_channels(args.channels), embedding=args.embedding)
     zoo = Path(args.zoo or paths.models_dir())
     summary = train_classifier(settings, zoo / card.WEIGHTS_FILE, _log)
     install_card(zoo, summary)
@@ -69,7 +84,7 @@ def install_card(zoo: Path, summary: dict) -> None:
     register the model; `workbench eval classifier --update-card` adds the test metrics."""
     from workbench.ml.classifier.net import AudioClassifierNet, ClassifierConfig
 
-    config = ClassifierConfig(labels=CLASSES)
+    config = ClassifierConfig.from_json(summary["config"])
     settings = summary["settings"]
     minutes = (summary["synthesis_s"] + summary["training_s"]) / 60
     training = {
