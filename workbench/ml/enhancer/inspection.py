@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 from workbench.core.analysis.enhancer_insight import EnhancerInsight
+from workbench.ml.enhancer.cpu_threads import one_cpu_thread
 from workbench.ml.enhancer.net import MaskEnhancer, StreamState
 
 CHUNK_FRAMES = 2000  # frames per step: bounded memory for long spans
@@ -32,14 +33,20 @@ def enhancer_insight(net: MaskEnhancer, samples: np.ndarray, sample_rate: int,
     padded = torch.cat([signal.new_zeros(n_fft - hop), signal, signal.new_zeros(n_fft)])
     frames = (padded.shape[0] - n_fft) // hop + 1
     state, masks, states = StreamState(), [], []
-    for first in range(0, frames, CHUNK_FRAMES):
-        if cancel is not None:
-            cancel.check()
-        count = min(CHUNK_FRAMES, frames - first)
-        piece = padded[first * hop:(first + count - 1) * hop + n_fft][None]
-        gains, hidden = net.gains_and_states(net.spectra(piece), state)
-        masks.append(gains[0].to(torch.float16).cpu().numpy())
-        states.append(hidden[0].to(torch.float16).cpu().numpy())
+    with one_cpu_thread(device):
+        for first in range(0, frames, CHUNK_FRAMES):
+            _add_frames(net, padded, first, min(CHUNK_FRAMES, frames - first), state, masks,
+                        states, cancel)
     left = start_s + (hop / 2 - n_fft / 2) / sample_rate  # frame 0's column starts here
     return EnhancerInsight(np.concatenate(masks), np.concatenate(states), hop / sample_rate,
                            sample_rate, n_fft, left, model, channel)
+
+
+def _add_frames(net, padded, first, count, state, masks, states, cancel) -> None:
+    """Mask and state of frames [first, first + count), appended to masks and states."""
+    if cancel is not None:
+        cancel.check()
+    piece = padded[first * net.hop:(first + count - 1) * net.hop + net.n_fft][None]
+    gains, hidden = net.gains_and_states(net.spectra(piece), state)
+    masks.append(gains[0].to(torch.float16).cpu().numpy())
+    states.append(hidden[0].to(torch.float16).cpu().numpy())

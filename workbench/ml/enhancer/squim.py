@@ -16,6 +16,7 @@ import torch
 from torch import nn
 
 from workbench.core.analysis.squim_scores import SquimScores
+from workbench.ml.enhancer.cpu_threads import one_cpu_thread
 from workbench.ml.resample import resample_array
 from workbench.ml.tasks.audio import Audio, frames_of, read_frames
 
@@ -48,13 +49,13 @@ def squim_scores(model: nn.Module, audio: Audio, rate: int) -> SquimScores | Non
     if not windows:
         return None
     device = next(model.parameters()).device
-    totals, weight = np.zeros(3), 0.0
-    for start, stop in windows:
-        piece = read_frames(audio, start, stop).mean(axis=1)
-        piece = resample_array(piece, rate, SQUIM_RATE)[:, 0]
-        estimates = [float(t.reshape(-1)[0])  # STOI, PESQ, SI-SDR
-                     for t in model(torch.from_numpy(piece)[None].to(device))]
-        totals += np.array(estimates) * (stop - start)
-        weight += stop - start
-    stoi, pesq, si_sdr = totals / weight
-    return SquimScores(float(stoi), float(pesq), float(si_sdr), weight / rate)
+    scored = []  # (STOI, PESQ, SI-SDR, frames) per window
+    with one_cpu_thread(device):
+        for start, stop in windows:
+            piece = read_frames(audio, start, stop).mean(axis=1)
+            piece = resample_array(piece, rate, SQUIM_RATE)[:, 0]
+            estimates = model(torch.from_numpy(piece)[None].to(device))
+            scored.append([float(t.reshape(-1)[0]) for t in estimates] + [stop - start])
+    table = np.array(scored)
+    stoi, pesq, si_sdr = np.average(table[:, :3], axis=0, weights=table[:, 3])
+    return SquimScores(float(stoi), float(pesq), float(si_sdr), table[:, 3].sum() / rate)

@@ -10,8 +10,6 @@ length, rate and channel count; the channels go through as one batch.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import numpy as np
 import torch
 
@@ -19,6 +17,7 @@ from workbench.core.analysis.results import EnhancedAudio
 from workbench.core.audio.blocks import BlockSequence
 from workbench.core.jobs import CancelToken, Progress, TaskGenerator
 from workbench.ml.enhancer import separation
+from workbench.ml.enhancer.cpu_threads import one_cpu_thread
 from workbench.ml.enhancer.gain_floor import min_gain
 from workbench.ml.enhancer.net import EnhancerStream, build_enhancer
 from workbench.ml.enhancer.pretrained_names import PRETRAINED_ENHANCERS
@@ -58,30 +57,13 @@ class _ChannelStream:
             if self.stream is None:
                 self.stream = EnhancerStream(model, x.shape[1], self.floor)
             batch = torch.from_numpy(np.ascontiguousarray(x.T)).to(device)
-            with _one_cpu_thread(device):
+            with one_cpu_thread(device):
                 out = self.stream.push(batch)
                 if last:
                     out = torch.cat([out, self.stream.flush()], dim=-1)
             return out.float().cpu().numpy().T
 
         return (yield from self.provider.infer(run))
-
-
-@contextmanager
-def _one_cpu_thread(device: torch.device):
-    """On the CPU, compute on one thread: the net's per-frame steps are small, and extra
-    threads only wait for each other (measured on a busy 2-core machine: real-time factor
-    0.007 on one thread, 0.9-1.6 on two).  Torch work runs on the one GPU lane, so
-    nothing else uses torch meanwhile; the setting is restored afterwards."""
-    if device.type != "cpu":
-        yield
-        return
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(previous)
 
 
 def enhance(audio: Audio, sample_rate: int, params: dict, cancel: CancelToken,
