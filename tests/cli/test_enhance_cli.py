@@ -45,3 +45,19 @@ def test_train_and_eval_enhancer_are_registered(verb, capsys):
     assert cli.main([verb, "enhancer", "--help"]) == 0
     out = capsys.readouterr().out
     assert f"workbench {verb} enhancer" in out and "--zoo" in out and "--run-dir" in out
+
+
+def test_enhance_with_the_conv_tasnet_entry_once_its_checkpoint_is_there(
+        noisy_stereo, tmp_path, monkeypatch):
+    from tests.tiny_pretrained import install_tiny_conv_tasnet
+
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch-home"))
+    install_tiny_conv_tasnet()  # where the model manager's download would go
+    target = tmp_path / "separated.wav"
+    out = workbench("enhance", noisy_stereo, "-o", target, "--json", "--device", "cpu",
+                    "--model", "CONVTASNET_BASE_LIBRI2MIX")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["model"] == "CONVTASNET_BASE_LIBRI2MIX"
+    before, after = sf.info(noisy_stereo), sf.info(target)
+    assert (after.samplerate, after.frames, after.channels) == \
+        (before.samplerate, before.frames, before.channels)
