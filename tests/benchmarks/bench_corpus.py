@@ -4,7 +4,9 @@ The same 200 synthesized 5 s files (16 kHz; speech-like tones, noise, silence) g
 through the shipped classifier twice: once in a plain loop in this process (one
 FileWorker, the model loaded once, torch on every core), once through
 `run_corpus` with the local process pool of 2 workers (spawn start-up included).
-Targets (issue 18): files/hour >= 1.8x the loop; first row within 2 s of start.
+Targets (issue 18): files/hour >= 1.8x the loop; first row within 2 s of start; the
+executor's own memory (this process's resident growth while the pool runs, the worker
+processes not counted) <= 300 MiB.
 Run directly: `python -m tests.benchmarks.bench_corpus`.
 """
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -36,6 +39,34 @@ def _corpus(folder: Path) -> None:
         else:
             data = np.zeros(len(t))
         sf.write(folder / f"{i:03d}.wav", data.astype(np.float32), RATE, subtype="PCM_16")
+
+
+def _resident_mib() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+class _PeakResident:
+    """This process's largest resident size while the block runs (sampled every 20 ms)."""
+
+    def __enter__(self):
+        self.before = self.peak = _resident_mib()
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def _sample(self) -> None:
+        while not self._done.wait(0.02):
+            self.peak = max(self.peak, _resident_mib())
+
+    def __exit__(self, *exc) -> None:
+        self._done.set()
+        self._thread.join()
+
+    @property
+    def growth(self) -> float:
+        return self.peak - self.before
 
 
 def run() -> list[Metric]:
@@ -63,8 +94,9 @@ def run() -> list[Metric]:
         loop_s = time.monotonic() - started
         first: list[float] = []
         started = time.monotonic()
-        run_corpus(task, files, "pool", Ledger(base / "run"), LocalExecutor(2),
-                   on_progress=lambda p: first or first.append(time.monotonic() - started))
+        with _PeakResident() as memory:
+            run_corpus(task, files, "pool", Ledger(base / "run"), LocalExecutor(2),
+                       on_progress=lambda p: first or first.append(time.monotonic() - started))
         pool_s = time.monotonic() - started
     loop_rate, pool_rate = 3600 * FILES / loop_s, 3600 * FILES / pool_s
     return [
@@ -72,6 +104,8 @@ def run() -> list[Metric]:
                "single-process loop", loop_rate, ">= 1.8x peer", pool_rate >= 1.8 * loop_rate),
         Metric("corpus: first row after start", first[0], "s", "target", 2.0, "<= 2 s",
                first[0] <= 2.0),
+        Metric("corpus: executor memory beyond the workers", memory.growth, "MiB", "target",
+               300.0, "<= 300 MiB", memory.growth <= 300.0),
     ]
 
 
