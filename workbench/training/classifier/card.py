@@ -63,6 +63,21 @@ _RULE_FAMILIES = """- Speech over a background - music of any kind, or any noise
   trained on."""
 
 
+def training_command(settings: dict) -> str:
+    """The command that trains a model with ``settings`` (its non-default options spelled out)."""
+    if not settings:
+        return TRAINING_COMMAND
+    options = [("--recipe", settings.get("recipe", "first")),
+               ("--clips-per-class", settings.get("train_clips_per_class")),
+               ("--epochs", settings.get("epochs")),
+               ("--steps-per-epoch", settings.get("steps_per_epoch")),
+               ("--threads", settings.get("threads")), ("--seed", settings.get("seed")),
+               ("--channels", ",".join(map(str, settings.get("channels", (16, 32, 48, 64, 64))))),
+               ("--embedding", settings.get("embedding", 96))]
+    return TRAINING_COMMAND + "".join(f" {flag} {value}" for flag, value in options
+                                      if value is not None)
+
+
 def _recipe(settings: dict) -> str:
     # Cards written before the second recipe have no "recipe" setting.
     return settings.get("recipe", "first")
@@ -97,7 +112,7 @@ features exactly), mean+max pooling, a linear head. {parameters} parameters.
 
 ## Training
 
-`{command}` (defaults: {epochs} epochs x {steps} steps x {batch} windows, AdamW with a
+`{command}` ({epochs} epochs x {steps} steps x {batch} windows, AdamW with a
 one-cycle schedule, label smoothing {smoothing}; seeded and resumable from checkpoints in
 `{run_dir}`). {training_time} on {hardware}, a machine shared with other jobs.
 Validation window accuracy after the last epoch: {val_accuracy} (validation windows
@@ -138,7 +153,7 @@ def write_card(zoo: Path, config: ClassifierConfig, parameters: int, training: d
         "task": "audio-classification", "architecture": ARCHITECTURE,
         "sample_rate": config.sample_rate, "labels": list(config.labels),
         "config": card_config(config), "training_data": data_text(training.get("settings", {})),
-        "training_command": TRAINING_COMMAND,
+        "training_command": training_command(training.get("settings", {})),
         "hardware": training.get("hardware", f"{platform.machine()} CPU, 2 threads"),
         "training_time": training.get("training_time", "unknown"),
         "metrics": metrics, "held_out": held_out_text(training.get("settings", {})),
@@ -150,7 +165,7 @@ def write_card(zoo: Path, config: ClassifierConfig, parameters: int, training: d
                         held_out=front["held_out"], evaluation=evaluation,
                         data=front["training_data"], rule=_RULE_FIRST if _recipe(settings) == "first"
                         else _RULE_FAMILIES, run_dir=settings.get("run_dir", "runs/classifier"),
-                        command=TRAINING_COMMAND, epochs=settings.get("epochs", "?"),
+                        command=front["training_command"], epochs=settings.get("epochs", "?"),
                         steps=settings.get("steps_per_epoch", "?"),
                         batch=settings.get("batch_size", "?"),
                         smoothing=settings.get("label_smoothing", "?"),

@@ -162,7 +162,7 @@ def _compare(args, log) -> dict:
     from workbench.training.classifier.family_eval import evaluate_families
 
     other = load_zoo_model(args.compare, args.model, build_classifier)
-    out = {"name": str(args.compare), "first_set": evaluate_classifier(
+    out = {"name": args.compare.name, "first_set": evaluate_classifier(
         other, args.run_dir, args.recordings, args.threads, peers=False, log=log)}
     if args.families > 0:
         out["families"] = evaluate_families(other, args.run_dir, args.families, silero=False,

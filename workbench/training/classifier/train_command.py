@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import time
 from pathlib import Path
@@ -88,7 +89,8 @@ def install_card(zoo: Path, summary: dict) -> None:
     settings = summary["settings"]
     minutes = (summary["synthesis_s"] + summary["training_s"]) / 60
     training = {
-        "hardware": f"{platform.machine()} CPU, {settings['threads']} torch threads",
+        "hardware": f"{platform.machine()} CPU with {os.cpu_count()} cores, torch on "
+                    f"{settings['threads']} thread(s)",
         "training_time": f"{minutes:.0f} min ({summary['synthesis_s'] / 60:.0f} min synthesis, "
                          f"{summary['training_s'] / 60:.0f} min training)",
         "settings": settings, "history": summary["history"],
