@@ -22,6 +22,7 @@ from PySide6.QtCore import QObject, Signal
 from workbench.core.document.document import Document
 from workbench.core.jobs import JobRequest
 from workbench.ml.zoo.pretrained import PretrainedInfo, pretrained_info
+from workbench.runtime.inspection_jobs import LatestJobs, inspected_model
 from workbench.runtime.job_runner import JobHandle, JobRunner
 from workbench.runtime.model_jobs import ModelJobService, snapshot_audio
 
@@ -36,7 +37,7 @@ def squim_info() -> PretrainedInfo:
 
 
 class EnhancerInspectionService(QObject):
-    """Submits mask/state jobs; emits `computed` or `failed` for the latest per document."""
+    """Submits mask/state and SQUIM jobs; emits the latest of each kind per document."""
 
     computed = Signal(object, object)  # Document, EnhancerInsight
     scored = Signal(object, object, object)  # Document, SquimScores before, after (or None)
@@ -45,13 +46,13 @@ class EnhancerInspectionService(QObject):
     def __init__(self, runner: JobRunner, model_jobs: ModelJobService,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._runner, self._jobs = runner, model_jobs
-        self._latest: dict[Document, JobHandle] = {}
-        self._scoring: dict[Document, JobHandle] = {}
+        self._jobs = model_jobs
+        self._latest = LatestJobs(runner, self)
 
     def compute(self, document: Document, start: int, stop: int, model: str | None,
                 channel: int = 0) -> JobHandle | None:
-        """Compute the insight of frames [start, stop) of `channel` (None when empty)."""
+        """Compute the insight of frames [start, stop) of `channel` (None when empty).
+        A new span also drops the document's pending SQUIM scores (they were of the old)."""
         stop = min(stop, document.frames)
         if stop <= start:
             return None
@@ -62,67 +63,41 @@ class EnhancerInspectionService(QObject):
             self._jobs.device_flag, self._jobs.device_setting)
         request = JobRequest(INSIGHT_KIND, "Enhancer mask and state", lane="gpu",
                              revision=document.revision, target=document.title)
-        handle = self._runner.submit(request, task)
-        handle.finished.connect(functools.partial(self._on_handle_finished, document, handle))
-        handle.failed.connect(functools.partial(self._on_handle_failed, document, handle))
-        self._latest[document] = handle
-        return handle
+        return self._latest.submit((document, INSIGHT_KIND), request, task,
+                                   functools.partial(self.computed.emit, document),
+                                   functools.partial(self.failed.emit, document))
 
     def score(self, document: Document, original, enhanced, rate: int,
               before=None) -> JobHandle:
         """SQUIM scores of `original` and `enhanced` (frames x channels at `rate`); `before`,
         when given, are the original's scores already known (only `enhanced` is scored)."""
-        older = self._scoring.pop(document, None)
-        if older is not None and not older.done:
-            older.cancel()
         task = functools.partial(_squim_task, original, enhanced, rate, before,
                                  self._jobs.model_cache, self._jobs.device_flag,
                                  self._jobs.device_setting)
         request = JobRequest(SQUIM_KIND, "SQUIM quality scores", lane="gpu",
                              revision=document.revision, target=document.title)
-        handle = self._runner.submit(request, task)
-        handle.finished.connect(functools.partial(self._on_scoring_finished, document, handle))
-        handle.failed.connect(functools.partial(self._on_scoring_failed, document, handle))
-        self._scoring[document] = handle
-        return handle
+        return self._latest.submit((document, SQUIM_KIND), request, task,
+                                   functools.partial(self._emit_scores, document),
+                                   functools.partial(self.failed.emit, document))
 
     def forget(self, document: Document) -> None:
         """Cancel and drop the document's jobs (the review ended, or the document closed)."""
-        for jobs in (self._latest, self._scoring):
-            handle = jobs.pop(document, None)
-            if handle is not None and not handle.done:
-                handle.cancel()
+        for kind in (INSIGHT_KIND, SQUIM_KIND):
+            self._latest.forget((document, kind))
 
-    def _on_scoring_finished(self, document: Document, handle: JobHandle, scores) -> None:
-        if self._scoring.get(document) is handle:
-            self.scored.emit(document, *scores)
-
-    def _on_scoring_failed(self, document: Document, handle: JobHandle, error) -> None:
-        if self._scoring.get(document) is handle:
-            self.failed.emit(document, error)
-
-    def _on_handle_finished(self, document: Document, handle: JobHandle, insight) -> None:
-        if self._latest.get(document) is handle:
-            self.computed.emit(document, insight)
-
-    def _on_handle_failed(self, document: Document, handle: JobHandle, error) -> None:
-        if self._latest.get(document) is handle:
-            self.failed.emit(document, error)
+    def _emit_scores(self, document: Document, scores) -> None:
+        self.scored.emit(document, *scores)
 
 
 def _insight_task(tracks, rate, start, stop, channel, zoo, cache, model, device_flag,
                   setting, cancel):
     """The insight, run on the GPU lane: torch is imported here, on the worker."""
     from workbench.core.jobs import Progress
-    from workbench.ml.device import choose_device
     from workbench.ml.enhancer.inspection import enhancer_insight
-    from workbench.ml.model_tasks import MODEL_TASKS, ModelProvider, find_model
     from workbench.ml.resample import resample_array
 
     yield Progress(None, "Computing the enhancer's mask and state…")
-    spec = MODEL_TASKS["enhance"]
-    provider = ModelProvider.from_zoo(zoo, find_model(zoo, spec, model or None), spec,
-                                      choose_device(device_flag, setting), cache)
+    provider = inspected_model("enhance", zoo, cache, model, device_flag, setting)
     net = provider.model()
     cancel.check()
     audio = snapshot_audio(tracks, start, stop)
