@@ -39,7 +39,6 @@ def run_gui(paths: list[Path], screenshot: Path | None = None, run: tuple[str, .
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from PySide6.QtWidgets import QApplication
 
-    from workbench.core.paths import models_dir, user_models_dir
     from workbench.core.settings import Settings
     from workbench.ml.zoo import ModelZoo
     from workbench.ml.zoo.model_cache import ModelCache
@@ -52,8 +51,7 @@ def run_gui(paths: list[Path], screenshot: Path | None = None, run: tuple[str, .
     app.setStyle("Fusion")
     runner = JobRunner()
     settings = Settings.load()
-    zoo_both = ModelZoo(zoo or models_dir(), user_models_dir())  # shipped + user-trained
-    model_jobs = ModelJobService(runner, zoo_both, ModelCache(),
+    model_jobs = ModelJobService(runner, ModelZoo.installed(zoo), ModelCache(),
                                  settings.device, device_flag=device)
     window = MainWindow(runner, settings, model_jobs=model_jobs)
     run_failures: list[BaseException] = []

@@ -75,3 +75,18 @@ def test_batch_exit_codes_for_a_missing_input_and_an_unknown_model(zoo, tmp_path
                      "--truth", str(corpus / "loud.wav")]) == EXIT_USAGE
     assert not (tmp_path / "run").exists()
     shutil.rmtree(corpus)
+
+
+def test_batch_finds_a_user_trained_model_after_the_shipped_ones(tmp_path, capsys,
+                                                                 monkeypatch, tiny_classifier):
+    shipped = make_zoo(tmp_path / "shipped", recognizer=False, classifier=False)
+    user = make_zoo(tmp_path / "user", recognizer=False, enhancer=False)  # tiny-classifier
+    monkeypatch.setenv("WORKBENCH_USER_MODELS_DIR", str(user))
+    corpus, run = make_corpus(tmp_path / "corpus"), tmp_path / "run"
+    for name in BAD:
+        (corpus / name).unlink()
+    assert cli.main(["batch", "classify", str(corpus), "--out", str(run), "--zoo",
+                     str(shipped), "--model", "tiny-classifier", "--workers", "1"]) == EXIT_OK
+    assert "3 files: 3 ok, 0 errors" in capsys.readouterr().out
+    assert json.loads((run / "summary.json").read_text())["model"] == "tiny-classifier"
+    assert {row["model"] for row in Ledger(run).file_rows().to_pylist()} == {"tiny-classifier"}

@@ -32,7 +32,6 @@ from workbench.cli.common import (
     CliCommand,
     fail,
 )
-from workbench.core import paths
 from workbench.runtime.corpus.inputs import collect_inputs
 from workbench.runtime.corpus.per_file import CorpusTask, task_for_worker
 
@@ -49,8 +48,11 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="audio files, folders (recursive) or list files")
     parser.add_argument("--out", type=Path, required=True, metavar="RUN_DIR",
                         help="the run folder: ledger, summary, enhanced audio")
-    parser.add_argument("--model", metavar="M", help="model name in the zoo (default: the "
-                                                     "first installed one for this task)")
+    parser.add_argument("--model", metavar="M", help="model name in the zoo or among your "
+                                                     "trained models (WORKBENCH_USER_MODELS_DIR"
+                                                     ", else the data folder's models/; "
+                                                     "default: the first installed one for "
+                                                     "this task)")
     parser.add_argument("--zoo", metavar="DIR", type=Path,
                         help="model folder (default: WORKBENCH_MODELS_DIR, else models/)")
     parser.add_argument("--device", metavar="D", default="cpu",
@@ -125,13 +127,13 @@ def _prepare_task(args: argparse.Namespace) -> tuple[CorpusTask, str] | int:
         from workbench.runtime.corpus.corpus_run import model_hash
     except ImportError as exc:
         return fail(NAME, f"the model runtime cannot be loaded ({exc})", EXIT_MODEL)
-    spec, zoo_dir = MODEL_TASKS[args.kind], args.zoo or paths.models_dir()
+    spec, zoo = MODEL_TASKS[args.kind], ModelZoo.installed(args.zoo)
     try:
-        entry = find_model(ModelZoo(zoo_dir), spec, args.model)
+        entry = find_model(zoo, spec, args.model)
     except (NoModelError, ModelLoadError, UnknownModelError) as exc:
         return fail(NAME, exc, EXIT_MODEL)
-    task = task_for_worker(CorpusTask(args.kind, spec, Path(zoo_dir), entry.name, args.out,
-                                      args.device))
+    task = task_for_worker(CorpusTask(args.kind, spec, zoo.folder, entry.name, args.out,
+                                      args.device, user_zoo=zoo.user_folder))
     return task, model_hash(task, entry.weights_path)
 
 

@@ -30,7 +30,6 @@ from workbench.cli.common import (
     warn,
 )
 from workbench.cli.progress import ProgressBar
-from workbench.core import paths
 from workbench.core.analysis.results import Classification, EnhancedAudio, Transcript
 from workbench.core.audio.audio_export import (
     AudioExportError,
@@ -89,8 +88,7 @@ def _run_model(kind: str, args: argparse.Namespace, path: Path
     except ImportError as exc:
         return fail(kind, f"the model runtime cannot be loaded ({exc})", EXIT_MODEL), None, None
     model_errors = (NoModelError, ModelLoadError, UnknownModelError)
-    spec, zoo = MODEL_TASKS[kind], ModelZoo(args.zoo or paths.models_dir(),
-                                                paths.user_models_dir())
+    spec, zoo = MODEL_TASKS[kind], ModelZoo.installed(args.zoo)
     try:
         # A model manager download (torchaudio pretrained) runs by its name, not the zoo's.
         model = args.model if args.model in spec.pretrained else \

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 from workbench.cli.common import EXIT_MODEL, EXIT_OK, CliCommand, fail
-from workbench.core import paths
 from workbench.ml.errors import ModelLoadError
 from workbench.ml.zoo import ModelZoo, ZooEntry
 from workbench.ml.zoo.pretrained import list_pretrained
@@ -29,7 +28,7 @@ def _entry_json(entry: ZooEntry) -> dict:
 
 
 def _run(args: argparse.Namespace) -> int:
-    zoo = ModelZoo(args.zoo or paths.models_dir(), paths.user_models_dir())
+    zoo = ModelZoo.installed(args.zoo)
     try:
         entries = zoo.list_models() if zoo.manifest_path.exists() else []
     except ModelLoadError as exc:

@@ -125,6 +125,14 @@ class ModelZoo:
         self._lock = threading.Lock()
         self._digests: dict[Path, tuple[int, int, str]] = {}
 
+    @classmethod
+    def installed(cls, folder: str | Path | None = None) -> ModelZoo:
+        """The zoo the app and every CLI command use: the shipped models (`folder`, else
+        core.paths.models_dir()), then the ones the user trained (core.paths.user_models_dir())."""
+        from workbench.core import paths
+
+        return cls(folder or paths.models_dir(), paths.user_models_dir())
+
     @property
     def manifest_path(self) -> Path:
         return self.folder / MANIFEST_NAME

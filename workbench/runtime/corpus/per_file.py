@@ -31,7 +31,8 @@ class CorpusTask:
 
     `spec` is the model's ModelTaskSpec (ml.model_tasks.MODEL_TASKS[kind] unless a
     caller gives another), `model` the zoo name already chosen, `out_dir` the run
-    folder (enhanced audio goes under `out_dir/enhanced`, mirroring the inputs).
+    folder (enhanced audio goes under `out_dir/enhanced`, mirroring the inputs);
+    `user_zoo` the user's trained models, listed after `zoo`'s (ModelZoo.user_folder).
     """
 
     kind: str
@@ -41,6 +42,7 @@ class CorpusTask:
     out_dir: Path
     device: str | None = "cpu"
     params: dict = field(default_factory=dict)
+    user_zoo: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,7 @@ class FileWorker:
 
             torch.set_num_threads(max(1, torch_threads))
         self.task = task
-        self._zoo = ModelZoo(task.zoo)
+        self._zoo = ModelZoo(task.zoo, task.user_zoo)
         self._cache = ModelCache(max_models=1)
 
     def process(self, item: CorpusItem) -> FileOutcome:
@@ -194,4 +196,6 @@ def enhanced_path(out_dir: Path, relative: str) -> Path:
 
 def task_for_worker(task: CorpusTask) -> CorpusTask:
     """The task as workers get it: paths made absolute (workers may start elsewhere)."""
-    return replace(task, zoo=Path(task.zoo).resolve(), out_dir=Path(task.out_dir).resolve())
+    user_zoo = None if task.user_zoo is None else Path(task.user_zoo).resolve()
+    return replace(task, zoo=Path(task.zoo).resolve(), out_dir=Path(task.out_dir).resolve(),
+                   user_zoo=user_zoo)

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QTabWidget,
 )
 
-from workbench.core import paths
 from workbench.core.audio.audio_export import export_audio
 from workbench.core.audio.audio_file import absurd_level_warning
 from workbench.core.audio.audio_stats import AudioStats
@@ -78,7 +77,7 @@ class MainWindow(QMainWindow):
         self.runner, self.settings = runner, settings
         # app.py passes the service; without one (tests), one on the default model folder.
         self.model_jobs = model_jobs or ModelJobService(
-            runner, ModelZoo(paths.models_dir(), paths.user_models_dir()), ModelCache(),
+            runner, ModelZoo.installed(), ModelCache(),
             settings.device, parent=self)
         self.setWindowTitle("Audio Workbench")
         self.setAcceptDrops(True)
