@@ -10,6 +10,8 @@ Signals are emitted on the GUI thread.
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -21,9 +23,18 @@ from workbench.core.audio.blocks import BlockSequence
 from workbench.core.audio.sample_source import SampleSource
 from workbench.core.document.document import Document, Track
 from workbench.core.jobs import JobRequest
-from workbench.runtime.job_runner import JobRunner
+from workbench.runtime.job_runner import JobHandle, JobRunner
 
 PEAK_PARTS = 2  # the peak pass is split over this many CPU workers (at most)
+
+
+@dataclass
+class _Job:
+    """What the loader does with one of its jobs' news (GUI thread)."""
+
+    on_result: Callable[[object], None]
+    on_error: Callable[[BaseException], None] | None = None
+    on_progress: Callable[[], None] | None = None
 
 
 class DocumentLoader(QObject):
@@ -38,23 +49,44 @@ class DocumentLoader(QObject):
     def __init__(self, runner: JobRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._runner = runner
-        self._pending = 0
+        self._jobs: dict[JobHandle, _Job] = {}
         self._reported: weakref.WeakSet[PeakPyramid] = weakref.WeakSet()
 
     def open(self, path: Path) -> None:
         path = Path(path)
         request = JobRequest("open", f"Open {path.name}", target=str(path))
-        handle = self._runner.submit(request, lambda cancel: load_audio(path, cancel))
-        self._pending += 1
-        handle.finished.connect(lambda loaded: self._on_loaded(path, loaded))
-        handle.failed.connect(lambda exc: self.failed.emit(path, exc))
-        handle.ended.connect(self._on_job_ended)
+        self._submit(request, lambda cancel: load_audio(path, cancel),
+                     _Job(lambda loaded: self._on_loaded(path, loaded),
+                          on_error=lambda exc: self.failed.emit(path, exc)))
 
     def is_idle(self) -> bool:
-        return self._pending == 0
+        return not self._jobs
 
-    def _on_job_ended(self) -> None:
-        self._pending -= 1
+    def _submit(self, request: JobRequest, task, job: _Job) -> None:
+        handle = self._runner.submit(request, task)
+        self._jobs[handle] = job
+        # Only bound methods of this loader listen to the handle, never closures:
+        # Qt drops a bound method's connection when its object is deleted, so a job
+        # that ends after its window closed finds no listener, where a closure
+        # would still run and emit a signal of the deleted loader ("Signal source
+        # has been deleted").  The closures live in self._jobs and die with it.
+        handle.ended.connect(self._on_job_ended)
+        if job.on_progress is not None:
+            handle.progressed.connect(self._on_job_progressed)
+
+    def _on_job_progressed(self, _progress) -> None:
+        job = self._jobs.get(self.sender())
+        if job is not None and job.on_progress is not None:
+            job.on_progress()
+
+    def _on_job_ended(self, handle: JobHandle) -> None:
+        job = self._jobs.pop(handle, None)
+        if job is None:
+            return
+        if handle.state == "finished":
+            job.on_result(handle.result)
+        elif handle.state == "failed" and job.on_error is not None:
+            job.on_error(handle.error)
 
     def adopt(self, doc: Document) -> None:
         """Hand a document built elsewhere (an opened project, a recovered document) to
@@ -85,13 +117,10 @@ class DocumentLoader(QObject):
         doc_ref = weakref.ref(doc)
         for part in range(parts):
             request = JobRequest("peaks", f"Read peaks of {path.name}", target=str(path))
-            handle = self._runner.submit(
-                request, lambda cancel, p=part: pyramid.build(cancel, p, parts))
-            self._pending += 1
-            handle.progressed.connect(lambda _p: self._emit_for(doc_ref, self.peaks_progressed))
-            handle.finished.connect(lambda _r: self._on_peaks_part_finished(doc_ref, pyramid))
-            handle.failed.connect(lambda exc: self.failed.emit(path, exc))
-            handle.ended.connect(self._on_job_ended)
+            self._submit(request, lambda cancel, p=part: pyramid.build(cancel, p, parts), _Job(
+                lambda _r: self._on_peaks_part_finished(doc_ref, pyramid),
+                on_error=lambda exc: self.failed.emit(path, exc),
+                on_progress=lambda: self._emit_for(doc_ref, self.peaks_progressed)))
 
     @staticmethod
     def _emit_for(doc_ref: weakref.ref, signal, *args) -> None:
@@ -119,11 +148,9 @@ class DocumentLoader(QObject):
         """Peak and RMS of the first track, scanned in the background."""
         request = JobRequest("stats", f"Measure {doc.title}", revision=doc.revision)
         samples = doc.tracks[0].samples
-        handle = self._runner.submit(request, lambda cancel: compute_stats(samples, cancel))
-        self._pending += 1
         doc_ref = weakref.ref(doc)  # see _summarize
-        handle.finished.connect(lambda stats: self._emit_for(doc_ref, self.stats_ready, stats))
-        handle.ended.connect(self._on_job_ended)
+        self._submit(request, lambda cancel: compute_stats(samples, cancel),
+                     _Job(lambda stats: self._emit_for(doc_ref, self.stats_ready, stats)))
 
 
 def _attach_pyramid(source: SampleSource) -> PeakPyramid:
