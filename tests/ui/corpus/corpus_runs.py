@@ -62,14 +62,16 @@ def embedding_run(folder: Path) -> Path:
     return write_run(folder, rows, segments, "\n".join(truth) + "\n")
 
 
-def shown_view(qtbot, run_dir: Path, width: int = 900, height: int = 800):
-    """A CorpusView of the run in `run_dir`, shown at width x height."""
+def shown_view(qtbot, runner, run_dir: Path, width: int = 900, height: int = 800):
+    """A CorpusView of the run in `run_dir`, shown at width x height, its map's points
+    placed (the projection runs on `runner`)."""
     from workbench.ui.corpus.corpus_run_data import CorpusRunData
     from workbench.ui.corpus.corpus_view import CorpusView
 
-    view = CorpusView(CorpusRunData.read(run_dir))
+    view = CorpusView(CorpusRunData.read(run_dir), runner)
     qtbot.addWidget(view)
     view.resize(width, height)
     view.show()
     qtbot.waitExposed(view)
+    qtbot.waitUntil(lambda: not view.embedding_map.placing, timeout=10000)
     return view

@@ -9,8 +9,8 @@ from workbench.ui.corpus.corpus_run_data import CorpusRunData
 
 
 @pytest.fixture
-def view(qtbot, tmp_path):
-    return shown_view(qtbot, truth_run(tmp_path / "run"))
+def view(qtbot, runner, tmp_path):
+    return shown_view(qtbot, runner, truth_run(tmp_path / "run"))
 
 
 def _files(view):
@@ -67,8 +67,8 @@ def test_the_clear_button_removes_the_cell_filter_and_text_filters_still_apply(v
     assert _files(view) == ["b/loud.wav"]
 
 
-def test_a_run_without_truth_shows_no_matrix(qtbot, tmp_path):
-    view = shown_view(qtbot, write_run(tmp_path / "run", [file_row("a.wav")], []))
+def test_a_run_without_truth_shows_no_matrix(qtbot, runner, tmp_path):
+    view = shown_view(qtbot, runner, write_run(tmp_path / "run", [file_row("a.wav")], []))
     assert not view.confusion_view.isVisible()
     assert "Truth" not in view.files_model.HEADERS
 

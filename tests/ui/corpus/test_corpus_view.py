@@ -34,8 +34,8 @@ def run_dir(tmp_path):
 
 
 @pytest.fixture
-def view(qtbot, run_dir):
-    view = CorpusView(CorpusRunData.read(run_dir))
+def view(qtbot, runner, run_dir):
+    view = CorpusView(CorpusRunData.read(run_dir), runner)
     qtbot.addWidget(view)
     view.resize(800, 600)
     view.show()

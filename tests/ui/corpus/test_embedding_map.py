@@ -5,29 +5,18 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from tests.ui.corpus.corpus_runs import embedding_run, shown_view, truth_run
-from workbench.ui.corpus.embedding_projection import pca, project, projection_methods
 
 
 @pytest.fixture
-def view(qtbot, tmp_path):
-    return shown_view(qtbot, embedding_run(tmp_path / "run"), 1000, 900)
+def view(qtbot, runner, tmp_path):
+    return shown_view(qtbot, runner, embedding_run(tmp_path / "run"), 1000, 900)
 
 
 def _names(view, indices):
     return sorted(view.embedding_map.points[i][0]["relative"] for i in indices)
-
-
-def test_pca_puts_the_widest_spread_on_the_first_axis():
-    rng = np.random.default_rng(0)
-    features = np.column_stack([rng.normal(0, 5, 50), rng.normal(0, 0.1, 50),
-                                rng.normal(0, 1, 50)])
-    placed = pca(features)
-    assert abs(np.corrcoef(placed[:, 0], features[:, 0])[0, 1]) > 0.99
-    assert abs(np.corrcoef(placed[:, 1], features[:, 2])[0, 1]) > 0.9
-    assert pca(features[:1]).tolist() == [[0.0, 0.0]]
-    assert projection_methods()[0] == "PCA" and project(features[:, :1]).shape == (50, 2)
 
 
 def test_points_are_coloured_by_class_or_by_correctness(view):
@@ -83,6 +72,35 @@ def test_a_lasso_around_a_cluster_filters_the_table(view, qtbot):
     assert len(view.visible_files()) == 6
 
 
-def test_a_run_without_features_shows_no_map(qtbot, tmp_path):
-    view = shown_view(qtbot, truth_run(tmp_path / "run"))
+def test_a_run_without_features_shows_no_map(qtbot, runner, tmp_path):
+    view = shown_view(qtbot, runner, truth_run(tmp_path / "run"))
     assert not view.embedding_map.isVisible() and view.confusion_view.isVisible()
+
+
+def test_the_map_says_it_is_placing_then_fills_in_when_the_job_finishes(qtbot, runner,
+                                                                         tmp_path):
+    from workbench.ui.corpus.corpus_run_data import CorpusRunData
+    from workbench.ui.corpus.corpus_view import CorpusView
+
+    view = CorpusView(CorpusRunData.read(embedding_run(tmp_path / "run")), runner)
+    qtbot.addWidget(view)
+    emap = view.embedding_map
+    assert emap.placing and emap.legend.text() == "Placing 6 points…"
+    assert emap.scatters == {} and len(emap.positions) == 0  # nothing drawn yet
+    with qtbot.waitSignal(emap.placed, timeout=10000):
+        pass
+    assert not emap.placing and set(emap.scatters) == {"loud", "quiet"}
+    assert emap.positions.shape == (6, 2) and "loud" in emap.legend.text()
+    assert sum(len(s.data) for s in emap.scatters.values()) == 6
+
+
+def test_a_newer_set_of_points_supersedes_one_still_being_placed(qtbot, runner, view):
+    emap, placed, jobs = view.embedding_map, [], []
+    emap.placed.connect(lambda: placed.append(len(emap.points)))
+    runner.job_submitted.connect(jobs.append)
+    every = list(emap.points)
+    emap.show_points(every[:2])
+    emap.show_points(every[3:])  # before the first placing is heard
+    qtbot.waitUntil(lambda: len(jobs) == 2 and all(job.done for job in jobs), timeout=10000)
+    QApplication.processEvents()  # what the jobs sent is all delivered now
+    assert placed == [3] and emap.positions.shape == (3, 2) and not emap.placing

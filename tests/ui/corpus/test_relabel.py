@@ -35,10 +35,10 @@ def _truth_column(view):
             for i in range(view.proxy.rowCount())}
 
 
-def test_relabelling_a_file_updates_the_matrix_and_keeps_the_users_file(qtbot, tmp_path):
+def test_relabelling_a_file_updates_the_matrix_and_keeps_the_users_file(qtbot, runner, tmp_path):
     run = truth_run(tmp_path / "run")
     original = (tmp_path / "run-truth.csv").read_text()
-    view = shown_view(qtbot, run)
+    view = shown_view(qtbot, runner, run)
     _choose(view, "c.wav", "Set Truth Label", "quiet")  # the model was right after all
     model = view.confusion_view.model
     assert [[model.index(r, c).data() for c in range(2)] for r in range(2)] == \
@@ -54,11 +54,11 @@ def test_relabelling_a_file_updates_the_matrix_and_keeps_the_users_file(qtbot, t
     assert reopened.truth.truth_of("c.wav") == "quiet"
 
 
-def test_a_run_without_truth_gets_one_from_the_first_relabel(qtbot, tmp_path):
+def test_a_run_without_truth_gets_one_from_the_first_relabel(qtbot, runner, tmp_path):
     run = write_run(tmp_path / "run", [file_row("a.wav", text="loud")],
                     [{"key": "a.wav", "index": 0, "start": 0.0, "end": 1.0, "label": "loud",
                       "confidence": 0.9}])
-    view = shown_view(qtbot, run)
+    view = shown_view(qtbot, runner, run)
     assert not view.confusion_view.isVisible()
     _choose(view, "a.wav", "Set Truth Label", "loud")
     assert view.confusion_view.isVisible()
@@ -67,8 +67,8 @@ def test_a_run_without_truth_gets_one_from_the_first_relabel(qtbot, tmp_path):
     assert read_truth(run / "truth-relabelled.csv") == [("a.wav", None, None, "loud")]
 
 
-def test_relabelling_recolours_the_map_by_correctness(qtbot, tmp_path):
-    view = shown_view(qtbot, embedding_run(tmp_path / "run"))
+def test_relabelling_recolours_the_map_by_correctness(qtbot, runner, tmp_path):
+    view = shown_view(qtbot, runner, embedding_run(tmp_path / "run"))
     view.embedding_map.set_colouring("Correctness")
     assert len(view.embedding_map.groups()["wrong"]) == 1
     _choose(view, "q3.wav", "Set Truth Label", "loud")
@@ -76,8 +76,8 @@ def test_relabelling_recolours_the_map_by_correctness(qtbot, tmp_path):
     assert view.embedding_map.colour_combo.currentText() == "Correctness"
 
 
-def test_an_error_row_has_nothing_to_relabel(qtbot, tmp_path):
-    view = shown_view(qtbot, truth_run(tmp_path / "run"))
+def test_an_error_row_has_nothing_to_relabel(qtbot, runner, tmp_path):
+    view = shown_view(qtbot, runner, truth_run(tmp_path / "run"))
     row = next(r for r in view.run.files if r["status"] == "error")
     actions = view.relabel_menu(row).actions()
     assert [a.text() for a in actions] == ["No truth for this row"]
@@ -85,10 +85,10 @@ def test_an_error_row_has_nothing_to_relabel(qtbot, tmp_path):
     assert view.files_table.contextMenuPolicy() == Qt.ContextMenuPolicy.CustomContextMenu
 
 
-def test_a_segment_is_relabelled_as_a_stretch_of_its_file(qtbot, tmp_path):
+def test_a_segment_is_relabelled_as_a_stretch_of_its_file(qtbot, runner, tmp_path):
     run = write_run(tmp_path / "run", [file_row("s.wav", text="loud", duration=2.0)],
                     [segment("s.wav", 0, 0.0, 1.0, "loud"), segment("s.wav", 1, 1.0, 2.0, "quiet")])
-    view = shown_view(qtbot, run)
+    view = shown_view(qtbot, runner, run)
     view.files_table.selectRow(0)
     quiet = view.segments_model.index(1, 0).data(ROW_ROLE)
     row = view.run.files[0]

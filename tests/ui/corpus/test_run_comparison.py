@@ -24,8 +24,8 @@ def _classify_run(folder, model, q1, x_second, truth=None):
 
 
 @pytest.fixture
-def view(qtbot, tmp_path):
-    view = shown_view(qtbot, _classify_run(tmp_path / "new", "model-b", "quiet", "quiet",
+def view(qtbot, runner, tmp_path):
+    view = shown_view(qtbot, runner, _classify_run(tmp_path / "new", "model-b", "quiet", "quiet",
                                            TRUTH), 1100)
     view.compare_with(CorpusRunData.read(_classify_run(tmp_path / "old", "model-a", "loud",
                                                        "loud")))
@@ -61,11 +61,11 @@ def test_changed_only_and_opening_a_file_where_the_runs_disagree(view, qtbot):
     assert "Other run" not in view.files_model.HEADERS and not view.changed_only.isVisible()
 
 
-def test_transcripts_compare_by_wer_against_the_truth(qtbot, tmp_path):
+def test_transcripts_compare_by_wer_against_the_truth(qtbot, runner, tmp_path):
     def run(folder, text, truth=None):
         return write_run(folder, [file_row("s.wav", kind="transcribe", text=text)], [], truth)
 
-    view = shown_view(qtbot, run(tmp_path / "new", "the cat sat", "s.wav,the cat sat down\n"))
+    view = shown_view(qtbot, runner, run(tmp_path / "new", "the cat sat", "s.wav,the cat sat down\n"))
     view.compare_with(CorpusRunData.read(run(tmp_path / "old", "a cat")))
     assert _column(view, "Change (other → this)") == {"s.wav": "WER 0.75 → 0.25 (-0.50)"}
     assert "1 of 1 files changed transcript; WER 0.250 here, 0.750 there" in \

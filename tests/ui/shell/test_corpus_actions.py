@@ -3,6 +3,7 @@ segment, selected and zoomed to (also when the file is already open)."""
 
 import json
 
+import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
@@ -128,3 +129,24 @@ def test_hovering_a_map_point_plays_the_segment_and_gives_the_player_back(
         pass
     assert window.player.frames == entry.document.frames  # the document plays again
     window.player.stop()
+
+
+def test_opening_another_run_while_the_map_is_placed_shows_the_newer_runs_map(
+        qtbot, window, tmp_path):
+    from tests.ui.corpus.corpus_runs import embedding_run, file_row, segment, write_run
+    from workbench.runtime.corpus.embedding_projection import project
+
+    older = embedding_run(tmp_path / "older")  # six points
+    features = [[0.0, 2.0, 0.0], [0.0, -2.0, 0.5], [0.3, 0.0, -1.0]]
+    newer = write_run(tmp_path / "newer", [file_row(f"n{i}.wav", text="quiet") for i in range(3)],
+                      [segment(f"n{i}.wav", 0, 0.0, 1.0, "quiet", embedding=f)
+                       for i, f in enumerate(features)])
+    window.corpus.open_run(older)
+    placing = window.corpus.view.embedding_map
+    assert placing.placing  # its job has not been heard yet
+    window.corpus.open_run(newer)
+    emap = window.corpus.view.embedding_map
+    qtbot.waitUntil(lambda: not emap.placing, timeout=10000)
+    assert window.corpus.view.run.folder == newer and len(emap.points) == 3
+    np.testing.assert_allclose(emap.positions, project(np.array(features)), atol=1e-5)
+    assert set(emap.scatters) == {"quiet"} and len(emap.scatters["quiet"].data) == 3

@@ -1,6 +1,7 @@
 """Two-dimensional projections of the classifier's penultimate features for the corpus
 view's map: PCA (numpy's SVD) always; UMAP only when the `umap` package is importable
-(it is not in the lock, so it is looked for, never required).  No Qt here."""
+(it is not in the lock, so it is looked for, never required).  No Qt here;
+`placed_points` is the body of the map's quiet view job (MAP_KIND), run on a worker."""
 
 from __future__ import annotations
 
@@ -8,10 +9,23 @@ import importlib.util
 
 import numpy as np
 
+from workbench.core.jobs import Progress
+
+MAP_KIND = "corpus-map"
+
 
 def projection_methods() -> list[str]:
     """The projections this installation offers, the default first."""
     return ["PCA"] + (["UMAP"] if importlib.util.find_spec("umap") is not None else [])
+
+
+def placed_points(embeddings: list, method: str, cancel):
+    """The job that places the map's points: `embeddings` (one feature list a point)
+    stacked and projected with `method`; returns [points, 2]."""
+    yield Progress(None, "Placing points…")
+    features = np.stack([np.asarray(e, np.float32) for e in embeddings])
+    cancel.check()
+    return project(features, method)
 
 
 def project(features: np.ndarray, method: str = "PCA") -> np.ndarray:

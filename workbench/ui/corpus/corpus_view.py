@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.runtime.job_runner import JobRunner
 from workbench.ui.corpus.confusion_view import ConfusionView
 from workbench.ui.corpus.corpus_run_data import CorpusRunData
 from workbench.ui.corpus.corpus_table_model import (
@@ -40,12 +41,13 @@ class CorpusView(QWidget):
     when a file row (start/end of its first segment, or None) or a segment row is
     double-clicked, or a map point clicked; the shell opens the file there.
     `play_requested(path, start, end)` when a map point is hovered; the shell plays
-    that stretch.  The view owns its Qt models."""
+    that stretch.  The view owns its Qt models; `runner` places the map's points."""
 
     open_requested = Signal(str, object, object)
     play_requested = Signal(str, float, float)
 
-    def __init__(self, data: CorpusRunData, parent: QWidget | None = None) -> None:
+    def __init__(self, data: CorpusRunData, runner: JobRunner,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.run = data
         self.files_model = CorpusFilesModel(data, self)
@@ -79,7 +81,7 @@ class CorpusView(QWidget):
         self.confusion_view = ConfusionView()
         self.insights = QSplitter(Qt.Orientation.Horizontal)
         self.insights.addWidget(self.confusion_view)
-        self.embedding_map = EmbeddingMap()
+        self.embedding_map = EmbeddingMap(runner)
         self.insights.addWidget(self.embedding_map)
         self._lay_out()
         points = data.embedded_segments()

@@ -1,7 +1,10 @@
 """EmbeddingMap: the segments of a corpus run placed by the classifier's penultimate
 features (PCA, or UMAP when installed), coloured by class or by correctness against
 the truth.  Hovering a point asks to play its segment, clicking asks to open it, a
-lasso drawn with the left button chooses the points inside."""
+lasso drawn with the left button chooses the points inside.
+
+The projection runs as a quiet job on the app's CPU pool (100k segments take seconds):
+meanwhile the map says it is placing the points, and only the latest placing is heard."""
 
 from __future__ import annotations
 
@@ -18,7 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.ui.corpus.embedding_projection import project, projection_methods
+from workbench.core.jobs import JobRequest
+from workbench.runtime.corpus.embedding_projection import (
+    MAP_KIND,
+    placed_points,
+    projection_methods,
+)
+from workbench.runtime.inspection_jobs import LatestJobs
+from workbench.runtime.job_runner import JobRunner
 
 # Distinct colours for classes (Okabe-Ito, readable by most colour-blind eyes).
 _CLASS_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
@@ -58,6 +68,7 @@ class _LassoViewBox(pg.ViewBox):
 class EmbeddingMap(QWidget):
     """Points are (file row, segment row) pairs; `truth_at(key, start, end)` gives a
     segment's truth label or None (no truth: the correctness colouring is off).
+    `runner` places them (GUI thread only; the runner owns the worker).
 
     Signals, emitted on the GUI thread with a point's (path, start, end):
     `point_hovered` when the pointer reaches a new point, `point_clicked` on a click;
@@ -67,11 +78,14 @@ class EmbeddingMap(QWidget):
     point_hovered = Signal(str, float, float)
     point_clicked = Signal(str, float, float)
     points_chosen = Signal(list)
+    placed = Signal()  # the positions of the current points are in and drawn
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, runner: JobRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.points: list[tuple[dict, dict]] = []
         self.positions = np.zeros((0, 2))
+        self.placing = False
+        self._jobs = LatestJobs(runner, self)
         self._truth_at = None
         self._hovered: int | None = None
         self.view_box = _LassoViewBox()
@@ -131,15 +145,36 @@ class EmbeddingMap(QWidget):
         scene = self.view_box.mapViewToScene(QPointF(float(x), float(y)))
         return self.plot.mapFromScene(scene)
 
+    def stop_placing(self) -> None:
+        """Cancel a placing still running; its result is never drawn (the run closed)."""
+        self._jobs.forget(MAP_KIND)
+        self.placing = False
+
     def _place(self) -> None:
+        self.positions = np.zeros((0, 2))
         if not self.points:
-            self.positions = np.zeros((0, 2))
-        else:
-            features = np.stack([np.asarray(s["embedding"], np.float32)
-                                 for _row, s in self.points])
-            self.positions = project(features, self.projection_combo.currentText())
+            self.stop_placing()
+            self._on_placed(self.positions)
+            return
+        self.placing = True
+        self._draw()  # the old points go; nothing is drawn until the new places are in
+        self.legend.setText(f"Placing {len(self.points):,} points…")
+        method = self.projection_combo.currentText()
+        embeddings = [s["embedding"] for _row, s in self.points]
+        request = JobRequest(MAP_KIND, f"Placing the corpus map ({method})")
+        self._jobs.submit(MAP_KIND, request, lambda c: placed_points(embeddings, method, c),
+                          self._on_placed, self._on_place_failed)
+
+    def _on_placed(self, positions: np.ndarray) -> None:
+        self.placing = False
+        self.positions = positions
         self._draw()
         self.view_box.autoRange(padding=0.1)
+        self.placed.emit()
+
+    def _on_place_failed(self, error: BaseException) -> None:
+        self.placing = False
+        self.legend.setText(f"Cannot place the points: {error}")
 
     def groups(self) -> dict[str, list[int]]:
         """Point indices per colour group (a class, or right/wrong/no truth)."""
@@ -159,6 +194,8 @@ class EmbeddingMap(QWidget):
         for scatter in self.scatters.values():
             self.plot.removeItem(scatter)
         self.scatters = {}
+        if len(self.positions) != len(self.points):  # still placing: nothing to draw yet
+            return
         keys = []
         colours = dict(_CORRECTNESS) if self.colour_combo.currentText() == "Correctness" \
             else {}

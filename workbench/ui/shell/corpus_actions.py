@@ -93,7 +93,10 @@ class CorpusActions(QObject):
             self.dock = QDockWidget("Corpus run", self.window)
             self.dock.setObjectName("corpus-run")
             self.window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
-        self.view = CorpusView(data)
+        if self.view is not None:  # the run shown before: its map is no longer wanted
+            self.view.embedding_map.stop_placing()
+            self.view.deleteLater()
+        self.view = CorpusView(data, self.window.runner)
         self.view.open_requested.connect(self.open_at)
         self.view.play_requested.connect(self.preview)
         self.dock.setWidget(self.view)
