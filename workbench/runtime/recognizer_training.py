@@ -14,39 +14,21 @@ Threading and ownership: GUI thread only; the runner owns the worker.
 from __future__ import annotations
 
 import functools
-import os
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import Signal
 
 from workbench.core.document.document import Document
 from workbench.core.jobs import JobRequest
 from workbench.runtime.job_runner import JobHandle
-from workbench.runtime.model_jobs import ModelJobService, snapshot_audio
+from workbench.runtime.model_training import ModelTrainingService, training_audio
 
 ADAPT_KIND = "adapt-recognizer"
 
 
-class RecognizerAdaptService(QObject):
+class RecognizerAdaptService(ModelTrainingService):
     """Runs one adaptation at a time on the model lane; see the module docstring."""
 
-    step_done = Signal(object)  # AdaptStep
-    adapted = Signal(object)  # AdaptedModel
-    failed = Signal(object)  # exception
-    cancelled = Signal()
-
-    def __init__(self, model_jobs: ModelJobService, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._jobs = model_jobs
-        self.handle: JobHandle | None = None
-
-    @property
-    def busy(self) -> bool:
-        return self.handle is not None and not self.handle.done
-
-    @property
-    def user_folder(self):
-        """Where adapted models go: the zoo's user folder (without one, the zoo itself)."""
-        return self._jobs.zoo.user_folder or self._jobs.zoo.folder
+    adapted = Signal(object)  # AdaptedModel (step_done: AdaptStep)
 
     def adapt(self, document: Document, words: list[tuple[float, float, str]], name: str,
               params: dict | None = None) -> JobHandle:
@@ -62,36 +44,15 @@ class RecognizerAdaptService(QObject):
                                  document.sample_rate, document.frames, task_params)
         request = JobRequest(ADAPT_KIND, f"Adapt recognizer as '{name}'", lane="gpu",
                              revision=document.revision, target=document.title)
-        handle = self._jobs.runner.submit(request, task)
-        handle.partial_ready.connect(self.step_done)
-        handle.finished.connect(self._on_handle_finished)
-        handle.failed.connect(self.failed)
-        handle.cancelled.connect(self.cancelled)
-        self.handle = handle
-        return handle
+        return self._submit(request, task)
 
-    def cancel(self) -> None:
-        """Ask the running adaptation to stop after its current step."""
-        if self.busy:
-            self.handle.cancel()
-
-    def _on_handle_finished(self, result) -> None:
-        self._jobs.model_cache.discard(result.name)  # a re-adapted name must load afresh
+    def _on_trained(self, result) -> None:
         self.adapted.emit(result)
 
 
 def _adapt_task(tracks, rate, frames, params, cancel):
     """The adaptation, run on the model lane: torch is imported here, on the worker."""
-    from workbench.runtime.torch_import import ensure_torch_imported
-
-    ensure_torch_imported()
-    import torch
-
+    audio = training_audio(tracks, frames)
     from workbench.training.recognizer.adapt import adapt_recognizer
 
-    # One core stays free so the window (and its loss plot) keeps drawing.
-    wanted = max(1, (os.cpu_count() or 2) - 1)
-    if torch.get_num_threads() > wanted:
-        torch.set_num_threads(wanted)
-    audio = snapshot_audio(tracks, 0, frames)
     return (yield from adapt_recognizer(audio, rate, params, cancel))
