@@ -37,6 +37,18 @@ class ModelsMenu(QMenu):
 
     def run(self, kind: str) -> JobHandle | None:
         """Submit `kind` for the current document's selection (or whole file)."""
+        handle = self.submit_on_selection(kind)
+        if handle is None:
+            return None
+        job = self._service.job_for(handle)
+        self._window.statusBar().showMessage(f"{job.handle.request.name}: {job.target} queued",
+                                             5000)
+        return handle
+
+    def submit_on_selection(self, kind: str, model: str | None = None) -> JobHandle | None:
+        """Submit `kind` with `model` (None: the default) for the current document's
+        selection, or its whole file when nothing is selected; None, saying so in the
+        status bar, when no file is open.  Every "run a model" action comes here."""
         entry = self._window.current_entry()
         if entry is None:
             self._window.statusBar().showMessage("Open a file first", 5000)
@@ -44,8 +56,4 @@ class ModelsMenu(QMenu):
         selection = entry.view.selection
         if selection is not None and selection[1] <= selection[0]:
             selection = None
-        handle = self._service.submit(kind, entry.document, selection)
-        job = self._service.job_for(handle)
-        self._window.statusBar().showMessage(f"{job.handle.request.name}: {job.target} queued",
-                                             5000)
-        return handle
+        return self._service.submit(kind, entry.document, selection, model=model)

@@ -207,14 +207,7 @@ class ClassifierUi(QObject):
 
     def classify_with(self, name: str):
         """Classify the current selection (or whole file) with zoo model ``name``."""
-        entry = self.window.current_entry()
-        if entry is None:
-            self.window.statusBar().showMessage("Open a file first", 5000)
-            return None
-        selection = entry.view.selection
-        if selection is not None and selection[1] <= selection[0]:
-            selection = None
-        return self.window.model_jobs.submit("classify", entry.document, selection, model=name)
+        return self.window.models_menu.submit_on_selection("classify", model=name)
 
     def _on_classify_with_menu_about_to_show(self) -> None:
         self.classify_with_menu.clear()

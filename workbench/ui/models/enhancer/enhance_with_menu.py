@@ -48,11 +48,4 @@ class EnhanceWithMenu(QMenu):
 
     def enhance_with(self, name: str) -> JobHandle | None:
         """Enhance the current selection (or file) with model `name`; the review follows."""
-        entry = self.window.current_entry()
-        if entry is None:
-            self.window.statusBar().showMessage("Open a file first", 5000)
-            return None
-        selection = entry.view.selection
-        if selection is not None and selection[1] <= selection[0]:
-            selection = None
-        return self.window.model_jobs.submit("enhance", entry.document, selection, model=name)
+        return self.window.models_menu.submit_on_selection("enhance", model=name)

@@ -113,14 +113,7 @@ class RecognizerUi(QObject):
 
     def transcribe_with(self, name: str):
         """Transcribe the current selection (or whole file) with recognizer `name`."""
-        entry = self.window.current_entry()
-        if entry is None:
-            return None
-        selection = entry.view.selection
-        if selection is not None and selection[1] <= selection[0]:
-            selection = None
-        return self.window.model_jobs.submit("transcribe", entry.document, selection,
-                                             model=name)
+        return self.window.models_menu.submit_on_selection("transcribe", model=name)
 
     def adapt_dialog(self) -> AdaptRecognizerDialog | None:
         """Open (or raise) the current document's Adapt dialog: the chosen recognizer,
