@@ -221,3 +221,17 @@ def test_user_models_are_listed_after_the_shipped_ones_and_load_from_their_own_f
     assert torch.equal(outputs(zoo.load_weights_into("spotter", TinyNet().eval())),
                        outputs(trained_tiny_net(seed=0)))
     assert [e.name for e in ModelZoo(zoo_dir).list_models()] == ["spotter", "other"]
+
+
+def test_usable_names_are_the_working_models_of_one_task_shipped_first(zoo_dir, tmp_path):
+    user = tmp_path / "user-models"
+    _add_model(user, "mine", seed=2)
+    _add_model(user, "theirs", seed=3, front={**CARD_FRONT_MATTER, "task": "speech-enhancement"})
+    (zoo_dir / "other.safetensors").unlink()  # listed, but not usable
+    zoo = ModelZoo(zoo_dir, user)
+    assert zoo.usable_names("keyword-spotting") == ["spotter", "mine"]
+    assert zoo.usable_names("speech-enhancement") == ["theirs"]
+    assert ModelZoo(tmp_path / "no-zoo-here").usable_names("keyword-spotting") == []
+    (zoo_dir / "manifest.json").write_text("{", encoding="utf-8")
+    with pytest.raises(ModelLoadError):
+        zoo.usable_names("keyword-spotting")

@@ -146,6 +146,14 @@ class ModelZoo:
         """
         return [self._entry(item, cached=True) for item in self._read_manifest()]
 
+    def usable_names(self, task: str) -> list[str]:
+        """The names of the usable models whose card's task is `task` ("speech-recognition",
+        ...), shipped first; none without a manifest.  Raises ModelLoadError when the
+        manifest cannot be read."""
+        entries = self.list_models() if self.manifest_path.exists() else []
+        return [e.name for e in entries
+                if e.usable and e.card is not None and e.card.task == task]
+
     def entry(self, name: str) -> ZooEntry:
         """The checked entry for `name` (UnknownModelError if the manifest lacks it)."""
         return self._entry(self._item(name), cached=True)

@@ -199,11 +199,7 @@ class ClassifierUi(QObject):
 
     def classifier_names(self) -> list[str]:
         """The zoo's usable sound-class models, shipped first."""
-        zoo = self.window.model_jobs.zoo
-        if not zoo.manifest_path.exists():
-            return []
-        return [e.name for e in zoo.list_models()
-                if e.usable and e.card is not None and e.card.task == "audio-classification"]
+        return self.window.model_jobs.zoo.usable_names("audio-classification")
 
     def classify_with(self, name: str):
         """Classify the current selection (or whole file) with zoo model ``name``."""

@@ -27,13 +27,10 @@ class EnhanceWithMenu(QMenu):
         self.aboutToShow.connect(self.refresh)
 
     def zoo_enhancer_names(self) -> list[str]:
-        zoo = self.window.model_jobs.zoo
         try:
-            entries = zoo.list_models() if zoo.manifest_path.exists() else []
+            return self.window.model_jobs.zoo.usable_names("speech-enhancement")
         except ModelLoadError:  # an unreadable manifest: nothing to offer from it
             return []
-        return [e.name for e in entries
-                if e.usable and e.card is not None and e.card.task == "speech-enhancement"]
 
     def refresh(self) -> None:
         self.clear()

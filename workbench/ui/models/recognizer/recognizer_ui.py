@@ -93,13 +93,10 @@ class RecognizerUi(QObject):
             if info.cached and info.name in PRETRAINED_RECOGNIZERS]
 
     def zoo_recognizer_names(self) -> list[str]:
-        zoo = self.window.model_jobs.zoo
         try:
-            entries = zoo.list_models() if zoo.manifest_path.exists() else []
+            return self.window.model_jobs.zoo.usable_names("speech-recognition")
         except ModelLoadError:  # an unreadable manifest: nothing to offer
             return []
-        return [e.name for e in entries
-                if e.usable and e.card is not None and e.card.task == "speech-recognition"]
 
     def refresh_models(self) -> None:
         """List the zoo's recognizers in the panel (a model may have been added)."""
