@@ -24,13 +24,8 @@ def two_recognizer_zoo(folder):
     return ModelZoo(folder)
 
 
-def transcript_model(doc):
-    result = doc.analyses.get("transcribe")
-    return result.model if result is not None else None
-
-
-def test_the_chosen_recognizer_transcribes_and_undo_compares(qtbot, runner, tmp_path,
-                                                             tone_file):
+def two_recognizer_window(qtbot, runner, tmp_path):
+    """The main window, shown, its model jobs on a zoo of two tiny recognizers."""
     from workbench.ui.shell.main_window import MainWindow
 
     service = ModelJobService(runner, two_recognizer_zoo(tmp_path / "zoo"), ModelCache(),
@@ -39,6 +34,17 @@ def test_the_chosen_recognizer_transcribes_and_undo_compares(qtbot, runner, tmp_
     qtbot.addWidget(window)
     window.resize(1200, 900)
     window.show()
+    return window
+
+
+def transcript_model(doc):
+    result = doc.analyses.get("transcribe")
+    return result.model if result is not None else None
+
+
+def test_the_chosen_recognizer_transcribes_and_undo_compares(qtbot, runner, tmp_path,
+                                                             tone_file):
+    window = two_recognizer_window(qtbot, runner, tmp_path)
     entry = open_and_wait(qtbot, window, tone_file)
     doc, ui = entry.document, window.recognizer_ui
     panel = ui.panel
@@ -67,15 +73,9 @@ def test_the_chosen_recognizer_transcribes_and_undo_compares(qtbot, runner, tmp_
 def test_a_downloaded_torchaudio_recognizer_is_offered_and_transcribes(
         qtbot, runner, tmp_path, tone_file, monkeypatch):
     from tests.tiny_wav2vec2 import NAME, install_tiny_wav2vec2
-    from workbench.ui.shell.main_window import MainWindow
 
     monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch-home"))
-    service = ModelJobService(runner, two_recognizer_zoo(tmp_path / "zoo"), ModelCache(),
-                              "cpu")
-    window = MainWindow(runner, Settings(), model_jobs=service)
-    qtbot.addWidget(window)
-    window.resize(1200, 900)
-    window.show()
+    window = two_recognizer_window(qtbot, runner, tmp_path)
     entry = open_and_wait(qtbot, window, tone_file)
     ui, doc = window.recognizer_ui, entry.document
     assert NAME not in ui.recognizer_names()  # not downloaded: not offered
