@@ -64,7 +64,7 @@ class JobRequest:
 
     kind: str
     name: str
-    lane: Literal["cpu", "gpu"] = "cpu"
+    lane: Literal["cpu", "gpu", "live"] = "cpu"
     revision: int | None = None
     target: str = ""
     params: dict = field(default_factory=dict)

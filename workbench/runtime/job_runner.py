@@ -1,7 +1,9 @@
 """Runs tasks on worker threads and reports back on the GUI thread.
 
-Two lanes: a CPU pool (peaks, spectrogram tiles, file decoding) and a single
-GPU lane for torch work, so that two models never fight over one device.
+Three lanes: a CPU pool (peaks, spectrogram tiles, file decoding), a single
+GPU lane for torch work, so that two models never fight over one device, and a
+single "live" lane for a second model that must keep up with a recording while
+the GPU lane is held by another for the whole take (live classes beside live words).
 The runner owns its thread pools; `shutdown()` cancels and joins everything.
 All signals of JobHandle are delivered on the thread that owns the handle
 (the GUI thread), through Qt's queued connections.
@@ -97,7 +99,7 @@ class _Worker(QRunnable):
         last_emit, fraction_sent = 0.0, False
         gen = None
         try:
-            if h.request.lane == "gpu":  # torch work: see torch_import.py for why this first
+            if h.request.lane != "cpu":  # torch work: see torch_import.py for why this first
                 ensure_torch_imported()
             gen = self._task(h.token)
             while True:
@@ -145,10 +147,12 @@ class JobRunner(QObject):
 
     def __init__(self, cpu_threads: int | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._pools = {"cpu": QThreadPool(self), "gpu": QThreadPool(self)}
+        self._pools = {"cpu": QThreadPool(self), "gpu": QThreadPool(self),
+                       "live": QThreadPool(self)}
         if cpu_threads:
             self._pools["cpu"].setMaxThreadCount(cpu_threads)
         self._pools["gpu"].setMaxThreadCount(1)
+        self._pools["live"].setMaxThreadCount(1)
         self._live: list[JobHandle] = []
         self._closed = False
 
