@@ -116,6 +116,7 @@ class MainWindow(QMainWindow):
         self.projects = ProjectActions(self)  # projects, autosave journals, asking before loss
         # Transport bar, playheads, recording monitor; sets self.player and self.recorder.
         self.transport = AudioTransport(self)
+        self.classifier_ui.add_live_classes()  # the recording monitor's class line
         self.enhancer_ui = EnhancerUi(self)  # enhance results reviewed A/B before Apply
         self.recognizer_ui = RecognizerUi(self)  # transcript dock: words, click to play, edits
         self.corpus = CorpusActions(self)  # File > Open Corpus Run…, the corpus dock

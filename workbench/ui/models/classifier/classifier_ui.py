@@ -5,7 +5,10 @@ segment actions (right-click menu, and "Class Segments" in the Models menu)
 and a saliency overlay on the spectrogram.  One inspector dock follows the
 current tab: pointing at the audio (throttled) or clicking a segment
 inspects that window; when a classification arrives, its most confident
-segment is inspected so the dock never sits empty.
+segment is inspected so the dock never sits empty.  While recording, `LiveClasses`
+shows the classes heard on the recording monitor and puts them in the take, with
+the chosen classifier: the last one picked in Models > Classify With or trained
+from labels (its classification applied), else the zoo's default.
 
 GUI thread only.  Built once by the MainWindow; owns the per-document views
 it adds (they live as long as their DocumentView).
@@ -23,6 +26,7 @@ from workbench.runtime.classifier_inspection import ClassifierInspectionService
 from workbench.ui.models.classifier.class_segment_actions import ClassSegmentActions
 from workbench.ui.models.classifier.class_timeline import ClassTimeline
 from workbench.ui.models.classifier.classifier_inspector import ClassifierInspector
+from workbench.ui.models.classifier.live_classes import LiveClasses
 from workbench.ui.models.classifier.saliency_overlay import SaliencyOverlay
 from workbench.ui.models.classifier.train_dialog import TrainClassifierDialog
 
@@ -71,6 +75,13 @@ class ClassifierUi(QObject):
         self.train_action = window.models_menu.addAction("Train Classifier from &Labels…")
         self.train_action.triggered.connect(self.train_dialog)
         self.train_dialogs: dict[Document, TrainClassifierDialog] = {}
+        self.chosen_model: str | None = None  # None: the zoo's default classifier
+        self.live: LiveClasses | None = None  # once the recorder exists (add_live_classes)
+
+    def add_live_classes(self) -> LiveClasses:
+        """Classify while recording (called once the window's transport exists)."""
+        self.live = LiveClasses(self.window, self.live_model)
+        return self.live
 
     # -- per document ---------------------------------------------------------------
     def timeline_for(self, document: Document) -> ClassTimeline | None:
@@ -127,6 +138,8 @@ class ClassifierUi(QObject):
     def _on_model_jobs_result_applied(self, job, result) -> None:
         if not isinstance(result, Classification) or not result.segments:
             return
+        if job.model:  # Classify With, or a model just trained from labels
+            self.chosen_model = job.model
         self.inspector.set_labels(result.labels)
         if self.window.current_entry() and job.document is self.window.current_entry().document:
             best = max(result.segments, key=lambda s: (s.confidence * (s.end - s.start)))
@@ -201,8 +214,19 @@ class ClassifierUi(QObject):
         """The zoo's usable sound-class models, shipped first."""
         return self.window.model_jobs.zoo.usable_names("audio-classification")
 
+    def live_model(self) -> str | None:
+        """The classifier for live classes: the chosen one while the zoo still offers it,
+        else None (the zoo's default)."""
+        try:
+            names = self.classifier_names()
+        except ModelLoadError:  # an unreadable manifest: the live job says why
+            return None
+        return self.chosen_model if self.chosen_model in names else None
+
     def classify_with(self, name: str):
-        """Classify the current selection (or whole file) with zoo model ``name``."""
+        """Classify the current selection (or whole file) with zoo model ``name``; it
+        becomes the chosen classifier (live classes use it too)."""
+        self.chosen_model = name
         return self.window.models_menu.submit_on_selection("classify", model=name)
 
     def _on_classify_with_menu_about_to_show(self) -> None:
