@@ -34,6 +34,7 @@ from workbench.runtime.classifier_inspection import INSPECT_KIND
 from workbench.runtime.corpus.embedding_projection import MAP_KIND
 from workbench.runtime.enhancer_inspection import INSIGHT_KIND, SQUIM_KIND
 from workbench.runtime.job_runner import JobHandle, JobRunner
+from workbench.runtime.live_classification import LIVE_CLASSIFY_KIND
 from workbench.runtime.live_transcription import LIVE_KIND
 from workbench.runtime.model_jobs import ModelJob, ModelJobService
 from workbench.runtime.recognizer_inspection import POSTERIORGRAM_KIND, STATES_KIND
@@ -42,7 +43,7 @@ from workbench.ui.timeline.spectrogram_view import TILE_JOB_KIND
 
 # View jobs the app runs for its views (following the pointer, drawing a model's insides).
 QUIET_KINDS = frozenset({TILE_JOB_KIND, INSPECT_KIND, POSTERIORGRAM_KIND, STATES_KIND,
-                         INSIGHT_KIND, SQUIM_KIND, LIVE_KIND, MAP_KIND})
+                         INSIGHT_KIND, SQUIM_KIND, LIVE_KIND, LIVE_CLASSIFY_KIND, MAP_KIND})
 # Jobs the app starts by itself for its views; closing the window does not ask about them.
 BACKGROUND_KINDS = QUIET_KINDS | {"open", "peaks", "stats"}
 _ERROR_STYLE = "color: #e06060;"

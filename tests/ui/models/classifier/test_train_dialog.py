@@ -11,6 +11,7 @@ from workbench.core.analysis.results import Classification
 from workbench.core.settings import Settings
 from workbench.ml.zoo import ModelZoo
 from workbench.ml.zoo.model_cache import ModelCache
+from workbench.runtime.live_classification import LiveClassification
 from workbench.runtime.model_jobs import ModelJobService
 from workbench.ui.models.classifier.train_dialog import tier_summary
 
@@ -67,6 +68,15 @@ def test_training_plots_the_loss_adds_the_model_and_classifies_with_it(qtbot, la
     assert ui.timeline_for(entry.document).isVisible()
     qtbot.waitUntil(window.is_idle, timeout=20000)
     dialog.close()
+    # Live classes while recording use it too: the recording fed as a take would be.
+    assert ui.live_model() == "beeps"
+    live = LiveClassification(window.runner, window.model_jobs)
+    live.start(entry.document.sample_rate, ui.live_model())
+    live.feed(0, entry.document.tracks[0].samples.read())
+    with qtbot.waitSignal(live.finished, timeout=30000) as done:
+        live.end()
+    assert done.args[0].model == "beeps"
+    assert {s.label for s in done.args[0].segments} == {"beep", "hiss"}
 
 
 def test_classify_with_runs_the_chosen_model(qtbot, labelled):
