@@ -1,9 +1,9 @@
 """Words while a recording is being made.
 
 `LiveRecognizer` takes the recording's audio block by block at its own rate and
-channel count, converts it to the network's rate as it arrives (the random-access
-`RateConverter` over a short tail of input, so block seams change nothing),
-runs it through a `RecognizerStream` and keeps the greedy words heard so far.
+channel count, converts it to the network's rate as it arrives
+(`StreamingRateConverter`: block seams change nothing), runs it through a
+`RecognizerStream` and keeps the greedy words heard so far.
 `finish()` ends the stream and decodes the whole posteriorgram the way the
 transcribe task does (beam search with the model's word LM, forced alignment).
 
@@ -22,7 +22,7 @@ from collections.abc import Callable
 import numpy as np
 
 from workbench.core.analysis.results import Transcript, Word
-from workbench.core.audio.audio_convert import RateConverter
+from workbench.core.audio.streaming_rate import StreamingRateConverter
 from workbench.core.jobs import CancelToken, Partial, Progress, TaskGenerator
 from workbench.ml.recognizer.decode import greedy_ctc_words
 from workbench.ml.recognizer.net import CHARACTERS, CtcRecognizer
@@ -43,53 +43,25 @@ class LiveRecognizer:
                  device="cpu") -> None:
         self.stream = RecognizerStream(net.eval(), device)
         self.characters = characters
-        self.converter = RateConverter(input_rate, net.sample_rate)
+        self.converter = StreamingRateConverter(input_rate, net.sample_rate)
         self.seconds_per_frame = net.seconds_per_frame
         self.words: list[Word] = []
         self._rows: list[np.ndarray] = []
-        self._tail = np.zeros(0, np.float32)  # input from frame _tail_start on
-        self._tail_start = 0
-        self._fed_out = 0  # output (network-rate) frames converted so far
 
     @property
     def input_frames(self) -> int:
-        return self._tail_start + len(self._tail)
+        return self.converter.input_frames
 
     def feed(self, block: np.ndarray) -> bool:
         """Add audio; True when the words so far changed."""
         mono = block.mean(axis=1) if block.ndim == 2 else block
-        self._tail = np.concatenate([self._tail, mono.astype(np.float32)])
-        return self._run(self._converted(end=False), end=False)
+        return self._run(self.converter.feed(mono), end=False)
 
     def finish(self) -> np.ndarray:
         """End of the recording: the last rows; returns the whole posteriorgram."""
-        self._run(self._converted(end=True), end=True)
+        self._run(self.converter.finish(), end=True)
         return np.concatenate(self._rows) if self._rows else \
             np.zeros((0, len(self.characters) + 1), np.float32)
-
-    def _converted(self, end: bool) -> np.ndarray:
-        """Network-rate samples whose input neighbourhood has arrived (all, at the end)."""
-        conv = self.converter
-        stop = conv.output_frames_for(self.input_frames) if end else \
-            conv.output_frames_ready(self.input_frames)
-        if stop <= self._fed_out:
-            return np.zeros(0, np.float32)
-        out = conv.convert(self._read, self._fed_out, stop)[:, 0]
-        self._fed_out = stop
-        # Later outputs read from a filter's half width before their position: keep a margin.
-        keep_from = max(0, int(conv.input_position(stop)) - 4096)
-        if keep_from > self._tail_start:
-            self._tail = self._tail[keep_from - self._tail_start:]
-            self._tail_start = keep_from
-        return out
-
-    def _read(self, a: int, b: int) -> np.ndarray:
-        """Input frames [a, b) as (b - a, 1); zeros before the start and past the end."""
-        out = np.zeros((b - a, 1), np.float32)
-        lo, hi = max(a, self._tail_start), min(b, self.input_frames)
-        if hi > lo:
-            out[lo - a:hi - a, 0] = self._tail[lo - self._tail_start:hi - self._tail_start]
-        return out
 
     def _run(self, samples: np.ndarray, end: bool) -> bool:
         rows = self.stream.feed(samples) if len(samples) or not end else None
