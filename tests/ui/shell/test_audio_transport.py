@@ -28,13 +28,19 @@ def choose(combo, data):
 
 
 @pytest.fixture
-def audio_window(qtbot, window, audio_server):
+def audio_window(qtbot, window, runner, audio_server):
     bar = window.transport.bar
     choose(bar.output_combo, SINK)
     choose(bar.input_combo, SOURCE)
     yield window
     window.recorder.stop()
     window.player.stop()
+    # A take starts work that outlives it: live words and live classes decode the
+    # whole take after stop, on threads that first import torch (slow, and not
+    # interruptible: over 5 s under load).  Let that work end here; else the
+    # runner's shutdown at teardown gives up on those threads and the test fails.
+    # (The window is gone by now: pytest-qt closes it, which cancels the jobs.)
+    qtbot.waitUntil(runner.is_idle, timeout=120000)
 
 
 @pytest.fixture
