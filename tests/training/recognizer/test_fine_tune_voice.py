@@ -112,10 +112,12 @@ def test_fine_tuning_on_a_few_sentences_of_a_new_voice_lowers_its_wer(tmp_path, 
     after_unseen = wer(test_texts, clips, adapted, "awb")
     after_adapted = wer(adapt_texts, clips, adapted, "awb")
 
-    # Measured with this recipe (2026-12-06, one thread), adapt seeds 0 and 1 and, with
-    # other sentences (seeds +500), seed 0: on the adapted sentences WER 0.75 -> 0.28,
-    # 0.75 -> 0.29, 0.75 -> 0.22; on the unseen ones 0.64 -> 0.57, 0.64 -> 0.59,
-    # 0.73 -> 0.60.  The adapted sentences fall a lot; the unseen ones fall reliably but
-    # only by 3-8 of their 56 words, so that margin is two words (0.035).
-    assert after_adapted <= before_adapted - 0.3, (before_adapted, after_adapted)
+    # Measured with this recipe (2026-12-06, one thread; 25 s of CPU for the whole test),
+    # before -> after WER on the adapted | unseen sentences.  These sentences, adapt seeds
+    # 0/1/2: 0.75 -> 0.28/0.29/0.30 | 0.64 -> 0.57/0.59/0.57 (seed 0, used here, gives the
+    # same numbers on every run).  Other sentences (seeds +500, +1000), adapt seed 0:
+    # 0.75 -> 0.22 | 0.73 -> 0.60 and 0.68 -> 0.36 | 0.86 -> 0.81.  The adapted sentences
+    # fall by 0.32-0.52; the unseen ones fall every time but only by 3-8 of their ~56
+    # words, so that margin is two words (0.035).
+    assert after_adapted <= before_adapted - 0.25, (before_adapted, after_adapted)
     assert after_unseen <= before_unseen - 0.035, (before_unseen, after_unseen)
