@@ -26,6 +26,7 @@ from workbench.core.audio.wav_writer import RIFF_LIMIT
 from workbench.core.storage.take_recovery import (
     Dropout,
     Take,
+    TakePurpose,
     discard_take,
     new_take_sidecar,
     takes_dir,
@@ -116,6 +117,7 @@ class Recorder(QObject):
         self._worker: CaptureWorker | None = None
         self._active_device = None
         self._insert_at: int | None = None
+        self._purpose = TakePurpose.ORDINARY
         self._drained = 0
         self._dropouts_seen = 0
         self._disk_free = float("inf")
@@ -148,6 +150,11 @@ class Recorder(QObject):
     @property
     def take_path(self) -> Path | None:
         return self._writer.sidecar.wav_path if self._writer else None
+
+    @property
+    def take_purpose(self) -> TakePurpose | None:
+        """What the take being recorded is for; None while idle."""
+        return self._purpose if self._writer else None
 
     @property
     def sample_rate(self) -> int | None:
@@ -184,8 +191,12 @@ class Recorder(QObject):
         return self._writer
 
     # -- transport ---------------------------------------------------------------------
-    def start(self, insert_at: int | None = None) -> Path | None:
+    def start(self, insert_at: int | None = None,
+              purpose: TakePurpose = TakePurpose.ORDINARY) -> Path | None:
         """Start a take (for a new document, or at document frame `insert_at`).
+
+        `purpose` goes with the take (`take_purpose` while it records, then
+        `Take.purpose`), so listeners can tell a training example from a recording.
 
         Returns the take's WAV path, or None when it could not start (then
         `failed` has been emitted with the reason).
@@ -203,6 +214,7 @@ class Recorder(QObject):
             return None
         try:
             self._open_take(device, fmt, insert_at)
+            self._purpose = purpose
         except OSError as exc:  # takes dir not writable, disk full before the first byte
             self.failed.emit(exc)
             return None
@@ -288,7 +300,7 @@ class Recorder(QObject):
         self._on_drain_timeout()  # the last samples and dropouts reach the views
         sc = self._writer.sidecar
         take = Take(sc.wav_path, frames, sc.sample_rate, sc.channels, sc.sample_format,
-                    dropouts, self._insert_at, error)
+                    dropouts, self._insert_at, error, self._purpose)
         self._writer = None
         self._ring = None
         self._set_state(RecorderState.IDLE)

@@ -35,6 +35,13 @@ class DropoutCause(Enum):
     WRITER_STALLED = "writer stalled"  # the disk could not keep up; the queue was full
 
 
+class TakePurpose(Enum):
+    """What a take is recorded for: listeners that analyse takes (live words) go by it."""
+
+    ORDINARY = "ordinary"  # a recording the user makes of whatever they want
+    EXAMPLE = "example"  # a labelled training example (Record Example): not speech to transcribe
+
+
 @dataclass(frozen=True)
 class Dropout:
     """Frames [start, stop) of a take that hold silence instead of lost input."""
@@ -54,7 +61,8 @@ class Take:
 
     `insert_at` is the document frame the recording was meant for (None: a new
     document).  `error` is set when the recording ended because of a failure;
-    everything before it is still in the file.
+    everything before it is still in the file.  `purpose` says what it was
+    recorded for (a recovered take is ORDINARY).
     """
 
     path: Path
@@ -65,6 +73,7 @@ class Take:
     dropouts: tuple[Dropout, ...] = ()
     insert_at: int | None = None
     error: BaseException | None = None
+    purpose: TakePurpose = TakePurpose.ORDINARY
 
     @property
     def duration(self) -> float:

@@ -24,7 +24,7 @@ from workbench.core.document.edit_commands import PasteCommand
 from workbench.core.document.edits import EditError
 from workbench.core.document.history import History
 from workbench.core.document.label_commands import AddLabelCommand, AddTierCommand
-from workbench.core.storage.take_recovery import Take
+from workbench.core.storage.take_recovery import Take, TakePurpose
 from workbench.core.time_format import seconds_text
 from workbench.runtime.audio_devices import AudioDevices
 from workbench.runtime.player import PlaybackState, Player
@@ -186,13 +186,14 @@ class AudioTransport(QObject):
         self._prepare_take(None)
         self.recorder.start(None)  # the bar follows the recorder's state
 
-    def record_into(self, entry, at: int) -> bool:
-        """Start a take that goes into `entry`'s document at frame `at` (a dialog's "Record
-        example"); False when it could not start (the recorder said why)."""
+    def record_into(self, entry, at: int,
+                    purpose: TakePurpose = TakePurpose.ORDINARY) -> bool:
+        """Start a take of `purpose` that goes into `entry`'s document at frame `at` (a
+        dialog's "Record example"); False when it could not start (the recorder said why)."""
         if self.recorder.is_recording():
             return False
         self._prepare_take(entry)
-        return self.recorder.start(at) is not None
+        return self.recorder.start(at, purpose) is not None
 
     def _on_record_button_pressed(self) -> None:
         if not self.recorder.is_recording() and not self.bar.record_button.isChecked():

@@ -11,6 +11,9 @@ import soundfile as sf
 from tests.audio_server import SINK, SOURCE
 from tests.labelled_sounds import RATE, labelled_recording
 from tests.ui.conftest import open_and_wait
+from workbench.core.document.analysis_commands import WORDS_TIER
+from workbench.runtime.live_classification import LIVE_CLASSIFY_KIND
+from workbench.runtime.live_transcription import LIVE_KIND
 
 
 def choose(combo, data):
@@ -51,6 +54,8 @@ def test_record_example_appends_a_labelled_take_to_the_tier(qtbot, recording_win
     assert [dialog.class_combo.itemText(i) for i in range(dialog.class_combo.count())] == \
         ["beep", "hiss"]
     dialog.class_combo.setEditText("whistle")
+    submitted = []
+    window.runner.job_submitted.connect(lambda handle: submitted.append(handle.request.kind))
     dialog.record_button.click()
     assert window.recorder.is_recording() and dialog.record_button.text().startswith("\u25a0")
     env = dict(os.environ, **audio_server.client_env())
@@ -69,6 +74,12 @@ def test_record_example_appends_a_labelled_take_to_the_tier(qtbot, recording_win
     assert "whistle" in [dialog.class_combo.itemText(i)
                          for i in range(dialog.class_combo.count())]
     assert len(entry.history.labels) == undo_before + 2  # the take, then its label
+    # A whistle is no speech: the example is not transcribed (no live words, no words
+    # tier); nor classified: its class is the one the user named.
+    qtbot.waitUntil(window.is_idle, timeout=60000)
+    assert LIVE_KIND not in submitted and LIVE_CLASSIFY_KIND not in submitted
+    assert len(entry.history.labels) == undo_before + 2
+    assert WORDS_TIER not in [t.name for t in document.label_tiers]
     entry.history.undo()
     assert not [lab for lab in document.label_tiers[0].labels if lab.text == "whistle"]
     dialog.close()

@@ -15,6 +15,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from workbench.core.document.label_commands import AddLabelCommand, AddTierCommand
+from workbench.core.storage.take_recovery import TakePurpose
 from workbench.runtime.recorder import RecorderState
 
 
@@ -42,7 +43,8 @@ class ExampleRecorder(QObject):
         if entry is None or not class_name.strip() or self.window.recorder.is_recording():
             return False
         self.pending = (class_name.strip(), tier_name)
-        if not self.window.transport.record_into(entry, self.document.frames):
+        if not self.window.transport.record_into(entry, self.document.frames,
+                                                 TakePurpose.EXAMPLE):
             self.pending = None
             return False
         self.recording_changed.emit(True)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QLabel
 
 from workbench.core.analysis.results import Classification
 from workbench.core.labels.class_colours import class_colour
+from workbench.core.storage.take_recovery import TakePurpose
 from workbench.runtime.live_classification import LiveClassification
 from workbench.runtime.model_jobs import ModelJob
 from workbench.runtime.recorder import RecorderState
@@ -80,7 +81,9 @@ class LiveClasses(QObject):
 
     def _on_recorder_state_changed(self, state: RecorderState) -> None:
         recorder = self.window.recorder
-        if state is RecorderState.RECORDING and self._current is None:
+        # A Record Example take's class is the one the user named, not the model's guess.
+        if (state is RecorderState.RECORDING and self._current is None
+                and recorder.take_purpose is TakePurpose.ORDINARY):
             self._listen(str(recorder.take_path), recorder.sample_rate)
         elif state is RecorderState.IDLE and self._current is not None:
             take = self._takes.get(self._current)

@@ -23,6 +23,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel
 
 from workbench.core.analysis.results import Transcript
+from workbench.core.storage.take_recovery import TakePurpose
 from workbench.runtime.live_transcription import LiveTranscription
 from workbench.runtime.model_jobs import ModelJob
 from workbench.runtime.recorder import RecorderState
@@ -69,7 +70,9 @@ class LiveWords(QObject):
 
     def _on_recorder_state_changed(self, state: RecorderState) -> None:
         recorder = self.window.recorder
-        if state is RecorderState.RECORDING and self._current is None:
+        # A training example (a whistle, a door) is not speech: its words would be noise.
+        if (state is RecorderState.RECORDING and self._current is None
+                and recorder.take_purpose is TakePurpose.ORDINARY):
             self._listen(str(recorder.take_path), recorder.sample_rate)
         elif state is RecorderState.IDLE and self._current is not None:
             take = self._takes.get(self._current)
