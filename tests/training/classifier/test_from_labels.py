@@ -20,12 +20,12 @@ from tests.labelled_sounds import (
 )
 from workbench.cli import main
 from workbench.core.document.document import Document
-from workbench.core.paths import user_models_dir
 from workbench.core.jobs import Cancelled, CancelToken, Partial
 from workbench.core.labels.label_formats import write_audacity
 from workbench.core.labels.labels import LabelTier
+from workbench.core.paths import user_models_dir
 from workbench.core.storage.project_file import save_project
-from workbench.ml.classifier.net import AudioClassifier, ClassifierConfig
+from workbench.ml.classifier.net import AudioClassifier, build_classifier
 from workbench.ml.zoo import ModelZoo, read_card
 from workbench.training.classifier.from_labels import (
     LabelTrainingError,
@@ -66,7 +66,8 @@ def test_fine_tuned_model_classifies_held_out_windows(zoo):
     assert "tier 'classes' of test.wav" in entry.card.training_data
     assert result.val_accuracy is not None and result.val_accuracy >= 0.9
     # Fresh recordings the model never saw (another seed), through the zoo's weights.
-    model = AudioClassifier(ClassifierConfig(labels=("beep", "hiss")))
+    # Built from its card: the fine-tuned model keeps the shipped network's width.
+    model = build_classifier(entry.card)
     ModelZoo(zoo).load_weights_into("beeps", model)
     rng = np.random.default_rng(7)
     held_out = {"beep": [beep(rng, 2.0) for _ in range(4)],
@@ -169,7 +170,7 @@ def test_whistles_and_claps_made_with_the_toolkit_are_told_apart_on_held_out_reg
     elapsed = time.perf_counter() - started
     assert elapsed < 120  # the budget on 2 CPU cores; it takes about 15 s
     assert result.labels == ("clap", "whistle") and result.val_accuracy >= 0.9
-    model = AudioClassifier(ClassifierConfig(labels=result.labels)).eval()
+    model = build_classifier(ModelZoo(zoo).entry("hands").card).eval()
     ModelZoo(zoo).load_weights_into("hands", model)
     held_audio, held_tier = whistles_and_claps(seed=99, per_class=5)
     regions, windows = region_votes(model, held_audio, held_tier)

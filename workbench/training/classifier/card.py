@@ -117,7 +117,7 @@ one-cycle schedule, label smoothing {smoothing}; seeded and resumable from check
 `{run_dir}`). {training_time} on {hardware}, a machine shared with other jobs.
 Validation window accuracy after the last epoch: {val_accuracy} (validation windows
 include 30% joined-class windows, which are harder than the test's single-class windows).
-
+{notes}
 ## Held out for evaluation
 
 {held_out}
@@ -170,6 +170,7 @@ def write_card(zoo: Path, config: ClassifierConfig, parameters: int, training: d
                         batch=settings.get("batch_size", "?"),
                         smoothing=settings.get("label_smoothing", "?"),
                         training_time=front["training_time"], hardware=front["hardware"],
+                        notes=f"\n{training['notes']}\n" if training.get("notes") else "",
                         val_accuracy=f"{history[-1]['val_accuracy']:.3f}" if history else "-")
     path = zoo / CARD_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
