@@ -15,7 +15,15 @@ state, the one torch remembered.  That costs one thread state for the life of
 one pool thread.  (Importing on a short-lived helper thread instead would
 register a dummy threading.Thread for the pool thread, which never goes away.)
 
-The runner calls `ensure_torch_imported()` before every GPU-lane job; a CPU
+The pinned state dies with nothing when its thread ends (QThreadPool retires
+an idle thread after 30 s, and a runner's threads end with it): pybind11 keeps
+the importing thread's state in that thread's own thread-local slot, so no
+other thread ever sees it, and a fresh pool thread simply gets a fresh state
+(checked 2026-12: torch imported on a pool thread that was then retired, then
+torch._dynamo and an optimizer step on a new pool thread, ran fine).  So the
+lanes may let their threads expire.
+
+The runner calls `ensure_torch_imported()` before every model-lane job; a CPU
 job that imports torch should call it first too.
 """
 

@@ -25,9 +25,10 @@ class _Frame(QWidget):
         self.raise_()
 
     def paintEvent(self, _event) -> None:  # noqa: N802
-        painter = QPainter(self)
-        painter.setPen(QPen(QColor(*COLOR), WIDTH))
-        painter.drawRect(self.rect().adjusted(1, 1, -2, -2))
+        # `with`: the painter ends here even if painting raises (see level_meter.py).
+        with QPainter(self) as painter:
+            painter.setPen(QPen(QColor(*COLOR), WIDTH))
+            painter.drawRect(self.rect().adjusted(1, 1, -2, -2))
 
 
 class WidgetHighlight(QObject):

@@ -40,8 +40,9 @@ class ElidedLabel(QLabel):
                                              self.contentsRect().width())
 
     def paintEvent(self, _event) -> None:
-        painter = QPainter(self)
-        painter.setPen(self.palette().color(self.foregroundRole()))
-        painter.drawText(self.contentsRect(),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         self.shown_text())
+        # `with`: the painter ends here even if painting raises (see level_meter.py).
+        with QPainter(self) as painter:
+            painter.setPen(self.palette().color(self.foregroundRole()))
+            painter.drawText(self.contentsRect(),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                             self.shown_text())

@@ -94,24 +94,28 @@ class LevelMeter(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
         lv = self._levels
-        painter = QPainter(self)
-        width = max(1, self.width() - _LAMP_W - _GAP)
-        peak = db_to_fraction(amplitude_to_db(lv.peak))
-        rms = db_to_fraction(amplitude_to_db(lv.rms))
-        held = db_to_fraction(amplitude_to_db(lv.held_peak))
-        hot = float(db_to_fraction(-6.0))
-        for ch in range(lv.channels):
-            y = _GAP + ch * (_BAR_H + _GAP)
-            painter.fillRect(QRectF(0, y, width, _BAR_H), _BACK)
-            painter.fillRect(QRectF(0, y, width * peak[ch], _BAR_H), _PEAK)
-            painter.fillRect(QRectF(0, y, width * min(rms[ch], hot), _BAR_H), _RMS)
-            if rms[ch] > hot:
-                painter.fillRect(QRectF(width * hot, y, width * (rms[ch] - hot), _BAR_H), _HOT)
-            if held[ch] > 0:
-                painter.fillRect(QRectF(width * held[ch] - 1, y, 2, _BAR_H), _HELD)
-            lamp = _CLIP_ON if lv.clipped[ch] else _CLIP_OFF
-            painter.fillRect(QRectF(width + _GAP, y, _LAMP_W, _BAR_H), lamp)
-        painter.end()
+        # `with`, so the painter ends even if painting raises: a painter kept alive by
+        # the exception's traceback (pytest-qt keeps it; so would a log) outlives the
+        # paint event and its paint engine, and ending it later calls into the freed
+        # engine (a segfault in QPainter::end; Qt warns "endPaint() called with active
+        # painter" first).
+        with QPainter(self) as painter:
+            width = max(1, self.width() - _LAMP_W - _GAP)
+            peak = db_to_fraction(amplitude_to_db(lv.peak))
+            rms = db_to_fraction(amplitude_to_db(lv.rms))
+            held = db_to_fraction(amplitude_to_db(lv.held_peak))
+            hot = float(db_to_fraction(-6.0))
+            for ch in range(lv.channels):
+                y = _GAP + ch * (_BAR_H + _GAP)
+                painter.fillRect(QRectF(0, y, width, _BAR_H), _BACK)
+                painter.fillRect(QRectF(0, y, width * peak[ch], _BAR_H), _PEAK)
+                painter.fillRect(QRectF(0, y, width * min(rms[ch], hot), _BAR_H), _RMS)
+                if rms[ch] > hot:
+                    painter.fillRect(QRectF(width * hot, y, width * (rms[ch] - hot), _BAR_H), _HOT)
+                if held[ch] > 0:
+                    painter.fillRect(QRectF(width * held[ch] - 1, y, 2, _BAR_H), _HELD)
+                lamp = _CLIP_ON if lv.clipped[ch] else _CLIP_OFF
+                painter.fillRect(QRectF(width + _GAP, y, _LAMP_W, _BAR_H), lamp)
 
     @staticmethod
     def _height_for(channels: int) -> int:
