@@ -76,9 +76,10 @@ def test_a_job_row_keeps_its_buttons_whole_beside_a_long_name(qtbot, window, run
                                       target=long_target), slow)
     try:
         row = window.jobs_panel.rows[handle]
-        qtbot.waitUntil(lambda: row.cancel_button.isVisible(), timeout=5000)
-        qtbot.wait(50)  # let the dock lay the row out
-        assert row.cancel_button.width() >= row.cancel_button.sizeHint().width()
+        # Laid out by the dock in later event loop turns: wait for that, not a while.
+        qtbot.waitUntil(lambda: row.cancel_button.isVisible()
+                        and row.cancel_button.width() >= row.cancel_button.sizeHint().width()
+                        and row.target_label.shown_text().startswith("…"), timeout=5000)
         shown = row.target_label.shown_text()
         assert shown.startswith("…") and shown.endswith("/very-long-folder-name/take.wav")
         assert row.target_label.toolTip() == long_target

@@ -175,6 +175,9 @@ def test_closing_a_tab_lets_the_document_go(qtbot, window, tone_file):
     del entry
     window.close_tab(0)
     qtbot.waitUntil(lambda: window.tabs.count() == 0)
-    qtbot.wait(50)  # deleteLater runs for the view
-    gc.collect()
-    assert doc_ref() is None
+
+    def freed() -> bool:  # once the view's deleteLater has run (a later event loop turn)
+        gc.collect()
+        return doc_ref() is None
+
+    qtbot.waitUntil(freed, timeout=5000)
