@@ -12,11 +12,12 @@ SR = 16000
 
 @pytest.mark.parametrize("name", list(NOISE_TEXTURES) + list(ROOM_TONES))
 def test_every_texture_renders_at_unit_level_and_repeats_for_a_seed(name):
-    first = render_texture(name, np.random.default_rng(4), SR, SR)
-    assert first.shape == (SR,) and np.all(np.isfinite(first))
+    n = SR // 2
+    first = render_texture(name, np.random.default_rng(4), SR, n)
+    assert first.shape == (n,) and np.all(np.isfinite(first))
     assert np.sqrt(np.mean(first ** 2)) == pytest.approx(1.0, rel=1e-6)
-    assert np.array_equal(first, render_texture(name, np.random.default_rng(4), SR, SR))
-    assert not np.array_equal(first, render_texture(name, np.random.default_rng(5), SR, SR))
+    assert np.array_equal(first, render_texture(name, np.random.default_rng(4), SR, n))
+    assert not np.array_equal(first, render_texture(name, np.random.default_rng(5), SR, n))
 
 
 def test_an_unknown_texture_is_named_in_the_error():
