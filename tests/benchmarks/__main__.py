@@ -11,7 +11,8 @@ from tests.benchmarks.harness import print_table, write_results
 MODULES = ["tests.benchmarks.bench_foundation", "tests.benchmarks.bench_spectrogram",
            "tests.benchmarks.bench_editing", "tests.benchmarks.bench_runtime",
            "tests.benchmarks.bench_recording",
-           "tests.benchmarks.bench_corpus", "tests.benchmarks.bench_enhancer_review"]
+           "tests.benchmarks.bench_corpus", "tests.benchmarks.bench_enhancer_review",
+           "tests.benchmarks.bench_train_from_labels"]
 
 
 def main() -> int:

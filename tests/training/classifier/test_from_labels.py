@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 
 import numpy as np
@@ -164,11 +163,9 @@ def region_votes(model: AudioClassifier, audio: np.ndarray, tier: LabelTier
 
 def test_whistles_and_claps_made_with_the_toolkit_are_told_apart_on_held_out_regions(zoo):
     audio, tier = whistles_and_claps(seed=1, per_class=4)
-    started = time.perf_counter()
+    # Its time against the 2-minute budget is in make bench (bench_train_from_labels).
     result, _steps = run_task(train_from_labels(
         audio, RATE, {"tier": tier, "name": "hands", "zoo": zoo}, CancelToken()))
-    elapsed = time.perf_counter() - started
-    assert elapsed < 120  # the budget on 2 CPU cores; it takes about 15 s
     assert result.labels == ("clap", "whistle") and result.val_accuracy >= 0.9
     model = build_classifier(ModelZoo(zoo).entry("hands").card).eval()
     ModelZoo(zoo).load_weights_into("hands", model)
