@@ -10,102 +10,31 @@ queued, decodes the whole take as the transcribe task does and emits
 gap in the frames fed (the recorder's ring overflowed while the GUI stalled) is
 filled with silence so later words keep their times.
 
-Threading and ownership: GUI thread only; the runner owns the worker thread,
-the model cache the loaded model.
+The take-long job itself (the queue, gaps, ending, cancelling) is
+`runtime.live_take_job.LiveTakeJob`; this names the recognizer's part.
 """
 
 from __future__ import annotations
 
-import functools
-import queue
+from PySide6.QtCore import Signal, SignalInstance
 
-import numpy as np
-from PySide6.QtCore import QObject, Signal
-
-from workbench.core.jobs import JobRequest
-from workbench.runtime.inspection_jobs import inspected_model
-from workbench.runtime.job_runner import JobHandle, JobRunner
-from workbench.runtime.model_jobs import ModelJobService
+from workbench.runtime.live_take_job import LiveTakeJob
 
 LIVE_KIND = "live-transcribe"
 
 
-class LiveTranscription(QObject):
+class LiveTranscription(LiveTakeJob):
     """One live transcription at a time (see module doc)."""
 
     words_changed = Signal(object)  # Transcript: the greedy words so far
-    finished = Signal(object)  # Transcript: the whole take, decoded
-    failed = Signal(object)  # exception
+    # finished: Transcript, the whole take, decoded
+    kind, title, lane, task_name = LIVE_KIND, "Live words", "gpu", "transcribe"
 
-    def __init__(self, runner: JobRunner, model_jobs: ModelJobService,
-                 parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._runner, self._jobs = runner, model_jobs
-        self._handle: JobHandle | None = None
-        self._blocks: queue.SimpleQueue | None = None
-        self.frames_fed = 0  # take frames handed to the worker
+    def so_far_signal(self) -> SignalInstance:
+        return self.words_changed
 
-    def is_running(self) -> bool:
-        return self._handle is not None and not self._handle.done
-
-    def start(self, sample_rate: int, model: str | None = None) -> JobHandle:
-        """Begin listening to a take recorded at `sample_rate` (cancels one running)."""
-        self.cancel()
-        self._blocks, self.frames_fed = queue.SimpleQueue(), 0
-        task = functools.partial(_live_task, self._blocks, sample_rate, self._jobs.zoo,
-                                 self._jobs.model_cache, model, self._jobs.device_flag,
-                                 self._jobs.device_setting)
-        request = JobRequest(LIVE_KIND, "Live words", lane="gpu", target="recording")
-        handle = self._runner.submit(request, task)
-        handle.partial_ready.connect(functools.partial(self._on_handle, handle,
-                                                       self.words_changed))
-        handle.finished.connect(functools.partial(self._on_handle, handle, self.finished))
-        handle.failed.connect(functools.partial(self._on_handle, handle, self.failed))
-        self._handle = handle
-        return handle
-
-    def feed(self, first_frame: int, frames: np.ndarray) -> None:
-        """Hand the worker take frames from `first_frame` on (copied: the caller's array
-        may be reused)."""
-        if self._blocks is None:
-            return
-        if first_frame > self.frames_fed:  # lost to an overflowing ring: keep the times
-            gap = first_frame - self.frames_fed
-            self._blocks.put(np.zeros((gap, frames.shape[1] if frames.ndim == 2 else 1),
-                                      np.float32))
-            self.frames_fed = first_frame
-        skip = self.frames_fed - first_frame
-        if skip < len(frames):
-            self._blocks.put(np.array(frames[skip:], np.float32))
-            self.frames_fed = first_frame + len(frames)
-
-    def end(self) -> None:
-        """The take is over: decode what is queued and emit `finished`."""
-        if self._blocks is not None:
-            self._blocks.put(None)
-            self._blocks = None
-
-    def cancel(self) -> None:
-        """Stop listening; nothing more is emitted for the running take."""
-        self.end()
-        handle, self._handle = self._handle, None
-        if handle is not None and not handle.done:
-            handle.cancel()
-
-    def _on_handle(self, handle: JobHandle, signal, value) -> None:
-        if handle is self._handle:
-            signal.emit(value)
-
-
-def _live_task(blocks, rate, zoo, cache, model, device_flag, setting, cancel):
-    """The live transcription on the model lane: torch is imported here, on the worker."""
-    from workbench.ml.recognizer.live import NO_BLOCK, live_transcribe
-
-    def next_block(timeout_s: float):
-        try:
-            return blocks.get(timeout=timeout_s)
-        except queue.Empty:
-            return NO_BLOCK
-
-    provider = inspected_model("transcribe", zoo, cache, model, device_flag, setting)
-    return (yield from live_transcribe(next_block, rate, {}, cancel, provider))
+    @staticmethod
+    def _live_task(next_block, rate, cancel, provider):
+        """The live transcription on the model lane: torch is imported here, on the worker."""
+        from workbench.ml.recognizer.live import live_transcribe
+        return (yield from live_transcribe(next_block, rate, {}, cancel, provider))

@@ -11,10 +11,11 @@ import torch
 from tests.classifier_zoo import make_classifier_zoo
 from workbench.core.audio.blocks import BlockSequence
 from workbench.core.jobs import CancelToken, Partial, run_to_completion
-from workbench.ml.classifier.live import NO_BLOCK, LiveClassifier, live_classify
+from workbench.ml.classifier.live import LiveClassifier, live_classify
 from workbench.ml.classifier.net import AudioClassifier, ClassifierConfig
 from workbench.ml.device import choose_device
 from workbench.ml.model_tasks import MODEL_TASKS, ModelProvider, find_model, run_model_task
+from workbench.ml.tasks.live_blocks import NO_BLOCK
 from workbench.ml.zoo import ModelZoo
 
 RATE = 16000

@@ -16,8 +16,9 @@ from workbench.core.paths import MODELS
 from workbench.ml.device import choose_device
 from workbench.ml.model_tasks import MODEL_TASKS, ModelProvider, find_model
 from workbench.ml.recognizer.inspection import posteriorgram
-from workbench.ml.recognizer.live import NO_BLOCK, LiveRecognizer, live_transcribe
+from workbench.ml.recognizer.live import LiveRecognizer, live_transcribe
 from workbench.ml.recognizer.net import CHARACTERS, CtcRecognizer
+from workbench.ml.tasks.live_blocks import NO_BLOCK
 from workbench.ml.zoo import ModelZoo
 from workbench.training.synth.speech import ESPEAK, SpeechParams, Voice, synthesize_speech
 

@@ -37,9 +37,7 @@ from workbench.ml.classifier.task import (
     window_starts,
 )
 from workbench.ml.tasks.base import ModelProvider
-
-NO_BLOCK = "no block"  # next_block's answer when nothing arrived in time
-WAIT_S = 0.02
+from workbench.ml.tasks.live_blocks import waiting_blocks
 
 
 class LiveClassifier:
@@ -137,7 +135,8 @@ def live_classify(next_block: Callable[[float], object], input_rate: int, params
                   cancel: CancelToken, provider: ModelProvider) -> TaskGenerator:
     """Task: the classes of a recording while it is made (see the module doc).
 
-    `next_block(timeout_s)` returns a float32 block, NO_BLOCK, or None at the end.
+    `next_block(timeout_s)` returns a float32 block, NO_BLOCK or None at the end
+    (ml.tasks.live_blocks).
     params: ``enter``, ``leave``, ``min_windows`` (the segment hysteresis), as for
     the classify task."""
     card = provider.card
@@ -151,11 +150,7 @@ def live_classify(next_block: Callable[[float], object], input_rate: int, params
     ended = False
     while not ended:
         cancel.check()
-        pieces, block = [], next_block(WAIT_S)
-        while block is not None and not isinstance(block, str):
-            pieces.append(block)  # take all that waits: one pass catches up on a backlog
-            block = next_block(0.0)
-        ended = block is None
-        if pieces and live.feed(np.concatenate(pieces)):
+        samples, ended = waiting_blocks(next_block)
+        if samples is not None and live.feed(samples):
             yield Partial(live.so_far())
     return live.finish()

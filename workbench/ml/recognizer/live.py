@@ -29,9 +29,7 @@ from workbench.ml.recognizer.net import CHARACTERS, CtcRecognizer
 from workbench.ml.recognizer.stream import RecognizerStream
 from workbench.ml.recognizer.task import _language_model, decode_words
 from workbench.ml.tasks.base import ModelProvider
-
-NO_BLOCK = "no block"  # next_block's answer when nothing arrived in time
-WAIT_S = 0.02
+from workbench.ml.tasks.live_blocks import waiting_blocks
 
 
 class LiveRecognizer:
@@ -83,7 +81,8 @@ def live_transcribe(next_block: Callable[[float], object], input_rate: int, para
                     cancel: CancelToken, provider: ModelProvider) -> TaskGenerator:
     """Task: the words of a recording while it is made (see the module doc).
 
-    `next_block(timeout_s)` returns a float32 block, NO_BLOCK, or None at the end.
+    `next_block(timeout_s)` returns a float32 block, NO_BLOCK or None at the end
+    (ml.tasks.live_blocks).
     params: `decoder` ("beam", the default, or "greedy") for the final words."""
     card = provider.card
     characters = card.alphabet if card.alphabet is not None else CHARACTERS
@@ -94,12 +93,8 @@ def live_transcribe(next_block: Callable[[float], object], input_rate: int, para
     ended = False
     while not ended:
         cancel.check()
-        pieces, block = [], next_block(WAIT_S)
-        while block is not None and not isinstance(block, str):
-            pieces.append(block)  # take all that waits: one feed catches up on a backlog
-            block = next_block(0.0)
-        ended = block is None
-        if pieces and live.feed(np.concatenate(pieces)):
+        samples, ended = waiting_blocks(next_block)
+        if samples is not None and live.feed(samples):
             yield Partial(_transcript(live.words, provider, live.input_frames / input_rate))
     posteriorgram = live.finish()
     total_s = live.input_frames / input_rate
