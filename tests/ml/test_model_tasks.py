@@ -1,5 +1,7 @@
 """Model tasks end to end on tiny random-weight models in a real temporary zoo."""
 
+import pickle
+
 import numpy as np
 import pytest
 import torch
@@ -146,3 +148,11 @@ def test_out_of_memory_on_the_gpu_moves_the_job_to_the_cpu_with_a_message(zoo):
     assert len(notices) == 1 and notices[0].device == "cpu"
     assert "Out of memory on cuda:0" in notices[0].message
     assert result.device == "cpu" and loads == ["cuda", "cpu"]  # later chunks stay on the CPU
+
+
+@pytest.mark.parametrize("kind", sorted(MODEL_TASKS))
+def test_every_task_spec_travels_to_a_worker_process(kind):
+    """`workbench batch` sends the spec to spawned workers by pickling it: a lambda in
+    it (as a pretrained entry once had) stops every corpus run of that kind."""
+    spec = pickle.loads(pickle.dumps(MODEL_TASKS[kind]))
+    assert spec.kind == MODEL_TASKS[kind].kind

@@ -136,5 +136,4 @@ def pretrained_task(name: str) -> PretrainedTask:
     card = ModelCard("speech-recognition", f"torchaudio {name}", RATE,
                      "LibriSpeech 960 h (torchaudio pipeline)", "none (downloaded)", "", "", {},
                      alphabet=CHARACTERS)
-    return PretrainedTask(lambda model, device: load_wav2vec2_asr(model, device),
-                          transcribe_wav2vec2, card)
+    return PretrainedTask(load_wav2vec2_asr, transcribe_wav2vec2, card)
