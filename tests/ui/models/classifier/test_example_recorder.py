@@ -1,26 +1,16 @@
 """Record Example in the train dialog: a take through the real recorder (PulseAudio loop-back)
 lands at the end of the recording, labelled with the class, as one undo step."""
 
-import os
-import subprocess
-
 import numpy as np
 import pytest
 import soundfile as sf
 
-from tests.audio_server import SINK, SOURCE
 from tests.labelled_sounds import RATE, labelled_recording
 from tests.ui.conftest import open_and_wait
+from tests.ui.models.conftest import play_into_sink
 from workbench.core.document.analysis_commands import WORDS_TIER
 from workbench.runtime.live_classification import LIVE_CLASSIFY_KIND
 from workbench.runtime.live_transcription import LIVE_KIND
-
-
-def choose(combo, data):
-    index = combo.findData(data)
-    assert index >= 0, f"{data!r} is not offered"
-    combo.setCurrentIndex(index)
-    combo.activated.emit(index)
 
 
 @pytest.fixture
@@ -33,16 +23,13 @@ def loud_whistle(tmp_path):
 
 
 @pytest.fixture
-def recording_window(qtbot, window, audio_server, tmp_path):
-    bar = window.transport.bar
-    choose(bar.output_combo, SINK)
-    choose(bar.input_combo, SOURCE)
+def recording_window(qtbot, loopback_window, tmp_path):
+    window = loopback_window
     audio, tier = labelled_recording(per_class=2)
     sf.write(tmp_path / "sounds.wav", audio, RATE)
     entry = open_and_wait(qtbot, window, tmp_path / "sounds.wav")
     entry.document.set_label_tiers([tier])
-    yield window, entry
-    window.recorder.stop()
+    return window, entry
 
 
 def test_record_example_appends_a_labelled_take_to_the_tier(qtbot, recording_window,
@@ -58,8 +45,7 @@ def test_record_example_appends_a_labelled_take_to_the_tier(qtbot, recording_win
     window.runner.job_submitted.connect(lambda handle: submitted.append(handle.request.kind))
     dialog.record_button.click()
     assert window.recorder.is_recording() and dialog.record_button.text().startswith("\u25a0")
-    env = dict(os.environ, **audio_server.client_env())
-    subprocess.run(["paplay", "-d", SINK, str(loud_whistle)], env=env, check=True)
+    assert play_into_sink(audio_server, loud_whistle).wait() == 0
     with qtbot.waitSignal(dialog.examples.example_added, timeout=10000):
         dialog.record_button.click()
     assert not window.recorder.is_recording()

@@ -3,15 +3,12 @@ null sink are recorded from the virtual microphone; their classes show on the re
 monitor while it records (the shipped classifier, beside live words on the model lane),
 and the take gets its class row and "classes" tier, the same as classifying the take."""
 
-import os
-import subprocess
-
 import numpy as np
 import pytest
 import soundfile as sf
 from PySide6.QtCore import Qt
 
-from tests.audio_server import SINK, SOURCE
+from tests.ui.models.conftest import play_into_sink
 from workbench.core.jobs import run_to_completion
 from workbench.core.labels.class_tier import CLASSES_TIER
 from workbench.ml.model_tasks import MODEL_TASKS, run_model_task
@@ -19,24 +16,6 @@ from workbench.runtime.recorder import RecorderState
 
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 RATE = 16000
-
-
-def choose(combo, data):
-    index = combo.findData(data)
-    assert index >= 0, f"{data!r} is not offered"
-    combo.setCurrentIndex(index)
-    combo.activated.emit(index)
-
-
-@pytest.fixture
-def audio_window(qtbot, window, audio_server):
-    bar = window.transport.bar
-    choose(bar.output_combo, SINK)
-    choose(bar.input_combo, SOURCE)
-    yield window
-    window.recorder.stop()
-    qtbot.waitUntil(window.classifier_ui.live.is_idle, timeout=20000)
-    qtbot.waitUntil(window.recognizer_ui.live.is_idle, timeout=20000)
 
 
 def sound_file(path, kind, seconds=2.5):
@@ -49,18 +28,13 @@ def sound_file(path, kind, seconds=2.5):
     return path
 
 
-def play(audio_server, path):
-    env = dict(os.environ, **audio_server.client_env())
-    return subprocess.Popen(["paplay", "-d", SINK, str(path)], env=env)
-
-
 def labels_of(result, after_s=0.0):
     return {s.label for s in result.segments if s.end > after_s} if result else set()
 
 
 def test_classes_fill_in_while_recording_and_the_take_keeps_them(
-        qtbot, audio_window, audio_server, tmp_path):
-    window = audio_window
+        qtbot, loopback_window, audio_server, tmp_path):
+    window = loopback_window
     live = window.classifier_ui.live
     tone, noise = sound_file(tmp_path / "tone.wav", "tone"), sound_file(tmp_path / "noise.wav",
                                                                        "noise")
@@ -70,7 +44,7 @@ def test_classes_fill_in_while_recording_and_the_take_keeps_them(
     qtbot.waitUntil(lambda: live.result is not None, timeout=20000)  # loaded, listening
     for path, label in ((tone, "tone"), (noise, "noise")):
         heard_from = window.recorder.frames_recorded() / window.recorder.sample_rate
-        player = play(audio_server, path)
+        player = play_into_sink(audio_server, path)
         try:
             qtbot.waitUntil(lambda lab=label, t=heard_from: lab in labels_of(live.result, t),
                             timeout=15000)

@@ -2,16 +2,14 @@
 null sink is recorded from the virtual microphone; its words show on the recording
 monitor while it records, and the take gets a words tier (the shipped recognizer)."""
 
-import subprocess
-
 import numpy as np
 import pytest
 import soundfile as sf
 from PySide6.QtCore import Qt
 
-from tests.audio_server import SINK, SOURCE
 from tests.runtime.loopback import espeak_phrase
 from tests.ui.conftest import open_and_wait
+from tests.ui.models.conftest import play_into_sink
 from workbench.core.document.selection import Selection
 from workbench.runtime.recorder import RecorderState
 from workbench.ui.models.recognizer.transcript_panel import words_tier
@@ -20,34 +18,12 @@ SENTENCE = "please record a short take of my voice now"
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 
 
-def choose(combo, data):
-    index = combo.findData(data)
-    assert index >= 0, f"{data!r} is not offered"
-    combo.setCurrentIndex(index)
-    combo.activated.emit(index)
-
-
-@pytest.fixture
-def audio_window(qtbot, window, audio_server):
-    bar = window.transport.bar
-    choose(bar.output_combo, SINK)
-    choose(bar.input_combo, SOURCE)
-    yield window
-    window.recorder.stop()
-    qtbot.waitUntil(window.recognizer_ui.live.is_idle, timeout=20000)
-
-
 @pytest.fixture
 def sentence(tmp_path):
     data, rate = espeak_phrase(tmp_path / "espeak.wav", SENTENCE)
     path = tmp_path / "sentence.wav"
     sf.write(path, np.concatenate([data, np.zeros(rate // 2, np.float32)]), rate)
     return path
-
-
-def play(audio_server, path):
-    env = dict(__import__("os").environ, **audio_server.client_env())
-    return subprocess.Popen(["paplay", "-d", SINK, str(path)], env=env)
 
 
 def record_sentence(qtbot, window, audio_server, sentence, start_key):
@@ -61,7 +37,7 @@ def record_sentence(qtbot, window, audio_server, sentence, start_key):
     assert window.recorder.state is RecorderState.RECORDING
     assert live.label.isVisible() and live.label.text() == "Loading the recognizer…"
     qtbot.waitUntil(lambda: live.label.text() == "Listening…", timeout=20000)
-    player = play(audio_server, sentence)
+    player = play_into_sink(audio_server, sentence)
     try:
         qtbot.waitUntil(lambda: len(live.words) >= 3, timeout=15000)
         assert window.recorder.state is RecorderState.RECORDING
@@ -74,8 +50,8 @@ def record_sentence(qtbot, window, audio_server, sentence, start_key):
 
 
 def test_words_appear_while_recording_and_each_new_take_gets_a_words_tier(
-        qtbot, audio_window, audio_server, sentence):
-    window = audio_window
+        qtbot, loopback_window, audio_server, sentence):
+    window = loopback_window
     seen = record_sentence(qtbot, window, audio_server, sentence,
                            lambda: qtbot.keyClick(window, Qt.Key.Key_R, SHIFT))
     assert seen and max(seen) >= 3
@@ -101,8 +77,8 @@ def test_words_appear_while_recording_and_each_new_take_gets_a_words_tier(
 
 
 def test_a_take_recorded_into_a_document_gets_its_words_at_the_take(
-        qtbot, audio_window, audio_server, sentence, tone_file):
-    window = audio_window
+        qtbot, loopback_window, audio_server, sentence, tone_file):
+    window = loopback_window
     entry = open_and_wait(qtbot, window, tone_file)
     doc = entry.document
     doc.set_selection(Selection(doc.sample_rate, doc.sample_rate))  # the cursor at 1 s
