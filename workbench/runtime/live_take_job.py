@@ -26,7 +26,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal, SignalInstance
 
 from workbench.core.jobs import JobRequest
-from workbench.ml.tasks.live_blocks import NO_BLOCK
+from workbench.ml.tasks.live_blocks import queue_reader
 from workbench.runtime.inspection_jobs import inspected_model
 from workbench.runtime.job_runner import JobHandle, JobRunner
 from workbench.runtime.model_jobs import ModelJobService
@@ -118,12 +118,5 @@ class LiveTakeJob(QObject):
 def _take_task(live_task, task_name, blocks, rate, zoo, cache, model, device_flag,
                setting, cancel):
     """The live job on the worker: the model is loaded here, off the GUI thread."""
-
-    def next_block(timeout_s: float):
-        try:
-            return blocks.get(timeout=timeout_s)
-        except queue.Empty:
-            return NO_BLOCK
-
     provider = inspected_model(task_name, zoo, cache, model, device_flag, setting)
-    return (yield from live_task(next_block, rate, cancel, provider))
+    return (yield from live_task(queue_reader(blocks), rate, cancel, provider))

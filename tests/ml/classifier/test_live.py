@@ -15,7 +15,7 @@ from workbench.ml.classifier.live import LiveClassifier, live_classify
 from workbench.ml.classifier.net import AudioClassifier, ClassifierConfig
 from workbench.ml.device import choose_device
 from workbench.ml.model_tasks import MODEL_TASKS, ModelProvider, find_model, run_model_task
-from workbench.ml.tasks.live_blocks import NO_BLOCK
+from workbench.ml.tasks.live_blocks import queue_reader
 from workbench.ml.zoo import ModelZoo
 
 RATE = 16000
@@ -104,13 +104,7 @@ def test_the_live_task_yields_windows_while_recording_and_the_take_at_the_end(zo
         blocks.put(signal[i:i + 4000])
     blocks.put(None)
 
-    def next_block(timeout_s):
-        try:
-            return blocks.get(timeout=timeout_s)
-        except queue.Empty:
-            return NO_BLOCK
-
-    partials, gen = [], live_classify(next_block, RATE, {}, CancelToken(), provider)
+    partials, gen = [], live_classify(queue_reader(blocks), RATE, {}, CancelToken(), provider)
     try:
         while True:
             item = next(gen)

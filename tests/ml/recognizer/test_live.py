@@ -18,7 +18,7 @@ from workbench.ml.model_tasks import MODEL_TASKS, ModelProvider, find_model
 from workbench.ml.recognizer.inspection import posteriorgram
 from workbench.ml.recognizer.live import LiveRecognizer, live_transcribe
 from workbench.ml.recognizer.net import CHARACTERS, CtcRecognizer
-from workbench.ml.tasks.live_blocks import NO_BLOCK
+from workbench.ml.tasks.live_blocks import queue_reader
 from workbench.ml.zoo import ModelZoo
 from workbench.training.synth.speech import ESPEAK, SpeechParams, Voice, synthesize_speech
 
@@ -76,13 +76,7 @@ def test_live_task_yields_words_while_fed_and_returns_the_final_transcript(tmp_p
     for _ in range(20):
         blocks.put((rng.standard_normal((1600, 1)) * 0.3).astype(np.float32))
     blocks.put(None)
-
-    def next_block(timeout):
-        try:
-            return blocks.get(timeout=timeout)
-        except queue.Empty:
-            return NO_BLOCK
-    task = live_transcribe(next_block, 16000, {"decoder": "greedy"}, CancelToken(), provider)
+    task = live_transcribe(queue_reader(blocks), 16000, {"decoder": "greedy"}, CancelToken(), provider)
     partials = []
     try:
         while True:

@@ -8,6 +8,7 @@ name NO_BLOCK without loading a model family.
 
 from __future__ import annotations
 
+import queue
 from collections.abc import Callable
 
 import numpy as np
@@ -25,3 +26,15 @@ def waiting_blocks(next_block: Callable[[float], object]) -> tuple[np.ndarray | 
         pieces.append(block)
         block = next_block(0.0)
     return (np.concatenate(pieces) if pieces else None), block is None
+
+
+def queue_reader(blocks: queue.SimpleQueue) -> Callable[[float], object]:
+    """`next_block` reading a queue that another thread fills (None last)."""
+
+    def next_block(timeout_s: float):
+        try:
+            return blocks.get(timeout=timeout_s)
+        except queue.Empty:
+            return NO_BLOCK
+
+    return next_block
