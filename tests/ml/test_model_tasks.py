@@ -156,3 +156,13 @@ def test_every_task_spec_travels_to_a_worker_process(kind):
     it (as a pretrained entry once had) stops every corpus run of that kind."""
     spec = pickle.loads(pickle.dumps(MODEL_TASKS[kind]))
     assert spec.kind == MODEL_TASKS[kind].kind
+
+
+@pytest.mark.parametrize("frames", [1, 8, 256, 257, 400])
+def test_a_clip_shorter_than_one_analysis_window_transcribes_without_error(zoo, frames):
+    """A few samples (a truncated file in a corpus run, a click of a selection) give an
+    empty or tiny transcript, not an STFT error."""
+    _, result = drive(run_model_task(MODEL_TASKS["transcribe"], noise(frames / 16000), 16000,
+                                     CancelToken(), zoo=zoo))
+    assert isinstance(result, Transcript)
+    assert result.text == " ".join(w.word for w in result.words)

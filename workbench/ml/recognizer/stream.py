@@ -71,7 +71,9 @@ class RecognizerStream:
         self._finished = True
         total = int(self.net.output_frames(len(self._audio)))
         chunks = -(-total // self.net.chunk) - self._next_chunk
-        if chunks <= 0 or len(self._audio) == 0:
+        # Audio no longer than half a window (16 ms) has no analysis frame to reflect-pad
+        # (and no word in it): it gives no rows, as an empty file does.
+        if chunks <= 0 or len(self._audio) <= self._half:
             return np.zeros((0, self.net.classify.out_features), np.float32)
         rows = self._run(chunks, end=True)
         return rows[:max(0, total - (self._next_chunk - chunks) * self.net.chunk)]
