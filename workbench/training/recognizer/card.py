@@ -8,6 +8,7 @@ registers the files again (fresh checksums).
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from workbench.ml.recognizer.net import ARCHITECTURE, CHARACTERS
@@ -16,8 +17,16 @@ from workbench.training.recognizer.language import LM_FILE, LM_SENTENCES, write_
 from workbench.training.synth.held_out_voices import held_out_voices_text, voice_pool
 
 MODEL_NAME = "recognizer"
-TRAINING_COMMAND = ("workbench train recognizer --hours 1.4 --threads 1 "
-                    "--corpus ../shared/speech/kathleen")
+
+
+def training_command(settings: dict) -> str:
+    """The command that trains a model with these settings (budget, threads, corpora)."""
+    budget = (f" --hours {settings['hours']:g}" if settings.get("hours")
+              else f" --epochs {settings.get('epochs', '?')}")
+    corpora = "".join(f" --corpus {os.path.relpath(c) if os.path.isabs(c) else c}"
+                      for c in settings.get("corpora", []))
+    return (f"workbench train recognizer{budget} --threads {settings.get('threads', 1)}"
+            f"{corpora}")
 
 
 def weights_file(name: str = MODEL_NAME) -> str:
@@ -143,7 +152,7 @@ def write_card(zoo: Path, name: str, summary: dict, metrics: dict, evaluation: s
     front = {
         "task": "speech-recognition", "architecture": ARCHITECTURE, "sample_rate": 16000,
         "alphabet": CHARACTERS, "config": config, "training_data": data_text(summary),
-        "training_command": TRAINING_COMMAND, "hardware": hardware,
+        "training_command": training_command(settings), "hardware": hardware,
         "training_time": training_time, "metrics": metrics, "held_out": held_out_text(),
         "streaming": {"chunk_s": chunk_s, "lookahead_s": round(lookahead_s, 3)},
         "lm": LM_FILE,
@@ -153,21 +162,21 @@ def write_card(zoo: Path, name: str, summary: dict, metrics: dict, evaluation: s
         layers=config.get("layers"), hidden=config.get("hidden"),
         parameters=summary.get("parameters", "?"), chunk_s=chunk_s, right_s=right_s,
         lookahead_s=lookahead_s, latency_s=chunk_s + lookahead_s, data=data_text(summary),
-        command=TRAINING_COMMAND, lr=settings.get("learning_rate"),
+        command=training_command(settings), lr=settings.get("learning_rate"),
         wd=settings.get("weight_decay"), clip=settings.get("clip_norm"),
         batch_s=settings.get("max_batch_s", 0), training_time=training_time,
         hardware=hardware, steps=summary.get("steps", "?"),
         epochs=summary.get("epochs_done", "?"),
         validation=_validation_text(history), held_out=held_out_text(),
         evaluation=evaluation, limits=_LIMITS, lm_sentences=LM_SENTENCES,
-        status=status_text(metrics))
+        status=status_text(metrics, training_time))
     path = zoo / card_file(name)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("---\n" + json.dumps(front, indent=2) + "\n---\n\n" + body, encoding="utf-8")
     return path
 
 
-def status_text(metrics: dict) -> str:
+def status_text(metrics: dict, training_time: str) -> str:
     """Each target of the issue with the measured number and whether it is met."""
     if not metrics:
         return "Not evaluated yet."
@@ -191,7 +200,7 @@ def status_text(metrics: dict) -> str:
         rows.append(f"- seen speaker (real read speech, same clips), against pocketsphinx: "
                     f"{seen:.3f} vs "
                     f"{seen_peer:.3f}: {'met' if seen <= seen_peer / 2 else 'NOT met'}")
-    return ("This model is undertrained: 84 minutes on one CPU thread was not enough for "
+    return (f"This model is undertrained: {training_time} on CPU was not enough for "
             "this network to learn spelling well. It is shipped so the whole path (task, "
             "streaming, beam search, alignment, CLI) runs on real weights; the numbers below "
             "are what it does.\n\n" + "\n".join(rows) + "\n\npocketsphinx's timings were "
