@@ -28,6 +28,7 @@ from workbench.ml.classifier.net import (
 from workbench.ml.zoo.safe_load import save_safetensors
 from workbench.training.classifier.dataset import WindowSampler, build_clips
 from workbench.training.classifier.recipe import CLASSES
+from workbench.training.schedules import load_schedule
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ def _resume(path: Path, net, optimiser, schedule) -> tuple[int, list]:
     state = torch.load(path, weights_only=True)
     net.load_state_dict(state["model"])
     optimiser.load_state_dict(state["optimiser"])
-    schedule.load_state_dict(state["schedule"])
+    load_schedule(schedule, state["schedule"])  # more epochs continue the run
     return int(state["epoch"]), json.loads(state["history"])
 
 

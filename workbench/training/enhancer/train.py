@@ -29,6 +29,7 @@ from workbench.training.enhancer.dataset import (
     synthesis_seconds,
 )
 from workbench.training.enhancer.losses import si_sdr, spectral_distance
+from workbench.training.schedules import load_schedule
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def _resume(path: Path, net, optimiser, schedule) -> tuple[int, list, float]:
     state = torch.load(path, weights_only=True)
     net.load_state_dict(state["model"])
     optimiser.load_state_dict(state["optimiser"])
-    schedule.load_state_dict(state["schedule"])
+    load_schedule(schedule, state["schedule"])  # more epochs continue the run
     return int(state["epoch"]), json.loads(state["history"]), float(state["training_s"])
 
 
