@@ -6,7 +6,7 @@ import pytest
 from workbench.training.classifier import families
 from workbench.training.classifier.recipe_families import synthesize_clip
 from workbench.training.synth.ambience.textures import NOISE_TEXTURES, ROOM_TONES
-from workbench.training.synth.orchestra.families import ALL_FAMILIES, category
+from workbench.training.synth.orchestra.families import ALL_FAMILIES, RANDOMIZED_FAMILIES, category
 
 RATE = 16000
 
@@ -16,7 +16,7 @@ def db(audio):
 
 
 def test_the_split_is_disjoint_and_covers_every_family_and_texture():
-    pairs = [(families.MUSIC_TRAINING, families.MUSIC_HELD_OUT, ALL_FAMILIES),
+    pairs = [(families.MUSIC_TRAINING, families.MUSIC_HELD_OUT, ALL_FAMILIES + RANDOMIZED_FAMILIES),
              (families.NOISE_TRAINING, families.NOISE_HELD_OUT, tuple(NOISE_TEXTURES)),
              (families.ROOM_TONE_TRAINING, families.ROOM_TONE_HELD_OUT, tuple(ROOM_TONES))]
     for training, held_out, everything in pairs:
@@ -42,6 +42,18 @@ def test_training_clips_never_hold_a_held_out_family_or_texture():
             assert not named_in(detail, held), detail
             seen |= named_in(detail, families.MUSIC_TRAINING + families.NOISE_TRAINING)
     assert len(seen) >= 5  # and they do hear a variety of the training ones
+
+
+def test_randomized_instruments_and_noise_are_heard_in_training_only():
+    randomized = RANDOMIZED_FAMILIES + ("random_texture",)
+    assert set(randomized) <= set(families.MUSIC_TRAINING + families.NOISE_TRAINING)
+    assert not set(randomized) & set(families.music_families("eval") + families.noise_textures("eval"))
+    heard = set()
+    for label in ("music", "noise"):
+        for index in range(8):
+            heard |= named_in(synthesize_clip(label, "train", index, RATE, 0.5).detail, randomized)
+            assert not named_in(synthesize_clip(label, "eval", index, RATE, 0.5).detail, randomized)
+    assert {"random_pitched", "random_texture"} <= heard
 
 
 @pytest.mark.parametrize("featured", ["cello", "vinyl"])

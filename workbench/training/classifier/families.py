@@ -10,11 +10,13 @@ every other category.  Nothing here is ever tuned on the held-out side.
 from __future__ import annotations
 
 from workbench.training.synth.ambience.textures import NOISE_TEXTURES, ROOM_TONES
-from workbench.training.synth.orchestra.families import ALL_FAMILIES
+from workbench.training.synth.orchestra.families import ALL_FAMILIES, RANDOMIZED_FAMILIES
 
 MUSIC_HELD_OUT = ("violin", "cello", "marimba", "clarinet", "accordion", "fm_keys", "koto",
                   "hand_percussion")
-MUSIC_TRAINING = tuple(f for f in ALL_FAMILIES if f not in MUSIC_HELD_OUT)
+# Training also hears the randomized instrument spaces (never evaluation): they cover
+# instruments beyond the named families.  The randomized noise texture is a training texture.
+MUSIC_TRAINING = tuple(f for f in ALL_FAMILIES if f not in MUSIC_HELD_OUT) + RANDOMIZED_FAMILIES
 NOISE_HELD_OUT = ("wind", "traffic", "murmur", "vinyl")
 NOISE_TRAINING = tuple(t for t in NOISE_TEXTURES if t not in NOISE_HELD_OUT)
 ROOM_TONE_HELD_OUT = ("ventilated",)

@@ -9,7 +9,10 @@ variety and the family split of ``families``:
 - music: ``synth.orchestra`` pieces (solo lines to bands, 50-190 bpm, effects,
   mixed levels) from the split's instrument families; 15% the first recipe's
   pieces (training splits only); 25% over a faint noise texture (15-35 dB SNR).
-- noise: a texture of the split (``synth.ambience``), 30% two of them mixed.
+  Training splits only: 30% of the pieces feature a randomized pitched
+  instrument and 10% a randomized kit (``orchestra.randomized``).
+- noise: a texture of the split (``synth.ambience``), 30% two of them mixed;
+  training splits lead a quarter of them with the randomized texture.
 - tone: the first recipe's tones, 25% over a faint texture.
 - silence: digital zero, dither, or room tone (hum and hiss ...) at -90 to -56 dBFS.
 
@@ -34,6 +37,10 @@ NAME = "families"
 SILENCE_LEVELS_DB = (-90.0, -56.0)
 SPEECH_SNR_DB = (0.0, 15.0)
 _STREAM = {"train": 211, "val": 253, "eval": 297}
+# Outside evaluation: shares of pieces featuring a randomized instrument space, and of
+# noises led by the randomized texture (``synth.orchestra.randomized``, ``ambience.randomized``).
+RANDOMIZED_MUSIC_SHARE = {"random_pitched": 0.3, "random_kit": 0.1}
+RANDOMIZED_NOISE_SHARE = 0.25
 
 
 def clip_rng(split: str, label: str, index: int, featured: str | None = None) -> np.random.Generator:
@@ -50,10 +57,18 @@ def _featured_index(name: str) -> int:
 
 
 def noise_clip(rng, split, sample_rate, duration_s, featured=None) -> tuple[np.ndarray, str]:
-    """A noise texture of the split (``featured`` first), sometimes with a second one."""
+    """A noise texture of the split (``featured`` first), sometimes with a second one.
+
+    Outside evaluation a quarter of the noises lead with the randomized texture.
+    """
     pool = families.noise_textures(split)
     n = frames_for(duration_s, sample_rate)
-    kind = featured if featured in pool else str(rng.choice(pool))
+    if featured in pool:
+        kind = featured
+    elif split != "eval" and rng.random() < RANDOMIZED_NOISE_SHARE:
+        kind = "random_texture"
+    else:
+        kind = str(rng.choice(pool))
     audio = render_texture(kind, rng, sample_rate, n)
     if rng.random() < 0.3:
         other = str(rng.choice(pool))
@@ -69,6 +84,13 @@ def music_clip(rng, split, sample_rate, duration_s, featured=None) -> tuple[np.n
         featured = None
         if split != "eval" and rng.random() < 0.15:
             return random_music(rng, sample_rate, duration_s), "first-recipe piece"
+        if split != "eval":
+            # Domain randomization: many pieces feature a randomized instrument or kit.
+            draw = rng.random()
+            if draw < RANDOMIZED_MUSIC_SHARE["random_pitched"]:
+                featured = "random_pitched"
+            elif draw < sum(RANDOMIZED_MUSIC_SHARE.values()):
+                featured = "random_kit"
     return random_piece(rng, sample_rate, duration_s, pool, featured)
 
 

@@ -11,7 +11,15 @@ from collections.abc import Callable
 import numpy as np
 
 from workbench.training.synth import noise
-from workbench.training.synth.ambience import colours, crackle, crowd, machines, room_tone, weather
+from workbench.training.synth.ambience import (
+    colours,
+    crackle,
+    crowd,
+    machines,
+    randomized,
+    room_tone,
+    weather,
+)
 
 
 def _legacy(maker) -> Callable[[np.random.Generator, int, int], np.ndarray]:
@@ -27,6 +35,8 @@ NOISE_TEXTURES: dict[str, Callable[[np.random.Generator, int, int], np.ndarray]]
     "fan": _legacy(noise.fan_noise), "keyboard": _legacy(noise.keyboard_clicks),
     "babble": _legacy(noise.babble_noise), "murmur": crowd.murmur,
     "vinyl": crackle.vinyl, "electric": crackle.electric, "hum": _legacy(noise.mains_hum),
+    # Last, so the names before it keep their places (evaluation seeds follow this order).
+    "random_texture": randomized.random_texture,
 }
 ROOM_TONES: dict[str, Callable[[np.random.Generator, int, int], np.ndarray]] = {
     "hum_and_hiss": room_tone.hum_and_hiss, "hiss": room_tone.hiss, "mains_hum": room_tone.hum,

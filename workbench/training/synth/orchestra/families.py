@@ -13,7 +13,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from workbench.training.synth.orchestra import blown, bowed, keys, kits, plucked, struck, synths
+from workbench.training.synth.orchestra import (
+    blown,
+    bowed,
+    keys,
+    kits,
+    plucked,
+    randomized,
+    struck,
+    synths,
+)
 
 PARTS = ("bass", "chords", "melody")
 
@@ -68,6 +77,12 @@ KITS: dict[str, Callable[[np.random.Generator, int], Callable]] = {
     "hand_percussion": kits.hand_percussion,
 }
 ALL_FAMILIES = tuple(PITCHED) + tuple(KITS)
+# Randomized instrument spaces (``randomized``), not instruments: playable like any family,
+# but not in ALL_FAMILIES, whose order also seeds the classifier's evaluation clips.
+RANDOMIZED_FAMILIES = ("random_pitched", "random_kit")
+PITCHED["random_pitched"] = Family("random_pitched", "randomized", randomized.random_pitched,
+                                   28, 96, _ALL)
+KITS["random_kit"] = randomized.random_kit
 
 
 def category(name: str) -> str:
