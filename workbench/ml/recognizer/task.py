@@ -24,8 +24,9 @@ from workbench.ml.recognizer.beam import BeamSettings, beam_search
 from workbench.ml.recognizer.decode import BLANK, greedy_ctc_words
 from workbench.ml.recognizer.lm import BigramLM, read_arpa
 from workbench.ml.recognizer.net import CHARACTERS, build_recognizer
-from workbench.ml.recognizer.pretrained_ctc import pretrained_task
+from workbench.ml.recognizer.pretrained_ctc import pretrained_task as ctc_task
 from workbench.ml.recognizer.pretrained_names import PRETRAINED_RECOGNIZERS
+from workbench.ml.recognizer.pretrained_rnnt import pretrained_task as rnnt_task
 from workbench.ml.recognizer.stream import RecognizerStream
 from workbench.ml.tasks.audio import Audio, frames_of, mono_at, read_frames
 from workbench.ml.tasks.base import ModelProvider, ModelTaskSpec
@@ -133,6 +134,11 @@ def _read_lm(path: str, mtime: float) -> BigramLM:
     return read_arpa(path)
 
 
+# How each pretrained recognizer runs: a CTC model over characters, or an RNN-T.
+_PRETRAINED_TASKS = {"WAV2VEC2_ASR_BASE_960H": ctc_task,
+                     "EMFORMER_RNNT_BASE_LIBRISPEECH": rnnt_task}
+
 SPEC = ModelTaskSpec(kind="transcribe", zoo_task="speech-recognition", family="recognizer",
                      build_model=build_recognizer, run=transcribe,
-                     pretrained={name: pretrained_task(name) for name in PRETRAINED_RECOGNIZERS})
+                     pretrained={name: _PRETRAINED_TASKS[name](name)
+                                 for name in PRETRAINED_RECOGNIZERS})

@@ -37,7 +37,11 @@ from workbench.ml.errors import (
     PretrainedNotDownloadedError,
     UnknownModelError,
 )
-from workbench.ml.zoo.pretrained_shapes import conv_tasnet_for, squim_objective_for
+from workbench.ml.zoo.pretrained_shapes import (
+    conv_tasnet_for,
+    emformer_rnnt_for,
+    squim_objective_for,
+)
 
 if TYPE_CHECKING:
     import torch
@@ -291,7 +295,7 @@ _BUNDLES: dict[str, _Bundle] = {b.name: b for b in (
             _asset("models/emformer_rnnt_base_librispeech.pt"),
             (_asset("pipeline-assets/global_stats_rnnt_librispeech.json"),
              _asset("pipeline-assets/spm_bpe_4096_librispeech.model")),
-            _build_emformer_rnnt_base),
+            _build_emformer_rnnt_base, build_for=emformer_rnnt_for),
     _Bundle("WAV2VEC2_ASR_BASE_960H", "speech-recognition", 16000,
             "wav2vec 2.0 base fine-tuned for English character CTC on 960 h of LibriSpeech.",
             _RemoteFile(_BASE_URL + "models/wav2vec2_fairseq_base_ls960_asr_ls960.pth",

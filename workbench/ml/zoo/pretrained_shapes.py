@@ -7,7 +7,9 @@ same keys with other shapes.  These builders read the sizes from the state dict,
 so either loads through the same code.  What weights cannot tell is taken from the
 base model: SQUIM's attention heads (4) and chunk size (71), Conv-TasNet's mask
 activation (ReLU) and layers per stack (8 when the block count allows, else one
-stack).  A checkpoint without the architecture's keys raises KeyError.
+stack); the Emformer RNN-T's 64-dimensional attention heads, segment (16 frames),
+right context (4), left context (30), GELU and memory settings.  A checkpoint
+without the architecture's keys raises KeyError.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ if TYPE_CHECKING:  # listing pretrained models imports this module, and never to
 
 SQUIM_HEADS, SQUIM_CHUNK = 4, 71
 TASNET_LAYERS_PER_STACK = 8
+EMFORMER_HEAD_DIM, EMFORMER_SEGMENT, EMFORMER_RIGHT_CONTEXT, EMFORMER_LEFT_CONTEXT = 64, 16, 4, 30
 
 
 def _count(state: Mapping[str, Tensor], pattern: str) -> int:
@@ -61,3 +64,33 @@ def conv_tasnet_for(state: Mapping[str, Tensor]) -> nn.Module:
         msk_num_hidden_feats=state[f"{block}.0.weight"].shape[0],
         msk_num_layers=layers, msk_num_stacks=blocks // layers, msk_activate="relu")
 
+
+
+def emformer_rnnt_for(state: Mapping[str, Tensor]) -> nn.Module:
+    """An `emformer_rnnt_model` with the sizes of `state` (the rest as emformer_rnnt_base)."""
+    from torchaudio.models import emformer_rnnt_model
+
+    reduce_in = state["transcriber.input_linear.weight"]  # (reduction input, mel bins)
+    layer = "transcriber.transformer.emformer_layers.0."
+    width = state[layer + "attention.emb_to_query.weight"].shape[0]  # reduced frame width
+    embedding = state["predictor.embedding.weight"]  # (symbols, symbol embedding)
+    if width % reduce_in.shape[0]:
+        raise ValueError(f"the Emformer width {width} is not a multiple of the time "
+                         f"reduction input {reduce_in.shape[0]}")
+    heads = width // EMFORMER_HEAD_DIM if width % EMFORMER_HEAD_DIM == 0 else 1
+    return emformer_rnnt_model(
+        input_dim=reduce_in.shape[1],
+        encoding_dim=state["transcriber.output_linear.weight"].shape[0],
+        num_symbols=embedding.shape[0], segment_length=EMFORMER_SEGMENT,
+        right_context_length=EMFORMER_RIGHT_CONTEXT,
+        time_reduction_input_dim=reduce_in.shape[0],
+        time_reduction_stride=width // reduce_in.shape[0], transformer_num_heads=heads,
+        transformer_ffn_dim=state[layer + "pos_ff.1.weight"].shape[0],
+        transformer_num_layers=_count(state, r"transcriber\.transformer\.emformer_layers\.(\d+)\..*"),
+        transformer_dropout=0.1, transformer_activation="gelu",
+        transformer_left_context_length=EMFORMER_LEFT_CONTEXT, transformer_max_memory_size=0,
+        transformer_weight_init_scale_strategy="depthwise", transformer_tanh_on_mem=True,
+        symbol_embedding_dim=embedding.shape[1],
+        num_lstm_layers=_count(state, r"predictor\.lstm_layers\.(\d+)\..*"),
+        lstm_layer_norm="predictor.lstm_layers.0.c_norm.weight" in state,
+        lstm_layer_norm_epsilon=1e-3, lstm_dropout=0.3)
