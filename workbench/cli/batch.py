@@ -50,9 +50,10 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the run folder: ledger, summary, enhanced audio")
     parser.add_argument("--model", metavar="M", help="model name in the zoo or among your "
                                                      "trained models (WORKBENCH_USER_MODELS_DIR"
-                                                     ", else the data folder's models/; "
-                                                     "default: the first installed one for "
-                                                     "this task)")
+                                                     ", else the data folder's models/), or a "
+                                                     "downloaded pretrained model (`workbench "
+                                                     "models`); default: the first installed "
+                                                     "one for this task")
     parser.add_argument("--zoo", metavar="DIR", type=Path,
                         help="model folder (default: WORKBENCH_MODELS_DIR, else models/)")
     parser.add_argument("--device", metavar="D", default="cpu",
@@ -129,12 +130,31 @@ def _prepare_task(args: argparse.Namespace) -> tuple[CorpusTask, str] | int:
         return fail(NAME, f"the model runtime cannot be loaded ({exc})", EXIT_MODEL)
     spec, zoo = MODEL_TASKS[args.kind], ModelZoo.installed(args.zoo)
     try:
-        entry = find_model(zoo, spec, args.model)
+        if args.model in spec.pretrained:  # a model manager download runs by its name
+            name, weights = args.model, _downloaded_checkpoint(args.model)
+        else:
+            entry = find_model(zoo, spec, args.model)
+            name, weights = entry.name, entry.weights_path
     except (NoModelError, ModelLoadError, UnknownModelError) as exc:
         return fail(NAME, exc, EXIT_MODEL)
-    task = task_for_worker(CorpusTask(args.kind, spec, zoo.folder, entry.name, args.out,
+    task = task_for_worker(CorpusTask(args.kind, spec, zoo.folder, name, args.out,
                                       args.device, user_zoo=zoo.user_folder))
-    return task, model_hash(task, entry.weights_path)
+    return task, model_hash(task, weights)
+
+
+def _downloaded_checkpoint(name: str) -> Path:
+    """The checkpoint of pretrained model `name`, once it and its companion files are
+    downloaded (before any worker starts); else PretrainedNotDownloadedError."""
+    from workbench.ml.errors import PretrainedNotDownloadedError
+    from workbench.ml.zoo.pretrained import pretrained_info
+
+    info = pretrained_info(name)
+    for path in (info.cache_path, *info.asset_paths):
+        if not path.is_file():
+            raise PretrainedNotDownloadedError(path, f"{name} is not downloaded yet ({path.name}"
+                                                     f" is missing); download it in the "
+                                                     f"model manager ({info.url})")
+    return info.cache_path
 
 
 def _executor(args: argparse.Namespace):
