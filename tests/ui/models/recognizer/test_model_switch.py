@@ -94,3 +94,32 @@ def test_a_downloaded_torchaudio_recognizer_is_offered_and_transcribes(
     assert not ui.row_for(doc).isVisible() and not ui.state_row_for(doc).isVisible()
     assert ui.live_model() is None  # live words stream: the zoo's default, not wav2vec 2.0
     qtbot.waitUntil(window.is_idle, timeout=20000)
+
+
+def test_the_emformer_rnnt_is_offered_transcribes_and_exports(qtbot, runner, tmp_path,
+                                                              tone_file, monkeypatch):
+    from tests.tiny_emformer import NAME, install_tiny_emformer
+    from workbench.core.document.transcript_export import TranscriptFormat
+
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch-home"))
+    window = two_recognizer_window(qtbot, runner, tmp_path)
+    entry = open_and_wait(qtbot, window, tone_file)
+    ui, doc = window.recognizer_ui, entry.document
+    assert NAME not in ui.recognizer_names()  # not downloaded: not offered
+    install_tiny_emformer(blank_bias=3.0, word_bias=2.0)
+    ui.refresh_models()
+    assert NAME in ui.recognizer_names()
+    ui.panel.model_box.setCurrentText(NAME)
+    ui.panel.transcribe_button.click()
+    qtbot.waitUntil(lambda: transcript_model(doc) == NAME, timeout=30000)
+    words = doc.analyses["transcribe"].words
+    assert words and all(0.0 <= w.start < w.end <= 3.0 for w in words)
+    qtbot.waitUntil(lambda: ui.panel.table.rowCount() == len(words))
+    assert ui.panel.model_label.text() == f"Words by {NAME}"
+    assert [ui.panel.table.item(i, 0).text() for i in range(len(words))] == [
+        w.word for w in words]
+    qtbot.waitUntil(window.is_idle, timeout=20000)
+    path = tmp_path / "words.txt"
+    assert ui.export(TranscriptFormat.AUDACITY, path)
+    assert path.read_text().splitlines() == [
+        f"{w.start:.6f}\t{w.end:.6f}\t{w.word}" for w in words]
