@@ -131,10 +131,10 @@ _LIMITS = (
     "held-out utterances are 'seen speaker' figures, not real-speech accuracy in general. "
     "Expect clearly worse results on other people, accents, spontaneous speech, distant "
     "microphones and loud noise, and on words outside everyday English spelling (names). For "
-    "better accuracy on real speech use torchaudio's pretrained WAV2VEC2_ASR_BASE_960H "
-    "(model manager; the transcript panel, exports and `workbench transcribe --model` run "
-    "it once its weights are in place; EMFORMER_RNNT_BASE_LIBRISPEECH can be downloaded "
-    "but not yet run, as it needs an RNN-T decoder), or adapt this one to your voice: "
+    "better accuracy on real speech use torchaudio's pretrained WAV2VEC2_ASR_BASE_960H or "
+    "EMFORMER_RNNT_BASE_LIBRISPEECH (model manager; once downloaded, the transcript panel, "
+    "exports, `workbench transcribe --model` and `workbench batch transcribe --model` run "
+    "them), or adapt this one to your voice: "
     "`workbench train recognizer --from recognizer --corpus DIR`.")
 
 
