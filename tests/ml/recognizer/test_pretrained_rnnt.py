@@ -15,7 +15,11 @@ from tests.tiny_emformer import NAME, install_tiny_emformer
 from workbench.core.jobs import Cancelled, CancelToken, run_to_completion
 from workbench.ml.errors import ModelLoadError, PretrainedNotDownloadedError
 from workbench.ml.model_tasks import MODEL_TASKS, run_model_task
-from workbench.ml.recognizer.pretrained_rnnt import BEAM_WIDTH, load_emformer_rnnt
+from workbench.ml.recognizer.pretrained_rnnt import (
+    BEAM_WIDTH,
+    EncoderWindows,
+    load_emformer_rnnt,
+)
 from workbench.ml.recognizer.rnnt_beam import TimedRNNTBeamSearch
 from workbench.ml.recognizer.rnnt_features import LogMelStream, read_global_stats
 from workbench.ml.recognizer.word_pieces import timed_words
@@ -60,7 +64,8 @@ def test_the_timed_search_is_torchaudios_and_times_each_token_where_it_came():
     length = torch.tensor([len(features)])
     with torch.inference_mode():
         theirs = RNNTBeamSearch(model.rnnt, model.blank)(features, length, BEAM_WIDTH)
-        ours = TimedRNNTBeamSearch(model.rnnt, model.blank)(features, length, BEAM_WIDTH)
+        ours = TimedRNNTBeamSearch(model.rnnt, model.blank, BEAM_WIDTH)(features, length,
+                                                                           BEAM_WIDTH)
         encoded, _ = model.rnnt.transcribe(features[None], length)
     assert [(h[0], h[3]) for h in ours] == [(h[0], h[3]) for h in theirs]
     tokens, frames, log_probs = ours[0][0], ours[0][4], ours[0][5]
@@ -90,9 +95,27 @@ def test_words_have_times_in_the_audio_and_blocks_change_nothing(tmp_path):
 
 
 
+def test_encoder_windows_equal_one_pass_over_the_whole_file():
+    install_tiny_emformer()
+    model = load_emformer_rnnt(NAME)
+    windows = EncoderWindows(model.rnnt, torch.device("cpu"), window_segments=2)
+    assert windows.warmup == 17 * 16  # 2 layers x (30 + 4) encoder frames x 4
+    stream = LogMelStream(model.mean, model.invstddev)
+    features = torch.cat([stream.feed(noise(6.0)[:, 0]), stream.finish()])  # 601 frames
+    with torch.inference_mode():
+        pieces = [*windows.push(features[:300]), *windows.push(features[300:]),
+                  *windows.finish(torch.zeros(0, 80))]
+        padded = torch.cat([features, torch.zeros(608 + 4 - 601, 80)])
+        whole, _ = model.rnnt.transcribe(padded[None], torch.tensor([len(padded)]))
+    firsts = [first for first, _ in pieces]
+    assert firsts == sorted(firsts) and firsts[-1] * 4 > 2 * windows.warmup  # seams far in
+    torch.testing.assert_close(torch.cat([e for _, e in pieces], 1), whole, atol=1e-4,
+                               rtol=1e-4)
+
+
 def test_block_seams_change_nothing(tmp_path):
     install_tiny_emformer(blank_bias=3.0, word_bias=2.0)
-    audio = noise(1.5)
+    audio = noise(4.0)
     whole = transcribe(audio, 16000, tmp_path, block_s=30.0)
     pieces = transcribe(audio, 16000, tmp_path, block_s=0.37)  # seams inside segments
     assert len(whole.words) >= 2

@@ -11,16 +11,18 @@ sentencepiece model must have exactly the pieces before it.
 
 `transcribe_emformer` computes the pipeline's log-mel features (rnnt_features) block
 by block and runs torchaudio's RNN-T beam search (beam width 10, rnnt_beam) over the
-whole file as one search: the encoder goes through the Emformer's streaming path one
-segment (16 feature frames plus 4 of right context) at a time, and the search carries
-its hypotheses from segment to segment.  (The whole-file forward pass attends over a
-frames x frames mask: gigabytes for a ten-minute file.)  After each block of
-`block_s` seconds the best hypothesis so far is yielded as a Partial transcript.  An
+whole file as one search that carries its hypotheses from window to window.  The
+encoder runs over windows of the file whose outputs equal one whole-file pass
+(`EmformerDecoding`): one pass over a long file would attend over a frames x frames
+mask, gigabytes for ten minutes.  After each block of `block_s` seconds the best
+hypothesis so far is yielded as a Partial transcript.  An
 encoder frame is 160 samples x the time reduction stride (4) = 40 ms at 16 kHz; word
 times and confidences come from the emitted tokens (word_pieces).
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 import numpy as np
 import torch
@@ -42,9 +44,9 @@ from workbench.ml.tasks.audio import Audio, frames_of, mono_at, read_frames
 from workbench.ml.tasks.base import ModelProvider, PretrainedTask
 from workbench.ml.zoo import ModelCard
 from workbench.ml.zoo.pretrained import load_pretrained, pretrained_info
-from workbench.ml.zoo.pretrained_shapes import EMFORMER_RIGHT_CONTEXT, EMFORMER_SEGMENT
 
 BEAM_WIDTH = 10  # as torchaudio's pipeline example decodes
+WINDOW_SEGMENTS = 192  # 30.7 s of audio a window: cancellation waits for at most one
 DEFAULT_BLOCK_S = 30.0
 
 
@@ -99,38 +101,85 @@ def load_emformer_rnnt(name: str, device: torch.device | str = "cpu") -> Emforme
     return EmformerRecognizer(rnnt, mean, invstddev, vocabulary).eval().to(device)
 
 
+class EncoderWindows:
+    """The Emformer encoder over feature frames pushed in pieces, window by window.
+
+    It runs torchaudio's whole-utterance forward pass (five times faster on a CPU than
+    the segment-by-segment streaming path, and the same numbers: its attention masks
+    emulate streaming) over windows of at most `window_segments` segments.  A window
+    starts `warmup` feature frames early, as far back as any of its outputs can see
+    (each layer attends `left_context_length` encoder frames before its segment), so
+    its outputs equal those of one pass over the whole file; the warm-up outputs are
+    dropped.  Owned by one task; not thread-safe.
+    """
+
+    def __init__(self, rnnt: nn.Module, device: torch.device,
+                 window_segments: int = WINDOW_SEGMENTS) -> None:
+        self.rnnt, self.device = rnnt, device
+        emformer = rnnt.transcriber.transformer
+        self.stride = rnnt.transcriber.time_reduction.stride
+        self.segment = emformer.segment_length * self.stride  # feature frames
+        self.right = emformer.right_context_length * self.stride
+        reach = len(emformer.emformer_layers) * (emformer.left_context_length
+                                                 + emformer.segment_length)
+        self.warmup = -(-reach * self.stride // self.segment) * self.segment
+        self._window = window_segments * self.segment
+        self._frames = torch.zeros(0, N_MELS)  # feature frames from `_base` on
+        self._base = 0
+        self._done = 0  # feature frames already encoded
+
+    def push(self, frames: torch.Tensor) -> Iterator[tuple[int, torch.Tensor]]:
+        """(first encoder frame, encoder frames (1, n, dim)) of each window the frames so
+        far complete (each needs its right context)."""
+        self._frames = torch.cat([self._frames, frames])
+        while (count := min(self._window, self._ready() // self.segment * self.segment)) > 0:
+            yield self._done // self.stride, self._encode(self._done, self._done + count)
+            self._done += count
+            keep = max(self._base, self._done - self.warmup)  # what later windows look back on
+            self._frames, self._base = self._frames[keep - self._base:], keep
+
+    def finish(self, frames: torch.Tensor) -> Iterator[tuple[int, torch.Tensor]]:
+        """The last windows: the rest padded with zero (mean) frames to whole segments and
+        a right context, as torchaudio pads its features (one segment when there was
+        nothing at all)."""
+        left = self._ready() + self.right + len(frames)
+        if left > 0 or self._done == 0:
+            whole = -(-max(1, left) // self.segment) * self.segment
+            frames = torch.cat([frames, torch.zeros(whole + self.right - left, N_MELS)])
+        yield from self.push(frames)
+
+    def _ready(self) -> int:
+        return self._base + len(self._frames) - self.right - self._done
+
+    def _encode(self, start: int, stop: int) -> torch.Tensor:
+        first = max(0, start - self.warmup)
+        inputs = self._frames[first - self._base:stop + self.right - self._base]
+        encoded, _ = self.rnnt.transcribe(inputs[None].to(self.device),
+                                          torch.tensor([len(inputs)], device=self.device))
+        return encoded[:, (start - first) // self.stride:]
+
+
 class EmformerDecoding:
-    """One job's decoding on one model and device: features, encoder state and the beam
+    """One job's decoding on one model and device: features, encoder windows and the beam
     search's hypotheses, advanced as audio is fed.  Owned by the task; not thread-safe."""
 
     def __init__(self, model: EmformerRecognizer, device: torch.device) -> None:
         self.model, self.device = model, device
         self.audio: list[np.ndarray] = []  # all 16 kHz audio fed, to replay on another device
         self._features = LogMelStream(model.mean, model.invstddev)
-        self._search = TimedRNNTBeamSearch(model.rnnt, model.blank)
-        self._pending = torch.zeros(0, N_MELS)  # feature frames not yet through the encoder
-        self._state = None
+        self._encoder = EncoderWindows(model.rnnt, device)
+        self._search = TimedRNNTBeamSearch(model.rnnt, model.blank, BEAM_WIDTH)
         self._hypotheses = None
-        self._frames = 0  # encoder frames decoded
 
     def feed(self, signal: np.ndarray, cancel: CancelToken) -> TimedTokens:
         """Decode `signal` (16 kHz) after what came before; the best hypothesis so far."""
-        self._pending = torch.cat([self._pending, self._features.feed(signal)])
-        self._run_segments(cancel)
+        self._decode(self._encoder.push(self._features.feed(signal)), cancel)
         self.audio.append(signal)
         return self.best()
 
     def finish(self, cancel: CancelToken) -> TimedTokens:
-        """Decode the rest, the last segment padded with zero (mean) frames as torchaudio
-        pads its features; the best hypothesis of the whole audio."""
-        pending = torch.cat([self._pending, self._features.finish()])
-        segment = EMFORMER_SEGMENT
-        if len(pending) or self._hypotheses is None:
-            whole = -(-max(1, len(pending)) // segment) * segment
-            pending = torch.cat([pending, torch.zeros(whole + EMFORMER_RIGHT_CONTEXT
-                                                      - len(pending), N_MELS)])
-        self._pending = pending
-        self._run_segments(cancel)
+        """Decode the rest; the best hypothesis of the whole audio."""
+        self._decode(self._encoder.finish(self._features.finish()), cancel)
         return self.best()
 
     def best(self) -> TimedTokens:
@@ -138,18 +187,11 @@ class EmformerDecoding:
             return TimedTokens((), (), ())
         return best_tokens(self._hypotheses)
 
-    def _run_segments(self, cancel: CancelToken) -> None:
-        step = EMFORMER_SEGMENT
-        window = step + EMFORMER_RIGHT_CONTEXT
-        while len(self._pending) >= window:
+    def _decode(self, windows: Iterator[tuple[int, torch.Tensor]], cancel: CancelToken) -> None:
+        cancel.check()
+        for first, encoded in windows:
+            self._hypotheses = self._search.search(encoded, self._hypotheses, first)
             cancel.check()
-            chunk = self._pending[:window].to(self.device)
-            self._search.frame_offset = self._frames
-            self._hypotheses, self._state = self._search.infer(
-                chunk, torch.tensor([window], device=self.device), BEAM_WIDTH,
-                state=self._state, hypothesis=self._hypotheses)
-            self._pending = self._pending[step:]
-            self._frames += step // self.model.stride
 
 
 def transcribe_emformer(audio: Audio, sample_rate: int, params: dict, cancel: CancelToken,
@@ -164,7 +206,7 @@ def transcribe_emformer(audio: Audio, sample_rate: int, params: dict, cancel: Ca
         stop = min(total, start + block)
         signal = mono_at(read_frames(audio, start, stop), sample_rate, RATE)
         words = yield from model_provider.infer(
-            lambda model, device, x=signal: _words(holder, model, device, x, cancel, None))
+            lambda model, device, x=signal: _words(holder, model, device, x, cancel, total_s))
         yield Partial(Transcript.from_words(words, model_provider.name,
                                             str(model_provider.device), 0.0, (0.0, total_s)))
         yield Progress(stop / total, f"Transcribing: {stop / sample_rate:.0f} of "

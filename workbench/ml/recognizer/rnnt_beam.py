@@ -9,8 +9,9 @@ frame, given the tokens before it).  It hooks the three private steps that build
 hypotheses (`_init_b_hypos`, `_gen_b_hypos`, `_gen_new_hypos`); torchaudio is pinned
 in the lock, and a test checks the search still finds what torchaudio's finds.
 
-Streaming: `infer` runs over one encoder segment at a time with the hypotheses of the
-previous one; `frame_offset` says where the segment starts, so frames count from the
+`search(encoded, hypotheses, frame_offset)` goes on from the hypotheses of the frames
+before (as `infer` does after torchaudio's streaming encoder) over encoder frames
+computed elsewhere; `frame_offset` says where they start, so frames count from the
 start of the audio.
 """
 
@@ -35,12 +36,20 @@ class TimedTokens:
 class TimedRNNTBeamSearch(RNNTBeamSearch):
     """RNNTBeamSearch whose hypotheses also carry token frames and log probabilities.
 
-    Owned by one task (not thread-safe): `frame_offset` is its streaming position.
+    Owned by one task (not thread-safe): `frame_offset` is its position in the audio.
     """
 
-    def __init__(self, model: torch.nn.Module, blank: int) -> None:
+    def __init__(self, model: torch.nn.Module, blank: int, beam_width: int) -> None:
         super().__init__(model, blank)
+        self.beam_width = beam_width
         self.frame_offset = 0
+
+    def search(self, encoded: torch.Tensor, hypotheses: list | None,
+               frame_offset: int) -> list:
+        """The best hypotheses after `encoded` (1, frames, dim), continuing `hypotheses`
+        (None: from the start)."""
+        self.frame_offset = frame_offset
+        return self._search(encoded, hypotheses, self.beam_width)
 
     def _init_b_hypos(self, device):
         return [(*h, (), ()) for h in super()._init_b_hypos(device)]
