@@ -20,9 +20,9 @@ from workbench.ml.recognizer.pretrained_rnnt import (
     EncoderWindows,
     load_emformer_rnnt,
 )
-from workbench.ml.recognizer.rnnt_beam import TimedRNNTBeamSearch
-from workbench.ml.recognizer.rnnt_features import LogMelStream, read_global_stats
-from workbench.ml.recognizer.word_pieces import timed_words
+from workbench.ml.recognizer.rnnt.beam_search import TimedRNNTBeamSearch
+from workbench.ml.recognizer.rnnt.features import LogMelStream, read_global_stats
+from workbench.ml.recognizer.rnnt.word_pieces import timed_words
 from workbench.ml.zoo import ModelZoo
 
 

@@ -9,15 +9,15 @@ published model and a smaller one (made by a test) load the same way.  The blank
 the joint network's last output (4096 for the published model), and the
 sentencepiece model must have exactly the pieces before it.
 
-`transcribe_emformer` computes the pipeline's log-mel features (rnnt_features) block
-by block and runs torchaudio's RNN-T beam search (beam width 10, rnnt_beam) over the
-whole file as one search that carries its hypotheses from window to window.  The
-encoder runs over windows of the file whose outputs equal one whole-file pass
-(`EmformerDecoding`): one pass over a long file would attend over a frames x frames
-mask, gigabytes for ten minutes.  After each block of `block_s` seconds the best
-hypothesis so far is yielded as a Partial transcript.  An
-encoder frame is 160 samples x the time reduction stride (4) = 40 ms at 16 kHz; word
-times and confidences come from the emitted tokens (word_pieces).
+`transcribe_emformer` computes the pipeline's log-mel features (rnnt/features.py)
+block by block and runs torchaudio's RNN-T beam search (beam width 10,
+rnnt/beam_search.py) over the whole file as one search that carries its hypotheses
+from window to window.  The encoder runs over windows whose outputs equal one pass
+over the whole file (`EncoderWindows`); that one pass would attend over a frames x
+frames mask, gigabytes for ten minutes of audio.  After each block of `block_s`
+seconds the best hypothesis so far is yielded as a Partial transcript.  An encoder
+frame is 160 samples x the time reduction stride (4) = 40 ms at 16 kHz; word times
+and confidences come from the emitted tokens (rnnt/word_pieces.py).
 """
 
 from __future__ import annotations
@@ -31,15 +31,15 @@ from torch import nn
 from workbench.core.analysis.results import Transcript, Word
 from workbench.core.jobs import CancelToken, Partial, Progress, TaskGenerator
 from workbench.ml.errors import ModelLoadError, PretrainedNotDownloadedError
-from workbench.ml.recognizer.rnnt_beam import TimedRNNTBeamSearch, TimedTokens, best_tokens
-from workbench.ml.recognizer.rnnt_features import (
+from workbench.ml.recognizer.rnnt.beam_search import TimedRNNTBeamSearch, TimedTokens, best_tokens
+from workbench.ml.recognizer.rnnt.features import (
     HOP,
     N_MELS,
     RATE,
     LogMelStream,
     read_global_stats,
 )
-from workbench.ml.recognizer.word_pieces import WordPieceVocabulary, timed_words
+from workbench.ml.recognizer.rnnt.word_pieces import WordPieceVocabulary, timed_words
 from workbench.ml.tasks.audio import Audio, frames_of, mono_at, read_frames
 from workbench.ml.tasks.base import ModelProvider, PretrainedTask
 from workbench.ml.zoo import ModelCard
