@@ -127,3 +127,14 @@ def test_the_threshold_baseline_tells_silence_tones_and_noise_apart():
     assert features.shape == (12, len(FEATURES))
     baseline = ThresholdBaseline.fit(features, labels * 4)
     assert list(baseline.predict(features)) == labels * 4
+
+
+def test_clips_from_two_worker_processes_are_the_clips_of_one(tmp_path):
+    one = build_clips(tmp_path / "one", "val", 2, 8000, recipe="randomized")
+    made = []
+    two = build_clips(tmp_path / "two", "val", 2, 8000, on_clip=lambda label, i: made.append(i),
+                      recipe="randomized", workers=2)
+    assert len(made) == 10
+    for label in CLASSES:
+        assert np.array_equal(one.audio[label], two.audio[label]), label
+        assert one.details[label] == two.details[label]

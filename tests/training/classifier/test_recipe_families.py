@@ -4,7 +4,10 @@ import numpy as np
 import pytest
 
 from workbench.training.classifier import families
-from workbench.training.classifier.recipe_families import synthesize_clip
+from workbench.training.classifier.recipe_families import (
+    synthesize_clip,
+    synthesize_randomized_clip,
+)
 from workbench.training.synth.ambience.textures import NOISE_TEXTURES, ROOM_TONES
 from workbench.training.synth.orchestra.families import ALL_FAMILIES, RANDOMIZED_FAMILIES, category
 
@@ -16,8 +19,9 @@ def db(audio):
 
 
 def test_the_split_is_disjoint_and_covers_every_family_and_texture():
-    pairs = [(families.MUSIC_TRAINING, families.MUSIC_HELD_OUT, ALL_FAMILIES + RANDOMIZED_FAMILIES),
-             (families.NOISE_TRAINING, families.NOISE_HELD_OUT, tuple(NOISE_TEXTURES)),
+    pairs = [(families.MUSIC_TRAINING, families.MUSIC_HELD_OUT, ALL_FAMILIES),
+             (families.NOISE_TRAINING + families.NOISE_RANDOMIZED, families.NOISE_HELD_OUT,
+              tuple(NOISE_TEXTURES)),
              (families.ROOM_TONE_TRAINING, families.ROOM_TONE_HELD_OUT, tuple(ROOM_TONES))]
     for training, held_out, everything in pairs:
         assert held_out and training and not set(training) & set(held_out)
@@ -44,16 +48,24 @@ def test_training_clips_never_hold_a_held_out_family_or_texture():
     assert len(seen) >= 5  # and they do hear a variety of the training ones
 
 
-def test_randomized_instruments_and_noise_are_heard_in_training_only():
-    randomized = RANDOMIZED_FAMILIES + ("random_texture",)
-    assert set(randomized) <= set(families.MUSIC_TRAINING + families.NOISE_TRAINING)
-    assert not set(randomized) & set(families.music_families("eval") + families.noise_textures("eval"))
+def test_the_randomized_recipe_hears_the_random_spaces_in_training_only():
+    randomized = RANDOMIZED_FAMILIES + families.NOISE_RANDOMIZED
+    assert not set(randomized) & set(families.music_families("eval", randomized=True)
+                                     + families.noise_textures("eval", randomized=True))
     heard = set()
     for label in ("music", "noise"):
         for index in range(8):
-            heard |= named_in(synthesize_clip(label, "train", index, RATE, 0.5).detail, randomized)
-            assert not named_in(synthesize_clip(label, "eval", index, RATE, 0.5).detail, randomized)
+            heard |= named_in(synthesize_randomized_clip(label, "train", index, RATE, 0.5).detail,
+                              randomized)
+            # The families recipe never hears them.
+            assert not named_in(synthesize_clip(label, "train", index, RATE, 0.5).detail, randomized)
     assert {"random_pitched", "random_texture"} <= heard
+    # Evaluation clips are the same in both recipes.
+    for featured in ("koto", "wind"):
+        label = "music" if featured == "koto" else "noise"
+        assert np.array_equal(synthesize_clip(label, "eval", 2, RATE, 1.0, featured=featured).audio,
+                              synthesize_randomized_clip(label, "eval", 2, RATE, 1.0,
+                                                         featured=featured).audio)
 
 
 @pytest.mark.parametrize("featured", ["cello", "vinyl"])

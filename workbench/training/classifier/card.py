@@ -73,7 +73,9 @@ def training_command(settings: dict) -> str:
                ("--steps-per-epoch", settings.get("steps_per_epoch")),
                ("--threads", settings.get("threads")), ("--seed", settings.get("seed")),
                ("--channels", ",".join(map(str, settings.get("channels", (16, 32, 48, 64, 64))))),
-               ("--embedding", settings.get("embedding", 96))]
+               ("--embedding", settings.get("embedding", 96)),
+               # Runs before the spectral augmentation existed had none.
+               ("--eq-augment-db", settings.get("eq_augment_db", 0.0))]
     return TRAINING_COMMAND + "".join(f" {flag} {value}" for flag, value in options
                                       if value is not None)
 
@@ -88,10 +90,26 @@ def data_text(settings: dict) -> str:
     clips = settings.get("train_clips_per_class", 300)
     if _recipe(settings) == "first":
         return _DATA_FIRST.format(clips=clips)
-    return _DATA_FAMILIES.format(clips=clips, val_clips=settings.get("val_clips_per_class", 30),
+    text = _DATA_FAMILIES.format(clips=clips, val_clips=settings.get("val_clips_per_class", 30),
                                  music=", ".join(families.MUSIC_TRAINING),
                                  noise=", ".join(families.NOISE_TRAINING),
                                  room=", ".join(families.ROOM_TONE_TRAINING))
+    if _recipe(settings) == recipe_families.RANDOMIZED_NAME:
+        shares = recipe_families.RANDOMIZED_MUSIC_SHARE
+        text += (" Domain randomization (recipe \"randomized\", training and validation only): "
+                 "a randomized pitched instrument (3-40 partials at random tilt, odd/even "
+                 "balance and jitter, slight inharmonicity, struck or sustained envelopes, "
+                 "vibrato, tremolo, breath, random formant filter) features in "
+                 f"{shares['random_pitched']:.0%} of the pieces and a randomized kit (membrane, "
+                 f"noise and metal strokes at random tunings) in {shares['random_kit']:.0%}, "
+                 "both also in the instrument pool; a randomized noise texture (random "
+                 "spectral slope, bumps and dips, moving spectrum, slow swell, clicks) leads "
+                 f"{recipe_families.RANDOMIZED_NOISE_SHARE:.0%} of the noises, backgrounds "
+                 "included.")
+    if settings.get("eq_augment_db"):
+        text += (f" Training windows other than silence: half get a random spectral tilt and "
+                 f"bump of up to +-{settings['eq_augment_db']:.0f} dB on the log-mel bands.")
+    return text
 
 _BODY = """# Sound-class classifier (speech, music, noise, tone, silence)
 

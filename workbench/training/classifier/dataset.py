@@ -15,7 +15,10 @@ the stretch that window speaks for.
 from __future__ import annotations
 
 import json
+import multiprocessing
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,40 +45,62 @@ class ClipSet:
 
 def build_clips(folder: str | Path, split: str, clips_per_class: int, sample_rate: int = 16000,
                 on_clip: Callable[[str, int], None] | None = None,
-                recipe: str = DEFAULT_RECIPE) -> ClipSet:
+                recipe: str = DEFAULT_RECIPE, workers: int = 1) -> ClipSet:
     """Synthesize (or read back) ``clips_per_class`` clips of every class for ``split``.
 
-    ``recipe`` names the data recipe (``recipe_families.RECIPES``: "first" or
-    "families"); each recipe has its own cache files.  ``on_clip(label, index)``
-    is called before each new clip is made (progress).  A cached class with a
-    different clip count or rate is made again.
+    ``recipe`` names the data recipe (``recipe_families.RECIPES``: "first",
+    "families" or "randomized"); each recipe has its own cache files.
+    ``on_clip(label, index)`` is called for each new clip (progress).  A cached
+    class with a different clip count or rate is made again.  ``workers`` > 1
+    synthesizes in that many processes; every clip has its own seed, so the
+    clips are the same either way.
     """
     if recipe not in RECIPES:
         raise ValueError(f"unknown data recipe {recipe!r}; use one of {sorted(RECIPES)}")
-    synthesize_clip = RECIPES[recipe]
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     audio, details = {}, {}
-    for label in CLASSES:
-        data_path = folder / f"{recipe}-{split}-{label}.npy"
-        info_path = folder / f"{recipe}-{split}-{label}.json"
-        info = json.loads(info_path.read_text()) if info_path.exists() else {}
-        if (data_path.exists() and info.get("clips") == clips_per_class
-                and info.get("sample_rate") == sample_rate):
-            audio[label], details[label] = np.load(data_path), info["details"]
-            continue
-        clips = []
-        for index in range(clips_per_class):
-            if on_clip:
-                on_clip(label, index)
-            clips.append(synthesize_clip(label, split, index, sample_rate, CLIP_SECONDS))
-        audio[label] = np.stack([c.audio for c in clips]).astype(np.float16)
-        details[label] = [c.detail for c in clips]
-        np.save(data_path.with_suffix(".partial.npy"), audio[label])
-        data_path.with_suffix(".partial.npy").replace(data_path)
-        info_path.write_text(json.dumps({"clips": clips_per_class, "sample_rate": sample_rate,
-                                         "details": details[label]}, indent=1))
+    with ExitStack() as stack:
+        # Spawned (not forked) workers: the parent may hold torch and BLAS thread pools.
+        pool = None if workers <= 1 else stack.enter_context(
+            ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")))
+        for label in CLASSES:
+            _build_class(folder, recipe, split, label, clips_per_class, sample_rate, on_clip,
+                         pool, audio, details)
     return ClipSet(audio, details, sample_rate)
+
+
+def _build_class(folder, recipe, split, label, clips_per_class, sample_rate, on_clip, pool,
+                 audio, details) -> None:
+    """Read ``label``'s cached clips into ``audio``/``details``, or synthesize and cache them."""
+    synthesize_clip = RECIPES[recipe]
+    data_path = folder / f"{recipe}-{split}-{label}.npy"
+    info_path = folder / f"{recipe}-{split}-{label}.json"
+    info = json.loads(info_path.read_text()) if info_path.exists() else {}
+    if (data_path.exists() and info.get("clips") == clips_per_class
+            and info.get("sample_rate") == sample_rate):
+        audio[label], details[label] = np.load(data_path), info["details"]
+        return
+    clips = []
+    for index, clip in enumerate(_synthesize_all(synthesize_clip, label, split,
+                                                 clips_per_class, sample_rate, pool)):
+        if on_clip:
+            on_clip(label, index)
+        clips.append(clip)
+    audio[label] = np.stack([c.audio for c in clips]).astype(np.float16)
+    details[label] = [c.detail for c in clips]
+    np.save(data_path.with_suffix(".partial.npy"), audio[label])
+    data_path.with_suffix(".partial.npy").replace(data_path)
+    info_path.write_text(json.dumps({"clips": clips_per_class, "sample_rate": sample_rate,
+                                     "details": details[label]}, indent=1))
+
+
+def _synthesize_all(synthesize_clip, label, split, count, sample_rate, pool):
+    """Clips 0..count-1 in order, from the process ``pool`` if there is one."""
+    if pool is None:
+        return (synthesize_clip(label, split, i, sample_rate, CLIP_SECONDS) for i in range(count))
+    return pool.map(synthesize_clip, [label] * count, [split] * count, range(count),
+                    [sample_rate] * count, [CLIP_SECONDS] * count, chunksize=4)
 
 
 def _level_gain(rng: np.random.Generator, label: str, clip_rms: float) -> float:

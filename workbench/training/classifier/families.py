@@ -14,24 +14,32 @@ from workbench.training.synth.orchestra.families import ALL_FAMILIES, RANDOMIZED
 
 MUSIC_HELD_OUT = ("violin", "cello", "marimba", "clarinet", "accordion", "fm_keys", "koto",
                   "hand_percussion")
-# Training also hears the randomized instrument spaces (never evaluation): they cover
-# instruments beyond the named families.  The randomized noise texture is a training texture.
-MUSIC_TRAINING = tuple(f for f in ALL_FAMILIES if f not in MUSIC_HELD_OUT) + RANDOMIZED_FAMILIES
+MUSIC_TRAINING = tuple(f for f in ALL_FAMILIES if f not in MUSIC_HELD_OUT)
 NOISE_HELD_OUT = ("wind", "traffic", "murmur", "vinyl")
-NOISE_TRAINING = tuple(t for t in NOISE_TEXTURES if t not in NOISE_HELD_OUT)
+# Randomized spaces (synth ``randomized`` modules), not instruments or sources: only the
+# "randomized" recipe's training and validation hear them, never evaluation.
+MUSIC_RANDOMIZED = RANDOMIZED_FAMILIES
+NOISE_RANDOMIZED = ("random_texture",)
+NOISE_TRAINING = tuple(t for t in NOISE_TEXTURES
+                       if t not in NOISE_HELD_OUT and t not in NOISE_RANDOMIZED)
 ROOM_TONE_HELD_OUT = ("ventilated",)
 ROOM_TONE_TRAINING = tuple(t for t in ROOM_TONES if t not in ROOM_TONE_HELD_OUT)
 # Evaluation reports each of these on its own.
 HELD_OUT_FAMILIES = MUSIC_HELD_OUT + NOISE_HELD_OUT
 
 
-def music_families(split: str) -> tuple[str, ...]:
-    """Instrument families of ``split`` ("eval": only the held-out ones)."""
-    return MUSIC_HELD_OUT if split == "eval" else MUSIC_TRAINING
+def music_families(split: str, randomized: bool = False) -> tuple[str, ...]:
+    """Instrument families of ``split`` ("eval": only the held-out ones); ``randomized``
+    adds the randomized instrument spaces outside evaluation."""
+    if split == "eval":
+        return MUSIC_HELD_OUT
+    return MUSIC_TRAINING + (MUSIC_RANDOMIZED if randomized else ())
 
 
-def noise_textures(split: str) -> tuple[str, ...]:
-    return NOISE_HELD_OUT if split == "eval" else NOISE_TRAINING
+def noise_textures(split: str, randomized: bool = False) -> tuple[str, ...]:
+    if split == "eval":
+        return NOISE_HELD_OUT
+    return NOISE_TRAINING + (NOISE_RANDOMIZED if randomized else ())
 
 
 def room_tones(split: str) -> tuple[str, ...]:

@@ -9,15 +9,17 @@ variety and the family split of ``families``:
 - music: ``synth.orchestra`` pieces (solo lines to bands, 50-190 bpm, effects,
   mixed levels) from the split's instrument families; 15% the first recipe's
   pieces (training splits only); 25% over a faint noise texture (15-35 dB SNR).
-  Training splits only: 30% of the pieces feature a randomized pitched
-  instrument and 10% a randomized kit (``orchestra.randomized``).
-- noise: a texture of the split (``synth.ambience``), 30% two of them mixed;
-  training splits lead a quarter of them with the randomized texture.
+- noise: a texture of the split (``synth.ambience``), 30% two of them mixed.
 - tone: the first recipe's tones, 25% over a faint texture.
 - silence: digital zero, dither, or room tone (hum and hiss ...) at -90 to -56 dBFS.
 
 ``featured`` (evaluation per family) makes a music family play in every piece,
 or a noise texture lead every noise, including the backgrounds under speech.
+
+The "randomized" recipe is the same with domain randomization on the training
+side only: the randomized pitched instrument and kit join the music pool (30%
+and 10% of the pieces feature one), the randomized noise texture joins the
+texture pool (a quarter of the noises lead with it), backgrounds included.
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ from workbench.training.synth.orchestra.families import ALL_FAMILIES
 from workbench.training.synth.orchestra.render import random_piece
 
 NAME = "families"
+# The same recipe with the randomized instrument and noise spaces in training (domain
+# randomization); its evaluation clips are the families recipe's.
+RANDOMIZED_NAME = "randomized"
 SILENCE_LEVELS_DB = (-90.0, -56.0)
 SPEECH_SNR_DB = (0.0, 15.0)
 _STREAM = {"train": 211, "val": 253, "eval": 297}
@@ -56,16 +61,19 @@ def _featured_index(name: str) -> int:
     return names.index(name)
 
 
-def noise_clip(rng, split, sample_rate, duration_s, featured=None) -> tuple[np.ndarray, str]:
+def noise_clip(rng, split, sample_rate, duration_s, featured=None,
+               randomized=False) -> tuple[np.ndarray, str]:
     """A noise texture of the split (``featured`` first), sometimes with a second one.
 
-    Outside evaluation a quarter of the noises lead with the randomized texture.
+    ``randomized`` (never in evaluation): a quarter of the noises lead with the
+    randomized texture, which may also be the second one.
     """
-    pool = families.noise_textures(split)
+    randomized = randomized and split != "eval"
+    pool = families.noise_textures(split, randomized)
     n = frames_for(duration_s, sample_rate)
     if featured in pool:
         kind = featured
-    elif split != "eval" and rng.random() < RANDOMIZED_NOISE_SHARE:
+    elif randomized and rng.random() < RANDOMIZED_NOISE_SHARE:
         kind = "random_texture"
     else:
         kind = str(rng.choice(pool))
@@ -77,14 +85,20 @@ def noise_clip(rng, split, sample_rate, duration_s, featured=None) -> tuple[np.n
     return audio, kind
 
 
-def music_clip(rng, split, sample_rate, duration_s, featured=None) -> tuple[np.ndarray, str]:
-    """A piece played by the split's instrument families (``featured`` always plays)."""
-    pool = families.music_families(split)
+def music_clip(rng, split, sample_rate, duration_s, featured=None,
+               randomized=False) -> tuple[np.ndarray, str]:
+    """A piece played by the split's instrument families (``featured`` always plays).
+
+    ``randomized`` (never in evaluation) adds the randomized instrument spaces to
+    the pool and features them in a share of the pieces.
+    """
+    randomized = randomized and split != "eval"
+    pool = families.music_families(split, randomized)
     if featured not in pool:
         featured = None
         if split != "eval" and rng.random() < 0.15:
             return random_music(rng, sample_rate, duration_s), "first-recipe piece"
-        if split != "eval":
+        if randomized:
             # Domain randomization: many pieces feature a randomized instrument or kit.
             draw = rng.random()
             if draw < RANDOMIZED_MUSIC_SHARE["random_pitched"]:
@@ -94,7 +108,7 @@ def music_clip(rng, split, sample_rate, duration_s, featured=None) -> tuple[np.n
     return random_piece(rng, sample_rate, duration_s, pool, featured)
 
 
-def _speech(rng, split, sample_rate, duration_s, featured) -> tuple[np.ndarray, str]:
+def _speech(rng, split, sample_rate, duration_s, featured, randomized) -> tuple[np.ndarray, str]:
     audio = speech_track(rng, split, frames_for(duration_s, sample_rate), sample_rate)
     choice = rng.random()
     if featured in families.NOISE_HELD_OUT:
@@ -104,16 +118,17 @@ def _speech(rng, split, sample_rate, duration_s, featured) -> tuple[np.ndarray, 
     if choice >= 0.75 or rms(audio) == 0.0:
         return audio, "clean"
     make = noise_clip if choice < 0.4 else music_clip
-    background, kind = make(rng, split, sample_rate, duration_s, featured)
+    background, kind = make(rng, split, sample_rate, duration_s, featured, randomized)
     # Low SNRs are the hard, common case: two thirds of the mixes sit at 0-10 dB.
     snr = float(rng.uniform(0.0, 10.0) if rng.random() < 0.67 else rng.uniform(*SPEECH_SNR_DB))
     return mix.mix_at_snr(audio, background, snr), f"over {kind} at {snr:.0f} dB"
 
 
-def _faint(rng, split, audio, sample_rate, duration_s, chance) -> tuple[np.ndarray, str]:
+def _faint(rng, split, audio, sample_rate, duration_s, chance,
+           randomized) -> tuple[np.ndarray, str]:
     if rng.random() >= chance or rms(audio) == 0.0:
         return audio, ""
-    background, kind = noise_clip(rng, split, sample_rate, duration_s)
+    background, kind = noise_clip(rng, split, sample_rate, duration_s, randomized=randomized)
     snr = float(rng.uniform(15.0, 35.0))
     return mix.mix_at_snr(audio, background, snr), f" over {kind} at {snr:.0f} dB"
 
@@ -133,10 +148,13 @@ def silence_clip(rng, split, sample_rate, duration_s) -> tuple[np.ndarray, str]:
 
 
 def synthesize_clip(label: str, split: str, index: int, sample_rate: int = 16000,
-                    duration_s: float = 6.0, featured: str | None = None) -> Clip:
+                    duration_s: float = 6.0, featured: str | None = None,
+                    randomized: bool = False) -> Clip:
     """Clip ``index`` of ``label`` for ``split``; the same arguments give the same audio.
 
-    Sounds come out at -20 dBFS RMS; silence keeps its own level.
+    Sounds come out at -20 dBFS RMS; silence keeps its own level.  ``randomized``
+    (the "randomized" recipe) adds the randomized instrument and noise spaces to
+    training and validation clips; evaluation clips are the same either way.
     """
     if label not in CLASSES:
         raise ValueError(f"unknown class {label!r}; use one of {CLASSES}")
@@ -145,19 +163,26 @@ def synthesize_clip(label: str, split: str, index: int, sample_rate: int = 16000
         audio, detail = silence_clip(rng, split, sample_rate, duration_s)
         return Clip(label, finish(audio), detail)
     if label == "speech":
-        audio, detail = _speech(rng, split, sample_rate, duration_s, featured)
+        audio, detail = _speech(rng, split, sample_rate, duration_s, featured, randomized)
     elif label == "music":
-        audio, detail = music_clip(rng, split, sample_rate, duration_s, featured)
-        audio, faint = _faint(rng, split, audio, sample_rate, duration_s, 0.25)
+        audio, detail = music_clip(rng, split, sample_rate, duration_s, featured, randomized)
+        audio, faint = _faint(rng, split, audio, sample_rate, duration_s, 0.25, randomized)
         detail += faint
     elif label == "noise":
-        audio, detail = noise_clip(rng, split, sample_rate, duration_s, featured)
+        audio, detail = noise_clip(rng, split, sample_rate, duration_s, featured, randomized)
     else:
         audio = tones.random_tone(rng, sample_rate, duration_s)
-        audio, faint = _faint(rng, split, audio, sample_rate, duration_s, 0.25)
+        audio, faint = _faint(rng, split, audio, sample_rate, duration_s, 0.25, randomized)
         detail = "tone" + faint
     audio = colour(rng, np.asarray(audio, dtype=np.float32), sample_rate)
     return Clip(label, normalize_rms(audio, -20.0, max_peak_db=-1.0), detail)
 
 
-RECIPES = {"first": recipe.synthesize_clip, NAME: synthesize_clip}
+def synthesize_randomized_clip(label: str, split: str, index: int, sample_rate: int = 16000,
+                               duration_s: float = 6.0, featured: str | None = None) -> Clip:
+    """The "randomized" recipe: ``synthesize_clip`` with the randomized spaces."""
+    return synthesize_clip(label, split, index, sample_rate, duration_s, featured, randomized=True)
+
+
+RECIPES = {"first": recipe.synthesize_clip, NAME: synthesize_clip,
+           RANDOMIZED_NAME: synthesize_randomized_clip}

@@ -48,12 +48,17 @@ class TrainSettings:
     transition_share: float = 0.3
     seed: int = 1
     threads: int = 2
-    # The data recipe (`recipe_families.RECIPES`): "families" is the many-instrument
+    # The data recipe (`recipe_families.RECIPES`): "randomized" is "families" with
+    # randomized instrument and noise spaces in training; "families" is the many-instrument
     # recipe with held-out families; "first" is the recipe of the first shipped model.
-    recipe: str = "families"
+    recipe: str = "randomized"
     # Network width (conv channels per block, embedding size); see `ClassifierConfig`.
     channels: tuple[int, ...] = (24, 48, 64, 96, 96)
     embedding: int = 128
+    # Half the training windows other than silence get a random spectral tilt and bump of
+    # up to this many dB on the log-mel bands: timbre and channel beyond the recipe's EQ
+    # (0: none, as the "families" model was trained).
+    eq_augment_db: float = 6.0
     # Training crops are 96 frames; the network reads the first 89 of them (its
     # receptive field, `ClassifierConfig.window_frames`).  Kept at 96 so the shipped
     # run reproduces bit for bit.
@@ -73,6 +78,21 @@ def _spec_augment(logmel: torch.Tensor, generator: torch.Generator) -> torch.Ten
         at = int(torch.randint(0, frames - length + 1, (1,), generator=generator))
         out[row, :, :, at:at + length] = floor[row]
     return out
+
+
+def _random_eq(logmel: torch.Tensor, labels: torch.Tensor, generator: torch.Generator,
+               max_db: float) -> torch.Tensor:
+    """Add a random tilt and one bump (dB, smooth across the mel bands) to half the windows
+    that are not silence (silence keeps its level: it is told from quiet sound by level)."""
+    batch, _, mels, _ = logmel.shape
+    position = torch.linspace(-1.0, 1.0, mels)
+    tilt = (2 * torch.rand(batch, 1, generator=generator) - 1) * max_db
+    bump = (2 * torch.rand(batch, 1, generator=generator) - 1) * max_db
+    centre = 2 * torch.rand(batch, 1, generator=generator) - 1
+    width = 0.1 + 0.4 * torch.rand(batch, 1, generator=generator)
+    curve = tilt * position + bump * torch.exp(-0.5 * ((position - centre) / width) ** 2)
+    chosen = (torch.rand(batch, generator=generator) < 0.5) & (labels != CLASSES.index("silence"))
+    return logmel + (curve * chosen[:, None])[:, None, :, None]
 
 
 def _validation_windows(sampler: WindowSampler, count: int = 1000
@@ -118,9 +138,9 @@ def train_classifier(settings: TrainSettings, weights_out: str | Path,
     started = time.perf_counter()
     progress = _clip_logger(log)
     train_clips = build_clips(run_dir / "data", "train", settings.train_clips_per_class,
-                              config.sample_rate, progress, settings.recipe)
+                              config.sample_rate, progress, settings.recipe, settings.threads)
     val_clips = build_clips(run_dir / "data", "val", settings.val_clips_per_class,
-                            config.sample_rate, progress, settings.recipe)
+                            config.sample_rate, progress, settings.recipe, settings.threads)
     synthesis_s = time.perf_counter() - started
     log(f"clips ready: {train_clips.clip_count()} train, {val_clips.clip_count()} val "
         f"({synthesis_s:.0f} s)")
@@ -142,13 +162,18 @@ def train_classifier(settings: TrainSettings, weights_out: str | Path,
     for epoch in range(first_epoch, settings.epochs):
         rng = np.random.default_rng([settings.seed, epoch])
         masks = torch.Generator().manual_seed(settings.seed * 1000 + epoch)
+        colours = torch.Generator().manual_seed(settings.seed * 1000 + epoch + 500_000)
         net.train()
         losses = []
         for _ in range(settings.steps_per_epoch):
             windows, labels = sampler.batch(rng, settings.batch_size)
+            targets = torch.from_numpy(labels)
             with torch.no_grad():
-                logmel = _spec_augment(frontend(torch.from_numpy(windows)), masks)
-            loss = loss_fn(net(logmel), torch.from_numpy(labels))
+                logmel = frontend(torch.from_numpy(windows))
+                if settings.eq_augment_db > 0:
+                    logmel = _random_eq(logmel, targets, colours, settings.eq_augment_db)
+                logmel = _spec_augment(logmel, masks)
+            loss = loss_fn(net(logmel), targets)
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()

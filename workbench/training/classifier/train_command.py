@@ -30,8 +30,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         metavar="C1,C2,...", help="conv channels of the five blocks")
     parser.add_argument("--embedding", type=int, default=_DEFAULTS.embedding,
                         help="embedding size per time step")
-    parser.add_argument("--recipe", default=_DEFAULTS.recipe, choices=("families", "first"),
-                        help="data recipe: many instrument families (default) or the first one")
+    parser.add_argument("--eq-augment-db", type=float, default=_DEFAULTS.eq_augment_db,
+                        metavar="DB", help="random spectral tilt and bump on half the "
+                        "training windows other than silence, up to DB (0: off)")
+    parser.add_argument("--recipe", default=_DEFAULTS.recipe,
+                        choices=("randomized", "families", "first"),
+                        help="data recipe: many instrument families, with randomized "
+                             "instrument and noise spaces in training (randomized), without "
+                             "them (families), or the first one")
     parser.add_argument("--from-labels", nargs="+", metavar="FILE",
                         help="train a new model from your own labels instead: AUDIO "
                              "LABELS.txt (an Audacity label file of class names over "
@@ -72,7 +78,8 @@ def run(args: argparse.Namespace) -> int:
     settings = TrainSettings(run_dir=args.run_dir, train_clips_per_class=args.clips_per_class,
                              epochs=args.epochs, steps_per_epoch=args.steps_per_epoch,
                              seed=args.seed, threads=args.threads, recipe=args.recipe,
-                             channels=_channels(args.channels), embedding=args.embedding)
+                             channels=_channels(args.channels), embedding=args.embedding,
+                             eq_augment_db=args.eq_augment_db)
     zoo = Path(args.zoo or paths.models_dir())
     summary = train_classifier(settings, zoo / card.WEIGHTS_FILE, _log)
     install_card(zoo, summary)
