@@ -34,12 +34,16 @@ def _process(item: CorpusItem) -> FileOutcome:
 
 
 class LocalExecutor:
-    """`run(task, items)` yields one FileOutcome per item, in completion order."""
+    """`run(task, items)` yields one FileOutcome per item, in completion order.
 
-    def __init__(self, workers: int | None = None) -> None:
+    Each worker's torch gets an equal share of the cores unless `threads` says how
+    many (the benchmark's one-core worker, to measure scaling from one worker to two).
+    """
+
+    def __init__(self, workers: int | None = None, threads: int | None = None) -> None:
         cores = os.cpu_count() or 1
         self.workers = max(1, workers if workers else cores)
-        self._threads = max(1, cores // self.workers)
+        self._threads = max(1, threads if threads else cores // self.workers)
 
     def run(self, task: CorpusTask, items: Iterable[CorpusItem],
             cancelled: Callable[[], bool] = lambda: False) -> Iterator[FileOutcome]:
