@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 
+import numpy as np
 import torch
 from torchaudio.models import emformer_rnnt_model
 
@@ -75,3 +76,9 @@ def install_tiny_emformer(seed: int = 0, blank_bias: float = 0.0, word_bias: flo
     # Log-mel of speech-level audio is about 16 after the pipeline's gain.
     stats_path.write_text(json.dumps({"mean": [16.0] * 80, "invstddev": [0.25] * 80}))
     return info.cache_path, stats_path, pieces_path
+
+
+def noise(seconds: float, rate: int = 16000, channels: int = 1, seed: int = 0) -> np.ndarray:
+    """Frames x channels of seeded white noise at speech level."""
+    rng = np.random.default_rng(seed)
+    return (rng.standard_normal((round(seconds * rate), channels)) * 0.1).astype(np.float32)

@@ -3,26 +3,18 @@ manager's name, with a small test-made checkpoint, sentencepiece model and featu
 statistics in torch's hub cache.  Random weights say arbitrary words, so these tests
 check the pipeline and the decoder, not what is said."""
 
-import math
-
-import numpy as np
 import pytest
 import torch
-from torchaudio.models import RNNTBeamSearch
-from torchaudio.pipelines import rnnt_pipeline
 
-from tests.tiny_emformer import NAME, install_tiny_emformer
+from tests.tiny_emformer import NAME, install_tiny_emformer, noise
 from workbench.core.jobs import Cancelled, CancelToken, run_to_completion
 from workbench.ml.errors import ModelLoadError, PretrainedNotDownloadedError
 from workbench.ml.model_tasks import MODEL_TASKS, run_model_task
 from workbench.ml.recognizer.pretrained_rnnt import (
-    BEAM_WIDTH,
     EncoderWindows,
     load_emformer_rnnt,
 )
-from workbench.ml.recognizer.rnnt.beam_search import TimedRNNTBeamSearch
-from workbench.ml.recognizer.rnnt.features import LogMelStream, read_global_stats
-from workbench.ml.recognizer.rnnt.word_pieces import timed_words
+from workbench.ml.recognizer.rnnt.features import LogMelStream
 from workbench.ml.zoo import ModelZoo
 
 
@@ -30,55 +22,6 @@ def transcribe(audio, rate, tmp_path, block_s=1.0):
     return run_to_completion(lambda cancel: run_model_task(
         MODEL_TASKS["transcribe"], audio, rate, cancel, zoo=ModelZoo(tmp_path / "empty-zoo"),
         model=NAME, device="cpu", params={"block_s": block_s}))
-
-
-def noise(seconds, rate=16000, channels=1, seed=0):
-    rng = np.random.default_rng(seed)
-    return (rng.standard_normal((round(seconds * rate), channels)) * 0.1).astype(np.float32)
-
-
-def test_features_fed_in_pieces_are_torchaudios_whole_file_features():
-    _, stats_path, _ = install_tiny_emformer()
-    signal = noise(1.03)[:, 0]
-    pipeline = torch.nn.Sequential(  # torchaudio's extractor, without its right padding
-        rnnt_pipeline.torchaudio.transforms.MelSpectrogram(
-            sample_rate=16000, n_fft=400, n_mels=80, hop_length=160),
-        rnnt_pipeline._FunctionalModule(lambda x: x.transpose(1, 0)),
-        rnnt_pipeline._FunctionalModule(
-            lambda x: rnnt_pipeline._piecewise_linear_log(x * rnnt_pipeline._gain)),
-        rnnt_pipeline._GlobalStatsNormalization(str(stats_path)))
-    expected = pipeline(torch.from_numpy(signal.copy()))
-    stream = LogMelStream(*read_global_stats(stats_path))
-    cuts = [0, 150, 151, 5000, 5003, 12000, len(signal)]  # the first piece is too short
-    frames = [stream.feed(signal[a:b]) for a, b in zip(cuts, cuts[1:], strict=False)]
-    got = torch.cat([*frames, stream.finish()])
-    assert got.shape == expected.shape == (len(signal) // 160 + 1, 80)
-    torch.testing.assert_close(got, expected, atol=1e-4, rtol=1e-4)
-
-
-def test_the_timed_search_is_torchaudios_and_times_each_token_where_it_came():
-    install_tiny_emformer(blank_bias=3.0, word_bias=2.0)
-    model = load_emformer_rnnt(NAME)
-    stream = LogMelStream(model.mean, model.invstddev)
-    features = torch.cat([stream.feed(noise(1.0)[:, 0]), stream.finish(), torch.zeros(4, 80)])
-    length = torch.tensor([len(features)])
-    with torch.inference_mode():
-        theirs = RNNTBeamSearch(model.rnnt, model.blank)(features, length, BEAM_WIDTH)
-        ours = TimedRNNTBeamSearch(model.rnnt, model.blank, BEAM_WIDTH)(features, length,
-                                                                           BEAM_WIDTH)
-        encoded, _ = model.rnnt.transcribe(features[None], length)
-    assert [(h[0], h[3]) for h in ours] == [(h[0], h[3]) for h in theirs]
-    tokens, frames, log_probs = ours[0][0], ours[0][4], ours[0][5]
-    assert len(tokens) - 1 == len(frames) == len(log_probs) >= 3
-    assert list(frames) == sorted(frames) and 0 <= frames[0] and frames[-1] < encoded.shape[1]
-    with torch.inference_mode():  # each token's probability, recomputed at its frame
-        predicted, _, _ = model.rnnt.predict(torch.tensor([tokens[:-1]]),
-                                             torch.tensor([len(tokens) - 1]), None)
-        for i, (token, frame) in enumerate(zip(tokens[1:], frames, strict=True)):
-            joint, _, _ = model.rnnt.join(encoded[:, frame:frame + 1], torch.tensor([1]),
-                                          predicted[:, i:i + 1], torch.tensor([1]))
-            expected = torch.log_softmax(joint[0, 0, 0], dim=-1)[token]
-            assert log_probs[i] == pytest.approx(float(expected), abs=1e-4)
 
 
 def test_words_have_times_in_the_audio_and_blocks_change_nothing(tmp_path):
@@ -92,7 +35,6 @@ def test_words_have_times_in_the_audio_and_blocks_change_nothing(tmp_path):
     for word in whole.words:
         assert word.word and word.word == word.word.lower() and "\u2581" not in word.word
         assert 0.0 <= word.start < word.end <= 1.5 and 0.0 < word.confidence <= 1.0
-
 
 
 def test_encoder_windows_equal_one_pass_over_the_whole_file():
@@ -129,20 +71,6 @@ def test_a_model_that_always_prefers_blank_says_nothing(tmp_path):
     install_tiny_emformer(blank_bias=50.0)
     result = transcribe(noise(1.0), 16000, tmp_path)
     assert result.words == () and result.text == "" and result.span == (0.0, 1.0)
-
-
-def test_pieces_join_into_words_timed_by_their_frames():
-    words = timed_words(["\u2581he", "llo", "\u2581", "\u2581world", "s", "\u2581a"],
-                        [3, 5, 6, 9, 9, 20],
-                        [math.log(0.5), math.log(0.8), math.log(0.9), math.log(0.9),
-                         math.log(0.4), math.log(0.7)], 0.04, end_s=0.5)
-    assert [w.word for w in words] == ["hello", "worlds", "a"]
-    assert (words[0].start, words[0].end) == pytest.approx((0.12, 0.24))
-    assert words[0].confidence == pytest.approx(math.sqrt(0.5 * 0.8))  # geometric mean
-    assert (words[1].start, words[1].end) == pytest.approx((0.36, 0.40))
-    assert words[1].confidence == pytest.approx(0.6)
-    # Emitted in the padding after the end: kept, as the audio's last frame.
-    assert (words[2].start, words[2].end) == pytest.approx((0.46, 0.5))
 
 
 def test_missing_and_mismatched_files_are_named(tmp_path):
