@@ -123,9 +123,11 @@ def test_finished_handles_and_what_their_slots_capture_are_freed(qtbot, runner):
         pass
     refs = weakref.ref(handle), weakref.ref(payload)
     del handle, payload
-    qtbot.wait(10)
-    gc.collect()
-    assert [r() for r in refs] == [None, None]
+
+    def freed() -> bool:  # the worker thread lets go of its frame a moment after `ended`
+        gc.collect()
+        return [r() for r in refs] == [None, None]
+    qtbot.waitUntil(freed, timeout=5000)
 
 
 def test_a_quick_job_still_reports_its_first_measured_step_and_its_end(qtbot, runner):
