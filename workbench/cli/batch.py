@@ -125,13 +125,14 @@ def _prepare_task(args: argparse.Namespace) -> tuple[CorpusTask, str] | int:
         from workbench.ml.errors import ModelLoadError, UnknownModelError
         from workbench.ml.model_tasks import MODEL_TASKS, NoModelError, find_model
         from workbench.ml.zoo import ModelZoo
+        from workbench.ml.zoo.pretrained import downloaded_info
         from workbench.runtime.corpus.corpus_run import model_hash
     except ImportError as exc:
         return fail(NAME, f"the model runtime cannot be loaded ({exc})", EXIT_MODEL)
     spec, zoo = MODEL_TASKS[args.kind], ModelZoo.installed(args.zoo)
     try:
         if args.model in spec.pretrained:  # a model manager download runs by its name
-            name, weights = args.model, _downloaded_checkpoint(args.model)
+            name, weights = args.model, downloaded_info(args.model).cache_path
         else:
             entry = find_model(zoo, spec, args.model)
             name, weights = entry.name, entry.weights_path
@@ -140,21 +141,6 @@ def _prepare_task(args: argparse.Namespace) -> tuple[CorpusTask, str] | int:
     task = task_for_worker(CorpusTask(args.kind, spec, zoo.folder, name, args.out,
                                       args.device, user_zoo=zoo.user_folder))
     return task, model_hash(task, weights)
-
-
-def _downloaded_checkpoint(name: str) -> Path:
-    """The checkpoint of pretrained model `name`, once it and its companion files are
-    downloaded (before any worker starts); else PretrainedNotDownloadedError."""
-    from workbench.ml.errors import PretrainedNotDownloadedError
-    from workbench.ml.zoo.pretrained import pretrained_info
-
-    info = pretrained_info(name)
-    for path in (info.cache_path, *info.asset_paths):
-        if not path.is_file():
-            raise PretrainedNotDownloadedError(path, f"{name} is not downloaded yet ({path.name}"
-                                                     f" is missing); download it in the "
-                                                     f"model manager ({info.url})")
-    return info.cache_path
 
 
 def _executor(args: argparse.Namespace):

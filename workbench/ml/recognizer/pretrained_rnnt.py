@@ -30,7 +30,7 @@ from torch import nn
 
 from workbench.core.analysis.results import Transcript, Word
 from workbench.core.jobs import CancelToken, Partial, Progress, TaskGenerator
-from workbench.ml.errors import ModelLoadError, PretrainedNotDownloadedError
+from workbench.ml.errors import ModelLoadError
 from workbench.ml.recognizer.rnnt.beam_search import TimedRNNTBeamSearch, TimedTokens, best_tokens
 from workbench.ml.recognizer.rnnt.features import (
     HOP,
@@ -43,7 +43,7 @@ from workbench.ml.recognizer.rnnt.word_pieces import WordPieceVocabulary, timed_
 from workbench.ml.tasks.audio import Audio, frames_of, mono_at, read_frames
 from workbench.ml.tasks.base import ModelProvider, PretrainedTask
 from workbench.ml.zoo import ModelCard
-from workbench.ml.zoo.pretrained import load_pretrained, pretrained_info
+from workbench.ml.zoo.pretrained import downloaded_info, load_pretrained
 
 BEAM_WIDTH = 10  # as torchaudio's pipeline example decodes
 WINDOW_SEGMENTS = 192  # 30.7 s of audio a window: cancellation waits for at most one
@@ -80,12 +80,7 @@ def load_emformer_rnnt(name: str, device: torch.device | str = "cpu") -> Emforme
     """The cached checkpoint and assets of pretrained model `name`, in eval mode on
     `device`; PretrainedNotDownloadedError naming the first missing file, ModelLoadError
     naming the file that does not fit."""
-    info = pretrained_info(name)
-    for path in (info.cache_path, *info.asset_paths):
-        if not path.is_file():
-            raise PretrainedNotDownloadedError(path, f"{name} is not downloaded yet ({path.name}"
-                                                     f" is missing); download it in the "
-                                                     f"model manager ({info.url})")
+    info = downloaded_info(name)
     rnnt = load_pretrained(name, "cpu")
     stats_path, pieces_path = info.asset_paths
     bins = rnnt.transcriber.input_linear.in_features

@@ -116,6 +116,18 @@ def pretrained_info(name: str) -> PretrainedInfo:
     return _info(_bundle(name), torch_hub_dir())
 
 
+def downloaded_info(name: str) -> PretrainedInfo:
+    """The entry for `name` once its checkpoint and companion files are all in the
+    cache; PretrainedNotDownloadedError naming the first missing file otherwise."""
+    info = pretrained_info(name)
+    for path in (info.cache_path, *info.asset_paths):
+        if not path.is_file():
+            raise PretrainedNotDownloadedError(path, f"{name} is not downloaded yet ({path.name}"
+                                                     f" is missing); download it in the "
+                                                     f"model manager ({info.url})")
+    return info
+
+
 def download_pretrained(name: str, cancel: CancelToken, *, timeout: float = DOWNLOAD_TIMEOUT_S
                         ) -> Generator[Progress, None, PretrainedInfo]:
     """Task: download every missing file of `name` into torch's hub cache.
