@@ -1,11 +1,19 @@
 """The classifier's data recipe, clip cache, training windows, metrics and peers."""
 
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+
 import numpy as np
 import pytest
 
 from workbench.training.classifier import metrics
 from workbench.training.classifier.baseline import FEATURES, ThresholdBaseline, window_features
-from workbench.training.classifier.dataset import ClipSet, WindowSampler, build_clips
+from workbench.training.classifier.dataset import (
+    ClipSet,
+    WindowSampler,
+    _synthesize_all,
+    build_clips,
+)
 from workbench.training.classifier.eval_data import make_recording
 from workbench.training.classifier.recipe import (
     CLASSES,
@@ -129,12 +137,12 @@ def test_the_threshold_baseline_tells_silence_tones_and_noise_apart():
     assert list(baseline.predict(features)) == labels * 4
 
 
-def test_clips_from_two_worker_processes_are_the_clips_of_one(tmp_path):
-    one = build_clips(tmp_path / "one", "val", 2, 8000, recipe="randomized")
-    made = []
-    two = build_clips(tmp_path / "two", "val", 2, 8000, on_clip=lambda label, i: made.append(i),
-                      recipe="randomized", workers=2)
-    assert len(made) == 10
-    for label in CLASSES:
-        assert np.array_equal(one.audio[label], two.audio[label]), label
-        assert one.details[label] == two.details[label]
+def test_clips_from_two_worker_processes_are_the_clips_of_one_in_order():
+    from workbench.training.classifier.recipe_families import synthesize_randomized_clip
+
+    one = list(_synthesize_all(synthesize_randomized_clip, "tone", "val", 6, 8000, None))
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        two = list(_synthesize_all(synthesize_randomized_clip, "tone", "val", 6, 8000, pool))
+    assert [c.detail for c in one] == [c.detail for c in two]
+    assert all(np.array_equal(a.audio, b.audio) for a, b in zip(one, two))
+    assert not np.array_equal(one[0].audio, one[1].audio)
