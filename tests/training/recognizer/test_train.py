@@ -38,6 +38,8 @@ def test_training_writes_weights_resumes_and_installs_a_card(tmp_path):
                               lines.append)
     assert any("resuming" in line for line in lines)
     assert second["steps"] == 2 * first["steps"]  # the second run only did epoch 2
+    # ... and the card of a resumed run says with which budgets it was made
+    assert [(s["step"], s["epochs"]) for s in second["starts"]] == [(0, 1), (first["steps"], 2)]
     second["hardware"] = "test"
     (zoo / "recognizer").mkdir(parents=True, exist_ok=True)
     build_bigram(["one two", "red car"]).write_arpa(zoo / "recognizer" / "lm.arpa")  # fast
@@ -45,4 +47,7 @@ def test_training_writes_weights_resumes_and_installs_a_card(tmp_path):
     entry = ModelZoo(zoo).entry(card.MODEL_NAME)
     assert entry.problem is None and entry.card.config["chunk"] == 4
     assert (zoo / "recognizer" / "lm.arpa").exists()
+    text = (zoo / card.card_file(card.MODEL_NAME)).read_text()
+    assert "Started with --epochs 1 and resumed from its checkpoint 1 time(s): at" in text
+    assert f"(step {first['steps']}) with --epochs 2" in text
     assert np.isfinite(second["history"][-1]["loss"])

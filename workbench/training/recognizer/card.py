@@ -90,7 +90,7 @@ beyond its chunk, so a word is decodable at most {latency_s:.2f} s after it ends
 over the time budget, gradient clipping at {clip}, batches of up to {batch_s:.0f} s of
 similar-length utterances; seeded and resumable from checkpoints in `runs/recognizer`.
 {training_time} on {hardware}, a machine shared with other jobs; {steps} steps
-({epochs} epochs). The synthetic pool was filled beforehand by two processes in about 23
+({epochs} epochs).{starts} The synthetic pool was filled beforehand by two processes in about 23
 minutes (`python -m workbench.training.recognizer.pool data/recognizer/pool --shards 72
 --worker W --workers 2`; `train` fills whatever is missing itself). One torch thread:
 with two, on this 2-core machine shared with another training job, OpenMP's per-step
@@ -167,7 +167,7 @@ def write_card(zoo: Path, name: str, summary: dict, metrics: dict, evaluation: s
         wd=settings.get("weight_decay"), clip=settings.get("clip_norm"),
         batch_s=settings.get("max_batch_s", 0), training_time=training_time,
         hardware=hardware, steps=summary.get("steps", "?"),
-        epochs=summary.get("epochs_done", "?"),
+        epochs=summary.get("epochs_done", "?"), starts=starts_text(summary.get("starts", [])),
         validation=_validation_text(history), held_out=held_out_text(),
         evaluation=evaluation, limits=_LIMITS, lm_sentences=LM_SENTENCES,
         status=status_text(metrics, training_time))
@@ -175,6 +175,24 @@ def write_card(zoo: Path, name: str, summary: dict, metrics: dict, evaluation: s
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("---\n" + json.dumps(front, indent=2) + "\n---\n\n" + body, encoding="utf-8")
     return path
+
+
+def starts_text(starts: list[dict]) -> str:
+    """How a resumed run was made: the budget of each start.  The learning rate follows
+    the budget in force, so a run resumed with another budget is not the same as one run
+    with the last budget (the training command above) from the start."""
+    if len(starts) < 2:
+        return ""
+
+    def budget(start: dict) -> str:
+        return f"--hours {start['hours']:g}" if start.get("hours") else \
+            f"--epochs {start.get('epochs')}"
+    first, *resumes = starts
+    later = "; ".join(f"at {r['minutes']:g} min (step {r['step']}) with {budget(r)}"
+                      for r in resumes)
+    return (f" Started with {budget(first)} and resumed from its checkpoint {len(resumes)} "
+            f"time(s): {later}. The learning rate follows the budget in force, so a fresh run "
+            f"of the command above gives a similar model, not this one.")
 
 
 def status_text(metrics: dict, training_time: str) -> str:

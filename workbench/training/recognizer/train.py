@@ -155,7 +155,10 @@ def train_recognizer(settings: TrainSettings, weights_out: str | Path,
     optimiser = torch.optim.AdamW(net.parameters(), lr=settings.learning_rate,
                                   weight_decay=settings.weight_decay)
     state = _resume(run_dir / "checkpoint.pt", net, optimiser, log)
-    epoch, first_batch, step, elapsed, history = state
+    epoch, first_batch, step, elapsed, history, starts = state
+    # Each start or resume with its budget: a resumed run's card says how it was made.
+    starts.append({"step": step, "minutes": round(elapsed / 60, 1), "hours": settings.hours,
+                   "epochs": settings.epochs})
     batches_per_epoch = len(epoch_plan(items, settings, 0))
     total_steps = settings.epochs * batches_per_epoch
     last_checkpoint = last_validation = elapsed
@@ -174,7 +177,8 @@ def train_recognizer(settings: TrainSettings, weights_out: str | Path,
         path = run_dir / "checkpoint.pt"
         torch.save({"model": net.state_dict(), "optimiser": optimiser.state_dict(),
                     "epoch": next_epoch, "batch": next_batch, "step": step,
-                    "elapsed": time.perf_counter() - clock, "history": json.dumps(history)},
+                    "elapsed": time.perf_counter() - clock, "history": json.dumps(history),
+                    "starts": json.dumps(starts)},
                    path.with_suffix(".partial"))
         path.with_suffix(".partial").replace(path)
 
@@ -219,7 +223,8 @@ def train_recognizer(settings: TrainSettings, weights_out: str | Path,
     log(f"final validation: {history[-1]}")
     net.eval()
     _export(net, weights_out)
-    summary = {"settings": asdict(settings), "history": history, "data": data_facts,
+    summary = {"settings": asdict(settings), "history": history, "starts": starts,
+               "data": data_facts,
                "synthesis_s": synthesis_s, "training_s": training_s, "steps": step,
                "epochs_done": round(step / max(1, batches_per_epoch), 2),
                "parameters": sum(p.numel() for p in net.parameters())}
@@ -274,12 +279,13 @@ def _synthetic_validation(pool_dir: Path, seed: int) -> list[data.Item]:
     return [data.Item(audio, text, "synthetic") for audio, text in pool.read_shard(path)[:60]]
 
 
-def _resume(path: Path, net, optimiser, log) -> tuple[int, int, int, float, list]:
+def _resume(path: Path, net, optimiser, log) -> tuple[int, int, int, float, list, list]:
     if not path.exists():
-        return 0, 0, 0, 0.0, []
+        return 0, 0, 0, 0.0, [], []
     state = torch.load(path, weights_only=True)
     net.load_state_dict(state["model"])
     optimiser.load_state_dict(state["optimiser"])
     log(f"resuming from {path}")
     return (int(state["epoch"]), int(state["batch"]), int(state["step"]),
-            float(state["elapsed"]), json.loads(state["history"]))
+            float(state["elapsed"]), json.loads(state["history"]),
+            json.loads(state.get("starts", "[]")))
