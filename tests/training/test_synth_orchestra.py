@@ -7,6 +7,7 @@ from workbench.training.synth.instruments import midi_to_hz
 from workbench.training.synth.orchestra import effects, score
 from workbench.training.synth.orchestra.families import ALL_FAMILIES, KITS, PITCHED
 from workbench.training.synth.orchestra.kits import ROLES
+from workbench.training.synth.orchestra.randomized import random_kit
 from workbench.training.synth.orchestra.render import choose_instruments, random_piece
 from workbench.training.synth.orchestra.struck import BELL_MODES, GLOCKENSPIEL_MODES
 
@@ -41,10 +42,14 @@ def test_every_pitched_family_plays_its_note_repeatably(family):
     assert min(abs(ratio / r - 1) for r in allowed) < 0.03, ratio
 
 
-@pytest.mark.parametrize("kit", list(KITS))
+# The training-only random kit plays by the same rules as the modelled kits.
+KIT_MAKERS = {**KITS, "random": random_kit}
+
+
+@pytest.mark.parametrize("kit", list(KIT_MAKERS))
 def test_every_kit_plays_every_role(kit):
-    hit = KITS[kit](np.random.default_rng(1), SR)
-    again = KITS[kit](np.random.default_rng(1), SR)
+    hit = KIT_MAKERS[kit](np.random.default_rng(1), SR)
+    again = KIT_MAKERS[kit](np.random.default_rng(1), SR)
     for role in ROLES:
         stroke = hit(role, 0.9)
         assert np.all(np.isfinite(stroke)) and np.sqrt(np.mean(stroke ** 2)) > 1e-3, role
