@@ -12,7 +12,7 @@ MODULES = ["tests.benchmarks.bench_foundation", "tests.benchmarks.bench_spectrog
            "tests.benchmarks.bench_editing", "tests.benchmarks.bench_runtime",
            "tests.benchmarks.bench_recording",
            "tests.benchmarks.bench_corpus", "tests.benchmarks.bench_enhancer_review",
-           "tests.benchmarks.bench_train_from_labels"]
+           "tests.benchmarks.bench_train_from_labels", "tests.benchmarks.bench_gpu"]
 
 
 def main() -> int:
