@@ -15,6 +15,7 @@ import pytest
 import soundfile as sf
 import torch
 
+from tests.task_helpers import drive
 from workbench.core import paths
 from workbench.core.jobs import CancelToken
 from workbench.ml.model_tasks import MODEL_TASKS, run_model_task
@@ -29,11 +30,7 @@ def run_on(kind: str, device: str):
     audio, rate = sf.read(DEMO, dtype="float32", always_2d=True)
     task = run_model_task(MODEL_TASKS[kind], audio, rate, CancelToken(),
                           zoo=ModelZoo(paths.models_dir()), device=device)
-    while True:
-        try:
-            next(task)
-        except StopIteration as stop:
-            return stop.value
+    return drive(task)[1]
 
 
 def test_the_classifier_gives_the_same_classes_on_the_gpu():

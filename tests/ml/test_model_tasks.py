@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import torch
 
+from tests.task_helpers import drive
 from tests.tiny_models import CLASS_LABELS, TinyClassifier, make_zoo, tiny_classify_spec
 from workbench.core.analysis.results import Classification, EnhancedAudio, RunInfo, Transcript
 from workbench.core.audio.blocks import BlockSequence
@@ -19,16 +20,6 @@ from workbench.ml.zoo.model_cache import ModelCache
 @pytest.fixture(scope="module")
 def zoo(tmp_path_factory):
     return ModelZoo(make_zoo(tmp_path_factory.mktemp("zoo")))
-
-
-def drive(gen):
-    """Run a task generator; return (items yielded, result)."""
-    items = []
-    while True:
-        try:
-            items.append(next(gen))
-        except StopIteration as stop:
-            return items, stop.value
 
 
 def noise(seconds, rate=16000, channels=1, level=0.1, seed=0):

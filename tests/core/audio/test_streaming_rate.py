@@ -4,20 +4,8 @@ converted at once, whatever the block sizes, and hands out only what is ready.""
 import numpy as np
 import pytest
 
-from workbench.core.audio.audio_convert import RateConverter
+from tests.task_helpers import resample_whole
 from workbench.core.audio.streaming_rate import StreamingRateConverter
-
-
-def at_once(signal, in_rate, out_rate):
-    conv = RateConverter(in_rate, out_rate)
-
-    def read(a, b):
-        out = np.zeros((b - a, 1), np.float32)
-        lo, hi = max(a, 0), min(b, len(signal))
-        if hi > lo:
-            out[lo - a:hi - a, 0] = signal[lo:hi]
-        return out
-    return conv.convert(read, 0, conv.output_frames_for(len(signal)))[:, 0]
 
 
 @pytest.mark.parametrize(("in_rate", "out_rate", "block"), [(44100, 16000, 441),
@@ -32,5 +20,5 @@ def test_blocks_give_the_whole_streams_conversion(in_rate, out_rate, block):
         # Nothing handed out yet depends on input that has not arrived.
         assert stream.output_frames <= stream.converter.output_frames_ready(stream.input_frames)
     pieces.append(stream.finish())
-    np.testing.assert_allclose(np.concatenate(pieces), at_once(signal, in_rate, out_rate),
+    np.testing.assert_allclose(np.concatenate(pieces), resample_whole(signal, in_rate, out_rate),
                                atol=1e-6)

@@ -9,8 +9,9 @@ import pytest
 import torch
 
 from tests.classifier_zoo import make_classifier_zoo
+from tests.task_helpers import drive, partials
 from workbench.core.audio.blocks import BlockSequence
-from workbench.core.jobs import CancelToken, Partial, run_to_completion
+from workbench.core.jobs import CancelToken, run_to_completion
 from workbench.ml.classifier.live import LiveClassifier, live_classify
 from workbench.ml.classifier.net import AudioClassifier, ClassifierConfig
 from workbench.ml.device import choose_device
@@ -104,16 +105,10 @@ def test_the_live_task_yields_windows_while_recording_and_the_take_at_the_end(zo
         blocks.put(signal[i:i + 4000])
     blocks.put(None)
 
-    partials, gen = [], live_classify(queue_reader(blocks), RATE, {}, CancelToken(), provider)
-    try:
-        while True:
-            item = next(gen)
-            if isinstance(item, Partial):
-                partials.append(item.value)
-    except StopIteration as stop:
-        final = stop.value
-    assert len(partials[0].probabilities) == 0  # loaded, nothing heard yet
-    assert len(partials[-1].probabilities) >= 1
+    items, final = drive(live_classify(queue_reader(blocks), RATE, {}, CancelToken(), provider))
+    so_far = partials(items)
+    assert len(so_far[0].probabilities) == 0  # loaded, nothing heard yet
+    assert len(so_far[-1].probabilities) >= 1
     whole = whole_file(zoo, signal, RATE)
     np.testing.assert_allclose(final.probabilities, whole.probabilities, atol=1e-5)
     assert final.model == "classifier"

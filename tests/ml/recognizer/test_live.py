@@ -8,10 +8,11 @@ import numpy as np
 import pytest
 import torch
 
+from tests.task_helpers import drive, partials, resample_whole
 from tests.tiny_models import make_zoo
 from workbench.core.analysis.results import Transcript
 from workbench.core.audio.audio_convert import RateConverter
-from workbench.core.jobs import CancelToken, Partial
+from workbench.core.jobs import CancelToken
 from workbench.core.paths import MODELS
 from workbench.ml.device import choose_device
 from workbench.ml.model_tasks import MODEL_TASKS, ModelProvider, find_model
@@ -21,19 +22,6 @@ from workbench.ml.recognizer.net import CHARACTERS, CtcRecognizer
 from workbench.ml.tasks.live_blocks import queue_reader
 from workbench.ml.zoo import ModelZoo
 from workbench.training.synth.speech import ESPEAK, SpeechParams, Voice, synthesize_speech
-
-
-def whole_at_16k(signal, rate):
-    mono = signal.mean(axis=1)
-    conv = RateConverter(rate, 16000)
-
-    def read(a, b):
-        out = np.zeros((b - a, 1), np.float32)
-        lo, hi = max(a, 0), min(b, len(mono))
-        if hi > lo:
-            out[lo - a:hi - a, 0] = mono[lo:hi]
-        return out
-    return conv.convert(read, 0, conv.output_frames_for(len(mono)))[:, 0]
 
 
 def test_conversion_is_ready_only_where_its_input_has_arrived():
@@ -59,7 +47,7 @@ def test_blocks_give_the_whole_recordings_posteriors(block):
     for i in range(0, len(signal), block):
         live.feed(signal[i:i + block])
     rows = live.finish()
-    whole = posteriorgram(net, whole_at_16k(signal, rate), CHARACTERS).log_probs
+    whole = posteriorgram(net, resample_whole(signal.mean(axis=1), rate, 16000), CHARACTERS).log_probs
     assert rows.shape == whole.shape
     # Float rounding only (the stream's own tolerance against whole-file inference).
     np.testing.assert_allclose(rows, whole, atol=1e-4)
@@ -77,21 +65,15 @@ def test_live_task_yields_words_while_fed_and_returns_the_final_transcript(tmp_p
         blocks.put((rng.standard_normal((1600, 1)) * 0.3).astype(np.float32))
     blocks.put(None)
     task = live_transcribe(queue_reader(blocks), 16000, {"decoder": "greedy"}, CancelToken(), provider)
-    partials = []
-    try:
-        while True:
-            step = next(task)
-            if isinstance(step, Partial):
-                partials.append(step.value)
-    except StopIteration as stop:
-        final = stop.value
+    items, final = drive(task)
+    so_far = partials(items)
     assert isinstance(final, Transcript) and final.model == "tiny-recognizer"
     assert final.span == (0.0, 2.0)
     assert all(0.0 <= w.start < w.end <= 2.0 for w in final.words)
     # Random weights still emit characters: words appear before the end.
-    assert partials and all(isinstance(p, Transcript) for p in partials)
-    assert not partials[0].words  # "loaded, listening"
-    assert partials[-1].words
+    assert so_far and all(isinstance(p, Transcript) for p in so_far)
+    assert not so_far[0].words  # "loaded, listening"
+    assert so_far[-1].words
 
 
 @pytest.mark.skipif(not (MODELS / "recognizer" / "recognizer.safetensors").exists(),
