@@ -91,7 +91,15 @@ class _Worker(QRunnable):
         self._task = task
 
     def run(self) -> None:
-        h = self.handle
+        try:
+            self._drive(self.handle, self._task)
+        finally:
+            # PySide may keep this wrapper after the pool is done with it: let go of the
+            # job (and whatever its task captured, audio or a model) at once.
+            self.handle = self._task = None
+
+    @staticmethod
+    def _drive(h: JobHandle, task: Task) -> None:
         if h.token.is_set:
             h.cancelled.emit()
             return
@@ -101,7 +109,7 @@ class _Worker(QRunnable):
         try:
             if h.request.lane != "cpu":  # torch work: see torch_import.py for why this first
                 ensure_torch_imported()
-            gen = self._task(h.token)
+            gen = task(h.token)
             while True:
                 try:
                     item = next(gen)
