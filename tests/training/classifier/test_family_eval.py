@@ -7,7 +7,7 @@ import torch
 from tests.classifier_zoo import make_classifier_zoo
 from workbench.ml.classifier.net import build_classifier
 from workbench.ml.zoo import ModelZoo
-from workbench.training.classifier import family_eval
+from workbench.training.classifier import families, family_eval
 from workbench.training.classifier.eval_data import make_recording
 from workbench.training.classifier.family_eval import RecordingScore, summarize
 
@@ -38,6 +38,20 @@ def test_a_family_recording_gives_its_family_class_most_of_the_segments():
         make_recording(0, 8000, "families", "guitar")  # a training family
 
 
+def test_validation_recordings_feature_a_validation_family_and_only_those():
+    recording = make_recording(0, 8000, "families", "keyboard", split="fv-val")
+    labels = [s[2] for s in recording.segments]
+    assert max(labels, key=labels.count) == "noise"
+    # Not the held-out recording of another family with the same index.
+    held = make_recording(0, 8000, "families", "wind")
+    assert len(recording.audio) != len(held.audio) or \
+        not np.array_equal(recording.audio, held.audio)
+    with pytest.raises(ValueError, match="validation family"):
+        make_recording(0, 8000, "families", "wind", split="fv-val")
+    with pytest.raises(ValueError, match="held-out family"):
+        make_recording(0, 8000, "families", "keyboard")
+
+
 def test_every_family_gets_a_row_and_the_pool_adds_them_up(tmp_path):
     torch.set_num_threads(1)
     zoo = ModelZoo(make_classifier_zoo(tmp_path / "zoo"))
@@ -57,6 +71,11 @@ def test_every_family_gets_a_row_and_the_pool_adds_them_up(tmp_path):
     headline = family_eval.family_headline(report, "x_")
     assert headline["x_window_accuracy"] == report["pooled"]["window"]["accuracy"]
     assert (tmp_path / "run" / "eval").is_dir()  # recordings are cached for the next run
+    validation = family_eval.evaluate_families(model, tmp_path / "run", 1, False,
+                                               log=lambda m: None, split="fv-val")
+    assert list(validation["families"]) == list(families.VALIDATION_FAMILIES)
+    assert validation["families"]["sax"]["kind"] == "music"
+    assert "| all validation families |" in family_eval.family_markdown(validation)
 
 
 def test_the_card_text_puts_families_first_set_and_the_other_model_side_by_side(tmp_path):

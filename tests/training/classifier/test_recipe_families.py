@@ -32,6 +32,35 @@ def test_the_split_is_disjoint_and_covers_every_family_and_texture():
     assert families.music_families("val") == families.MUSIC_TRAINING
 
 
+def test_validation_families_are_training_families_a_validation_run_never_hears():
+    validation = families.MUSIC_VALIDATION + families.NOISE_VALIDATION
+    assert set(families.MUSIC_VALIDATION) < set(families.MUSIC_TRAINING)
+    assert set(families.NOISE_VALIDATION) < set(families.NOISE_TRAINING)
+    for randomized in (False, True):
+        pool = families.music_families("fv-train", randomized) + \
+            families.noise_textures("fv-train", randomized)
+        assert not set(pool) & set(validation) and not set(pool) & set(families.HELD_OUT_FAMILIES)
+    assert families.music_families("fv-val", randomized=True) == families.MUSIC_VALIDATION
+    assert families.noise_textures("fv-val", randomized=True) == families.NOISE_VALIDATION
+    # Every category that keeps a family in training gives one to validation.
+    kept = {category(f) for f in families.music_families("fv-train") if f in ALL_FAMILIES}
+    assert {category(f) for f in families.MUSIC_VALIDATION} <= kept
+    # The shipped model's training still hears them.
+    assert set(validation) <= set(families.music_families("train")
+                                  + families.noise_textures("train"))
+
+
+def test_a_validation_run_never_hears_a_validation_family():
+    validation = families.MUSIC_VALIDATION + families.NOISE_VALIDATION
+    for label in ("music", "noise", "speech"):
+        for index in range(6):
+            for make in (synthesize_clip, synthesize_randomized_clip):
+                detail = make(label, "fv-train", index, RATE, 0.5).detail
+                assert not named_in(detail, validation + families.HELD_OUT_FAMILIES), detail
+    clip = synthesize_randomized_clip("music", "fv-val", 0, RATE, 1.0, featured="sax")
+    assert "sax" in clip.detail and not named_in(clip.detail, RANDOMIZED_FAMILIES)
+
+
 def named_in(detail: str, names) -> set[str]:
     words = set(detail.replace(",", " ").replace(";", " ").replace("+", " ").split())
     return words & set(names)

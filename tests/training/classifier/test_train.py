@@ -25,3 +25,26 @@ def test_random_colouring_leaves_silence_alone_and_colours_about_half_the_rest()
     # The same generator seed gives the same colouring.
     again = _random_eq(logmel, labels, torch.Generator().manual_seed(1), 6.0)
     assert torch.equal(out, again)
+
+
+def test_a_family_validation_run_trains_on_clips_without_the_validation_families(tmp_path):
+    import json
+
+    from workbench.training.classifier import families
+    from workbench.training.classifier.train import TrainSettings, train_classifier
+
+    settings = TrainSettings(run_dir=str(tmp_path / "run"), train_clips_per_class=3,
+                             val_clips_per_class=1, epochs=1, steps_per_epoch=1, batch_size=8,
+                             threads=1, channels=(4, 4, 4, 4, 4), embedding=8,
+                             family_validation=True)
+    summary = train_classifier(settings, tmp_path / "weights.safetensors", log=lambda m: None)
+    data = tmp_path / "run" / "data"
+    assert not list(data.glob("families-train-*"))  # the shipped split is never built
+    validation = families.MUSIC_VALIDATION + families.NOISE_VALIDATION
+    for label in ("music", "noise", "speech"):
+        details = json.loads((data / f"families-fv-train-{label}.json").read_text())["details"]
+        for detail in details:
+            words = set(detail.replace(",", " ").replace("+", " ").replace(":", " ").split())
+            assert not words & set(validation), detail
+    assert summary["settings"]["family_validation"] is True
+    assert (tmp_path / "weights.safetensors").stat().st_size > 0

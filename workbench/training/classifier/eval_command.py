@@ -6,6 +6,10 @@ Two held-out sets: recordings per held-out instrument family and noise texture
 ``--compare ZOO`` scores another zoo's classifier (e.g. the shipped one) on the
 same recordings.  ``--json FILE`` writes the full report; ``--update-card``
 puts the numbers and the report into the model card and refreshes the manifest.
+
+``--family-validation`` scores only the validation families (``families``), on
+which runs trained with ``train classifier --family-validation`` are compared:
+how recipes and settings are chosen without looking at the held-out families.
 """
 
 from __future__ import annotations
@@ -39,6 +43,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--families", type=int, default=5, metavar="N",
                         help="recordings per held-out family (8 segments of 2-6 s each; "
                              "0 skips the family evaluation)")
+    parser.add_argument("--family-validation", action="store_true",
+                        help="score only the validation families, to choose between runs "
+                             "trained with `train classifier --family-validation`")
     parser.add_argument("--compare", type=Path, metavar="ZOO",
                         help="also score this zoo's classifier on the same recordings "
                              "(e.g. models/ while evaluating a new run's zoo)")
@@ -177,6 +184,8 @@ def run(args: argparse.Namespace) -> int:
 
     zoo = Path(args.zoo or paths.models_dir())
     model = load_zoo_model(zoo, args.model, build_classifier)
+    if args.family_validation:
+        return _family_validation(args, model)
     first = evaluate_classifier(model, args.run_dir, args.recordings, args.threads,
                                 peers=not args.no_peers, log=log_line)
     report = {"first_set": first}
@@ -197,4 +206,24 @@ def run(args: argparse.Namespace) -> int:
             metrics.update(family_headline(report["families"]))
         parameters = sum(p.numel() for p in model.net.parameters())
         refresh_card(zoo, card, model.config, parameters, metrics, text)
+    return 0
+
+
+def _family_validation(args: argparse.Namespace, model) -> int:
+    """Score ``model`` on the validation families only (choosing runs; never the card's)."""
+    from workbench.training.classifier.family_eval import (
+        evaluate_families,
+        family_headline,
+        family_markdown,
+    )
+
+    if args.update_card or args.compare:
+        raise SystemExit("--family-validation chooses between runs: it does not go on a card "
+                         "and compares one zoo at a time (leave out --update-card and --compare)")
+    report = evaluate_families(model, args.run_dir, max(args.families, 1), silero=False,
+                               log=log_line, split="fv-val")
+    print(family_markdown(report))
+    print(" ".join(f"{k} {v:.4f}" for k, v in family_headline(report).items()))
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=1))
     return 0

@@ -13,6 +13,9 @@ Two sets:
 - a *family* set per held-out family (``recipe="families"``, ``featured``): a
   held-out instrument family plays every piece, or a held-out noise texture
   leads every noise, and its class takes about three segments in eight.
+
+The same family sets of the *validation families* (``split="fv-val"``, voices and
+seeds of training) choose between training runs that never heard them.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from workbench.training.classifier.families import HELD_OUT_FAMILIES, MUSIC_HELD_OUT
+from workbench.training.classifier.families import FEATURED, MUSIC_HELD_OUT, MUSIC_VALIDATION
 from workbench.training.classifier.recipe import CLASSES, SOUND_LEVELS_DB
 from workbench.training.classifier.recipe_families import RECIPES
 from workbench.training.synth.arrays import fade, normalize_rms
@@ -61,12 +64,18 @@ class Recording:
         return inside
 
 
-def _recording_rng(index: int, recipe: str, featured: str | None) -> np.random.Generator:
+_FAMILY_STREAM = {"eval": 4343, "fv-val": 4545}
+
+
+def _recording_rng(index: int, recipe: str, featured: str | None,
+                   split: str) -> np.random.Generator:
     if recipe == "first":
         return np.random.default_rng([4242, index])
-    if featured not in HELD_OUT_FAMILIES:
-        raise ValueError(f"{featured!r} is not a held-out family; use one of {HELD_OUT_FAMILIES}")
-    return np.random.default_rng([4343, HELD_OUT_FAMILIES.index(featured), index])
+    names = FEATURED[split]
+    if featured not in names:
+        kind = "held-out" if split == "eval" else "validation"
+        raise ValueError(f"{featured!r} is not a {kind} family; use one of {names}")
+    return np.random.default_rng([_FAMILY_STREAM[split], names.index(featured), index])
 
 
 def _next_label(rng: np.random.Generator, previous: str | None, featured_class: str | None) -> str:
@@ -76,23 +85,24 @@ def _next_label(rng: np.random.Generator, previous: str | None, featured_class: 
 
 
 def make_recording(index: int, sample_rate: int = 16000, recipe: str = "first",
-                   featured: str | None = None) -> Recording:
+                   featured: str | None = None, split: str = "eval") -> Recording:
     """Recording ``index`` of a held-out set (the same arguments give the same audio).
 
-    ``recipe="first"`` is the first set; ``recipe="families"`` needs the held-out
-    family ``featured`` (see ``families.HELD_OUT_FAMILIES``).
+    ``recipe="first"`` is the first set; ``recipe="families"`` needs the family
+    ``featured``: a held-out one (``split="eval"``) or a validation one
+    (``split="fv-val"``; see ``families.FEATURED``).
     """
-    rng = _recording_rng(index, recipe, featured)
+    rng = _recording_rng(index, recipe, featured, split)
     synthesize = RECIPES[recipe]
     options = {} if featured is None else {"featured": featured}
     featured_class = None if featured is None else \
-        ("music" if featured in MUSIC_HELD_OUT else "noise")
+        ("music" if featured in MUSIC_HELD_OUT + MUSIC_VALIDATION else "noise")
     pieces, segments, time, previous = [], [], 0.0, None
     for n in range(SEGMENTS_PER_RECORDING):
         label = _next_label(rng, previous, featured_class) if featured else \
             str(rng.choice([c for c in CLASSES if c != previous]))
         seconds = round(float(rng.uniform(*SEGMENT_SECONDS)), 2)
-        clip = synthesize(label, "eval", index * SEGMENTS_PER_RECORDING + n,
+        clip = synthesize(label, split, index * SEGMENTS_PER_RECORDING + n,
                           sample_rate, seconds, **options).audio
         if label != "silence":
             clip = normalize_rms(clip, float(rng.uniform(*EVAL_LEVELS_DB)), max_peak_db=-1.0)
@@ -104,11 +114,13 @@ def make_recording(index: int, sample_rate: int = 16000, recipe: str = "first",
 
 
 def load_recordings(folder: str | Path, count: int = RECORDINGS, sample_rate: int = 16000,
-                    log=print, recipe: str = "first", featured: str | None = None
-                    ) -> list[Recording]:
+                    log=print, recipe: str = "first", featured: str | None = None,
+                    split: str = "eval") -> list[Recording]:
     """The first ``count`` recordings of a held-out set, synthesized once and cached in ``folder``."""
     name = f"recordings-{count}-{sample_rate}.npz" if recipe == "first" else \
         f"recordings-{recipe}-{featured}-{count}-{sample_rate}.npz"
+    if split != "eval":
+        name = f"{split}-{name}"
     path = Path(folder) / name
     if path.exists():
         data = np.load(path, allow_pickle=False)
@@ -120,7 +132,7 @@ def load_recordings(folder: str | Path, count: int = RECORDINGS, sample_rate: in
         if i % 5 == 0:
             log(f"synthesizing test recording {i + 1} of {count}"
                 + (f" featuring {featured}" if featured else ""))
-        recordings.append(make_recording(i, sample_rate, recipe, featured))
+        recordings.append(make_recording(i, sample_rate, recipe, featured, split))
     path.parent.mkdir(parents=True, exist_ok=True)
     arrays = {f"audio{i}": r.audio for i, r in enumerate(recordings)}
     segments = json.dumps([[list(s) for s in r.segments] for r in recordings])

@@ -5,6 +5,16 @@ only seeds: a model that passes on these has learnt "music", "noise" and
 "silence", not the generators it was trained on.  The bowed strings are held
 out as a whole category (violin and cello), and one or more families of
 every other category.  Nothing here is ever tuned on the held-out side.
+
+A second, smaller split chooses between training runs: the *validation
+families*, training families that a family-validation run ("fv-train") does
+not hear and that its scoring recordings ("fv-val") play.  A recipe or setting
+that does better there generalizes better to families it has not heard; the
+model shipped is that recipe trained on every training family.
+
+Splits: "train" and "val" (training families; "val" is a seed stream),
+"fv-train" (training families less the validation ones), "fv-val" (only the
+validation families), "eval" (only the held-out families).
 """
 
 from __future__ import annotations
@@ -26,20 +36,42 @@ ROOM_TONE_HELD_OUT = ("ventilated",)
 ROOM_TONE_TRAINING = tuple(t for t in ROOM_TONES if t not in ROOM_TONE_HELD_OUT)
 # Evaluation reports each of these on its own.
 HELD_OUT_FAMILIES = MUSIC_HELD_OUT + NOISE_HELD_OUT
+# Family validation (model choice only): one family of each category that has two or
+# more training families (plucked, struck, blown, synth, kit) and two noise textures,
+# declared before any run was scored on them.
+MUSIC_VALIDATION = ("harp", "vibraphone", "sax", "lead", "electronic_kit")
+NOISE_VALIDATION = ("rain", "keyboard")
+VALIDATION_FAMILIES = MUSIC_VALIDATION + NOISE_VALIDATION
+# Which families each scoring split features, one recording set per family.
+FEATURED = {"eval": HELD_OUT_FAMILIES, "fv-val": VALIDATION_FAMILIES}
+
+
+def _pool(split: str, training: tuple[str, ...], held_out: tuple[str, ...],
+          validation: tuple[str, ...], randomized: tuple[str, ...]) -> tuple[str, ...]:
+    if split == "eval":
+        return held_out
+    if split == "fv-val":
+        return validation
+    if split == "fv-train":
+        training = tuple(f for f in training if f not in validation)
+    return training + randomized
 
 
 def music_families(split: str, randomized: bool = False) -> tuple[str, ...]:
-    """Instrument families of ``split`` ("eval": only the held-out ones); ``randomized``
-    adds the randomized instrument spaces outside evaluation."""
-    if split == "eval":
-        return MUSIC_HELD_OUT
-    return MUSIC_TRAINING + (MUSIC_RANDOMIZED if randomized else ())
+    """Instrument families of ``split`` ("eval": only the held-out ones, "fv-val": only the
+    validation ones); ``randomized`` adds the randomized instrument spaces to training."""
+    return _pool(split, MUSIC_TRAINING, MUSIC_HELD_OUT, MUSIC_VALIDATION,
+                 MUSIC_RANDOMIZED if randomized else ())
 
 
 def noise_textures(split: str, randomized: bool = False) -> tuple[str, ...]:
-    if split == "eval":
-        return NOISE_HELD_OUT
-    return NOISE_TRAINING + (NOISE_RANDOMIZED if randomized else ())
+    return _pool(split, NOISE_TRAINING, NOISE_HELD_OUT, NOISE_VALIDATION,
+                 NOISE_RANDOMIZED if randomized else ())
+
+
+def is_scoring(split: str) -> bool:
+    """Splits that score models ("eval", "fv-val"): no randomized spaces, no extra pieces."""
+    return split in FEATURED
 
 
 def room_tones(split: str) -> tuple[str, ...]:

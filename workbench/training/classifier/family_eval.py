@@ -4,7 +4,8 @@ For every family in ``families.HELD_OUT_FAMILIES`` a few recordings are made in
 which that family plays every piece (or leads every noise, speech backgrounds
 included); see ``eval_data``.  Each family gets window accuracy, per-class
 recall, boundary F1 and speech F1 beside silero-vad's on the same windows;
-the pooled scores over all families are the headline.  Windows and
+the pooled scores over all families are the headline.  The same scores on the
+validation families (``split="fv-val"``) choose between training runs.  Windows and
 boundaries are scored as in ``evaluate`` (windows wholly inside one segment;
 boundaries within 0.5 s).
 """
@@ -27,7 +28,7 @@ from workbench.training.classifier.evaluate import (
     boundary_times,
     window_report,
 )
-from workbench.training.classifier.families import HELD_OUT_FAMILIES, MUSIC_HELD_OUT
+from workbench.training.classifier.families import FEATURED, MUSIC_HELD_OUT, MUSIC_VALIDATION
 
 RECORDINGS_PER_FAMILY = 5
 Log = Callable[[str], None]
@@ -87,19 +88,23 @@ def silero_detector(log: Log):
 
 def evaluate_families(model: AudioClassifier, run_dir: str | Path,
                       per_family: int = RECORDINGS_PER_FAMILY, silero: bool = True,
-                      log: Log = print, families: Sequence[str] = HELD_OUT_FAMILIES) -> dict:
-    """Scores of ``model`` per held-out family and pooled over them all."""
+                      log: Log = print, families: Sequence[str] | None = None,
+                      split: str = "eval") -> dict:
+    """Scores of ``model`` per family of ``split`` (default: every one of them) and pooled:
+    the held-out families ("eval") or the validation families ("fv-val")."""
     detector = silero_detector(log) if silero else None
     per, everything = {}, []
-    for family in families:
+    for family in FEATURED[split] if families is None else families:
         tests = load_recordings(Path(run_dir) / "eval", per_family, model.config.sample_rate,
-                                log, "families", family)
+                                log, "families", family, split)
         scores = [score_recording(model, r, detector) for r in tests]
-        per[family] = {"kind": "music" if family in MUSIC_HELD_OUT else "noise", **summarize(scores)}
+        kind = "music" if family in MUSIC_HELD_OUT + MUSIC_VALIDATION else "noise"
+        per[family] = {"kind": kind, **summarize(scores)}
         everything += scores
         log(f"{family}: window accuracy {per[family]['window']['accuracy']:.4f}, boundary F1 "
             f"{per[family]['boundaries']['f1']:.3f}")
-    return {"recordings_per_family": per_family, "families": per, "pooled": summarize(everything)}
+    return {"recordings_per_family": per_family, "split": split, "families": per,
+            "pooled": summarize(everything)}
 
 
 def family_headline(report: dict, prefix: str = "") -> dict:
@@ -121,8 +126,9 @@ def family_markdown(report: dict, compare: dict | None = None, compare_name: str
     if compare:
         head.append(f"{compare_name} window accuracy")
     lines = ["| " + " | ".join(head) + " |", "|---" * len(head) + "|"]
-    rows = list(report["families"].items()) + [("all held-out families", {"kind": "-",
-                                                                         **report["pooled"]})]
+    everyone = "all validation families" if report.get("split") == "fv-val" \
+        else "all held-out families"
+    rows = list(report["families"].items()) + [(everyone, {"kind": "-", **report["pooled"]})]
     for name, r in rows:
         window = r["window"]
         recalls = "/".join(f"{s['recall']:.2f}" for s in window["per_class"].values())

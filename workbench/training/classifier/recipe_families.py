@@ -41,7 +41,7 @@ NAME = "families"
 RANDOMIZED_NAME = "randomized"
 SILENCE_LEVELS_DB = (-90.0, -56.0)
 SPEECH_SNR_DB = (0.0, 15.0)
-_STREAM = {"train": 211, "val": 253, "eval": 297}
+_STREAM = {"train": 211, "val": 253, "eval": 297, "fv-train": 227, "fv-val": 271}
 # Outside evaluation: shares of pieces featuring a randomized instrument space, and of
 # noises led by the randomized texture (``synth.orchestra.randomized``, ``ambience.randomized``).
 RANDOMIZED_MUSIC_SHARE = {"random_pitched": 0.3, "random_kit": 0.1}
@@ -68,7 +68,7 @@ def noise_clip(rng, split, sample_rate, duration_s, featured=None,
     ``randomized`` (never in evaluation): a quarter of the noises lead with the
     randomized texture, which may also be the second one.
     """
-    randomized = randomized and split != "eval"
+    randomized = randomized and not families.is_scoring(split)
     pool = families.noise_textures(split, randomized)
     n = frames_for(duration_s, sample_rate)
     if featured in pool:
@@ -92,11 +92,11 @@ def music_clip(rng, split, sample_rate, duration_s, featured=None,
     ``randomized`` (never in evaluation) adds the randomized instrument spaces to
     the pool and features them in a share of the pieces.
     """
-    randomized = randomized and split != "eval"
+    randomized = randomized and not families.is_scoring(split)
     pool = families.music_families(split, randomized)
     if featured not in pool:
         featured = None
-        if split != "eval" and rng.random() < 0.15:
+        if not families.is_scoring(split) and rng.random() < 0.15:
             return random_music(rng, sample_rate, duration_s), "first-recipe piece"
         if randomized:
             # Domain randomization: many pieces feature a randomized instrument or kit.
@@ -111,7 +111,7 @@ def music_clip(rng, split, sample_rate, duration_s, featured=None,
 def _speech(rng, split, sample_rate, duration_s, featured, randomized) -> tuple[np.ndarray, str]:
     audio = speech_track(rng, split, frames_for(duration_s, sample_rate), sample_rate)
     choice = rng.random()
-    if featured in families.NOISE_HELD_OUT:
+    if featured in families.noise_textures(split):
         choice = min(choice, 0.39) if choice < 0.75 else choice
     elif featured is not None:
         choice = 0.4 + 0.35 * choice if choice < 0.75 else choice

@@ -38,6 +38,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="data recipe: many instrument families, with randomized "
                              "instrument and noise spaces in training (randomized), without "
                              "them (families), or the first one")
+    parser.add_argument("--family-validation", action="store_true",
+                        help="train without the validation families, to compare recipes "
+                             "with `workbench eval classifier --family-validation`")
     parser.add_argument("--from-labels", nargs="+", metavar="FILE",
                         help="train a new model from your own labels instead: AUDIO "
                              "LABELS.txt (an Audacity label file of class names over "
@@ -79,7 +82,8 @@ def run(args: argparse.Namespace) -> int:
                              epochs=args.epochs, steps_per_epoch=args.steps_per_epoch,
                              seed=args.seed, threads=args.threads, recipe=args.recipe,
                              channels=_channels(args.channels), embedding=args.embedding,
-                             eq_augment_db=args.eq_augment_db)
+                             eq_augment_db=args.eq_augment_db,
+                             family_validation=args.family_validation)
     zoo = Path(args.zoo or paths.models_dir())
     summary = train_classifier(settings, zoo / card.WEIGHTS_FILE, _log)
     install_card(zoo, summary)
