@@ -84,6 +84,37 @@ def test_joined_windows_are_labelled_with_the_class_at_their_centre():
         assert len(ends) == 2 and label + 2 in ends  # two classes, one of them the label
 
 
+def sine_clips(hz=1000.0):
+    t = np.arange(2 * RATE) / RATE
+    clip = (0.5 * np.sin(2 * np.pi * hz * t)).astype(np.float16)
+    return ClipSet({label: np.stack([clip]) for label in CLASSES},
+                   {label: [""] for label in CLASSES}, RATE)
+
+
+def peak_hz(window):
+    spectrum = np.abs(np.fft.rfft(window * np.hanning(len(window))))
+    return np.argmax(spectrum) * RATE / len(window)
+
+
+def test_speed_perturbation_moves_the_pitch_of_sounds_but_never_of_silence():
+    plain = WindowSampler(sine_clips(), 8000, transition_share=0.0)
+    windows, labels = plain.batch(np.random.default_rng(3), 100)
+    # Off by default: the windows are the ones training always drew (runs reproduce).
+    again = WindowSampler(sine_clips(), 8000, transition_share=0.0, speed_range=0.0)
+    assert np.array_equal(windows, again.batch(np.random.default_rng(3), 100)[0])
+    assert all(abs(peak_hz(w) - 1000) <= 2 for w in windows)
+    fast = WindowSampler(sine_clips(), 8000, transition_share=0.3, speed_range=0.25)
+    windows, labels = fast.batch(np.random.default_rng(4), 300)
+    assert windows.shape == (300, 8000)
+    pure = WindowSampler(sine_clips(), 8000, transition_share=0.0, speed_range=0.25)
+    windows, labels = pure.batch(np.random.default_rng(5), 300)
+    peaks = np.array([peak_hz(w) for w in windows])
+    silent = labels == CLASSES.index("silence")
+    assert np.all(np.abs(peaks[silent] - 1000) <= 2)
+    assert peaks[~silent].min() >= 1000 / 1.25 - 4 and peaks[~silent].max() <= 1250 + 4
+    assert peaks[~silent].min() < 880 and peaks[~silent].max() > 1130  # the whole range is used
+
+
 def test_window_levels_follow_the_class_rules():
     sampler = WindowSampler(pulse_clips(), 4000, transition_share=0.0)
     windows, labels = sampler.batch(np.random.default_rng(1), 300)

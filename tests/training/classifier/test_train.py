@@ -47,4 +47,8 @@ def test_a_family_validation_run_trains_on_clips_without_the_validation_families
             words = set(detail.replace(",", " ").replace("+", " ").replace(":", " ").split())
             assert not words & set(validation), detail
     assert summary["settings"]["family_validation"] is True
+    from workbench.training.classifier.card import training_command
+
+    # The card's command reproduces the run, validation split included.
+    assert training_command(summary["settings"]).endswith(" --family-validation")
     assert (tmp_path / "weights.safetensors").stat().st_size > 0

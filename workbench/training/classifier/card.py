@@ -76,8 +76,11 @@ def training_command(settings: dict) -> str:
                ("--embedding", settings.get("embedding", 96)),
                # Runs before the spectral augmentation existed had none.
                ("--eq-augment-db", settings.get("eq_augment_db", 0.0))]
+    if settings.get("speed_perturb"):
+        options.append(("--speed-perturb", settings["speed_perturb"]))
+    flags = " --family-validation" if settings.get("family_validation") else ""
     return TRAINING_COMMAND + "".join(f" {flag} {value}" for flag, value in options
-                                      if value is not None)
+                                      if value is not None) + flags
 
 
 def _recipe(settings: dict) -> str:
@@ -109,6 +112,10 @@ def data_text(settings: dict) -> str:
     if settings.get("eq_augment_db"):
         text += (f" Training windows other than silence: half get a random spectral tilt and "
                  f"bump of up to +-{settings['eq_augment_db']:.0f} dB on the log-mel bands.")
+    if settings.get("speed_perturb"):
+        factor = 1 + settings["speed_perturb"]
+        text += (f" Training sounds other than silence are read at a random speed of "
+                 f"{1 / factor:.2f}-{factor:.2f}x (pitch, timbre and tempo together).")
     return text
 
 _BODY = """# Sound-class classifier (speech, music, noise, tone, silence)
@@ -161,7 +168,10 @@ def held_out_text(settings: dict | None = None) -> str:
             "workbench/training/classifier/families.py). Per held-out family: recordings of 8 "
             "segments of 2-6 s in which that family plays every piece or leads every noise "
             f"(speech backgrounds included, at {recipe_families.SPEECH_SNR_DB[0]:.0f}-"
-            f"{recipe_families.SPEECH_SNR_DB[1]:.0f} dB SNR). {first_set}")
+            f"{recipe_families.SPEECH_SNR_DB[1]:.0f} dB SNR). {first_set} Runs are compared on "
+            f"validation families instead: {', '.join(families.VALIDATION_FAMILIES)}, training "
+            "families that a run trained with --family-validation never hears (`workbench eval "
+            "classifier --family-validation`).")
 
 
 def write_card(zoo: Path, config: ClassifierConfig, parameters: int, training: dict,

@@ -117,23 +117,36 @@ class WindowSampler:
     """Random labelled training windows from a `ClipSet`.
 
     ``transition_share`` of the windows join two clips of different classes at
-    a random point; their label is the class at the window's centre.  Levels
+    a random point; their label is the class at the window's centre.  With
+    ``speed_range``, sounds are read at a random speed (see ``__init__``).  Levels
     are drawn per window (sounds -48 to -10 dBFS RMS; room tone stays below
     -62 dBFS).  Not thread-safe; one sampler per training loop.
     """
 
-    def __init__(self, clips: ClipSet, window_samples: int, transition_share: float = 0.3) -> None:
+    def __init__(self, clips: ClipSet, window_samples: int, transition_share: float = 0.3,
+                 speed_range: float = 0.0) -> None:
         self.clips = clips
         self.window_samples = window_samples
         self.transition_share = transition_share
+        # Speed perturbation: a sound is read up to (1 + speed_range) times faster or slower,
+        # so pitch, formants and tempo move together - new instruments, voices and textures
+        # from the same clips.  Silence is read as it is (its hum sits at mains frequencies).
+        self.speed_range = speed_range
         self.rms = {label: np.sqrt(np.mean(np.square(a, dtype=np.float32), axis=1))
                     for label, a in clips.audio.items()}
 
     def _piece(self, rng: np.random.Generator, label: str, length: int) -> np.ndarray:
         bank = self.clips.audio[label]
         index = int(rng.integers(len(bank)))
-        start = int(rng.integers(0, bank.shape[1] - length + 1))
-        piece = bank[index, start:start + length].astype(np.float32)
+        factor = 1.0
+        if self.speed_range > 0 and label != "silence":
+            factor = float(np.exp(rng.uniform(-1.0, 1.0) * np.log1p(self.speed_range)))
+        span = length if factor == 1.0 else min(bank.shape[1], int(np.ceil(length * factor)) + 1)
+        start = int(rng.integers(0, bank.shape[1] - span + 1))
+        piece = bank[index, start:start + span].astype(np.float32)
+        if factor != 1.0:
+            # Linear interpolation: a little aliasing above 8 kHz / factor, harmless here.
+            piece = np.interp(np.arange(length) * factor, np.arange(span), piece).astype(np.float32)
         return piece * _level_gain(rng, label, float(self.rms[label][index]))
 
     def batch(self, rng: np.random.Generator, size: int) -> tuple[np.ndarray, np.ndarray]:

@@ -60,6 +60,9 @@ class TrainSettings:
     # (0: none, as the shipped model was trained; runs/classifier-v4 tried 6 with the
     # "randomized" recipe and scored lower on validation, so it was not shipped).
     eq_augment_db: float = 0.0
+    # Sounds read up to this much faster or slower (0.25: factors 0.8-1.25; pitch, timbre
+    # and tempo move together; `WindowSampler`).  0: none, as the shipped model was trained.
+    speed_perturb: float = 0.0
     # Training crops are 96 frames; the network reads the first 89 of them (its
     # receptive field, `ClassifierConfig.window_frames`).  Kept at 96 so the shipped
     # run reproduces bit for bit.
@@ -151,7 +154,8 @@ def train_classifier(settings: TrainSettings, weights_out: str | Path,
     log(f"clips ready: {train_clips.clip_count()} train, {val_clips.clip_count()} val "
         f"({synthesis_s:.0f} s)")
     crop = config.n_fft + (settings.crop_frames - 1) * config.hop_length
-    sampler = WindowSampler(train_clips, crop, settings.transition_share)
+    sampler = WindowSampler(train_clips, crop, settings.transition_share,
+                            settings.speed_perturb)
     val_windows, val_labels = _validation_windows(
         WindowSampler(val_clips, crop, settings.transition_share))
 

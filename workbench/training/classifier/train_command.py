@@ -33,6 +33,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--eq-augment-db", type=float, default=_DEFAULTS.eq_augment_db,
                         metavar="DB", help="random spectral tilt and bump on half the "
                         "training windows other than silence, up to DB (0: off)")
+    parser.add_argument("--speed-perturb", type=float, default=_DEFAULTS.speed_perturb,
+                        metavar="R", help="read training sounds up to 1+R times faster or "
+                        "slower (pitch, timbre and tempo together; 0: off)")
     parser.add_argument("--recipe", default=_DEFAULTS.recipe,
                         choices=("randomized", "families", "first"),
                         help="data recipe: many instrument families, with randomized "
@@ -83,6 +86,7 @@ def run(args: argparse.Namespace) -> int:
                              seed=args.seed, threads=args.threads, recipe=args.recipe,
                              channels=_channels(args.channels), embedding=args.embedding,
                              eq_augment_db=args.eq_augment_db,
+                             speed_perturb=args.speed_perturb,
                              family_validation=args.family_validation)
     zoo = Path(args.zoo or paths.models_dir())
     summary = train_classifier(settings, zoo / card.WEIGHTS_FILE, _log)
