@@ -115,6 +115,32 @@ def test_speed_perturbation_moves_the_pitch_of_sounds_but_never_of_silence():
     assert peaks[~silent].min() < 880 and peaks[~silent].max() > 1130  # the whole range is used
 
 
+def test_remixed_speech_is_a_clean_voice_over_a_fresh_background_at_the_recipe_snrs():
+    t = np.arange(2 * RATE) / RATE
+
+    def sine(hz):
+        return (0.5 * np.sin(2 * np.pi * hz * t)).astype(np.float16)
+
+    audio = {label: np.stack([sine(4000 + 500 * i)]) for i, label in enumerate(CLASSES)}
+    audio["speech"] = np.stack([sine(500), sine(3000)])  # clean, and already mixed
+    audio["music"], audio["noise"] = np.stack([sine(1000)]), np.stack([sine(2000)])
+    details = {label: [""] for label in CLASSES}
+    details["speech"] = ["clean", "over surf at 3 dB"]
+    sampler = WindowSampler(ClipSet(audio, details, RATE), 8000, transition_share=0.0,
+                            remix_share=1.0)
+    windows, labels = sampler.batch(np.random.default_rng(6), 400)
+    backgrounds = set()
+    for window in windows[labels == CLASSES.index("speech")]:
+        spectrum = np.abs(np.fft.rfft(window))
+        at = {hz: spectrum[hz * 8000 // RATE] for hz in (500, 1000, 2000, 3000)}
+        assert at[3000] < 1e-3 * at[500]  # only the clean clip is remixed
+        background = max(1000, 2000, key=at.get)
+        backgrounds.add(background)
+        snr = 20 * np.log10(at[500] / at[background])
+        assert -0.5 <= snr <= 15.5
+    assert backgrounds == {1000, 2000}
+
+
 def test_window_levels_follow_the_class_rules():
     sampler = WindowSampler(pulse_clips(), 4000, transition_share=0.0)
     windows, labels = sampler.batch(np.random.default_rng(1), 300)

@@ -76,8 +76,9 @@ def training_command(settings: dict) -> str:
                ("--embedding", settings.get("embedding", 96)),
                # Runs before the spectral augmentation existed had none.
                ("--eq-augment-db", settings.get("eq_augment_db", 0.0))]
-    if settings.get("speed_perturb"):
-        options.append(("--speed-perturb", settings["speed_perturb"]))
+    for key in ("speed_perturb", "remix_speech"):  # spelled out only when used
+        if settings.get(key):
+            options.append(("--" + key.replace("_", "-"), settings[key]))
     flags = " --family-validation" if settings.get("family_validation") else ""
     return TRAINING_COMMAND + "".join(f" {flag} {value}" for flag, value in options
                                       if value is not None) + flags
@@ -116,6 +117,9 @@ def data_text(settings: dict) -> str:
         factor = 1 + settings["speed_perturb"]
         text += (f" Training sounds other than silence are read at a random speed of "
                  f"{1 / factor:.2f}-{factor:.2f}x (pitch, timbre and tempo together).")
+    if settings.get("remix_speech"):
+        text += (f" {settings['remix_speech']:.0%} of the speech windows are remixed: a clean "
+                 "speech clip over a fresh music or noise piece at 0-15 dB SNR.")
     return text
 
 _BODY = """# Sound-class classifier (speech, music, noise, tone, silence)

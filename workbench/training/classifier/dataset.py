@@ -26,7 +26,7 @@ import numpy as np
 
 from workbench.training.classifier.recipe import CLASSES, SOUND_LEVELS_DB
 from workbench.training.classifier.recipe_families import NAME as DEFAULT_RECIPE
-from workbench.training.classifier.recipe_families import RECIPES
+from workbench.training.classifier.recipe_families import RECIPES, SPEECH_SNR_DB
 
 CLIP_SECONDS = 6.0
 
@@ -118,13 +118,14 @@ class WindowSampler:
 
     ``transition_share`` of the windows join two clips of different classes at
     a random point; their label is the class at the window's centre.  With
-    ``speed_range``, sounds are read at a random speed (see ``__init__``).  Levels
+    ``speed_range``, sounds are read at a random speed; with ``remix_share``,
+    clean speech gets fresh backgrounds (see ``__init__``).  Levels
     are drawn per window (sounds -48 to -10 dBFS RMS; room tone stays below
     -62 dBFS).  Not thread-safe; one sampler per training loop.
     """
 
     def __init__(self, clips: ClipSet, window_samples: int, transition_share: float = 0.3,
-                 speed_range: float = 0.0) -> None:
+                 speed_range: float = 0.0, remix_share: float = 0.0) -> None:
         self.clips = clips
         self.window_samples = window_samples
         self.transition_share = transition_share
@@ -132,12 +133,19 @@ class WindowSampler:
         # so pitch, formants and tempo move together - new instruments, voices and textures
         # from the same clips.  Silence is read as it is (its hum sits at mains frequencies).
         self.speed_range = speed_range
+        # Remixing: this share of speech pieces is a clean speech clip over a fresh music or
+        # noise piece at the recipe's SNRs, so every voice meets every background.
+        self.remix_share = remix_share
+        self.clean_speech = np.flatnonzero([d == "clean" for d in clips.details.get("speech", [])])
         self.rms = {label: np.sqrt(np.mean(np.square(a, dtype=np.float32), axis=1))
                     for label, a in clips.audio.items()}
 
-    def _piece(self, rng: np.random.Generator, label: str, length: int) -> np.ndarray:
+    def _raw(self, rng: np.random.Generator, label: str, length: int,
+             among: np.ndarray | None = None) -> tuple[np.ndarray, float]:
+        """A stretch of a random clip of ``label`` (of the indices ``among``), unscaled, and
+        that clip's RMS."""
         bank = self.clips.audio[label]
-        index = int(rng.integers(len(bank)))
+        index = int(rng.integers(len(bank))) if among is None else int(rng.choice(among))
         factor = 1.0
         if self.speed_range > 0 and label != "silence":
             factor = float(np.exp(rng.uniform(-1.0, 1.0) * np.log1p(self.speed_range)))
@@ -147,7 +155,25 @@ class WindowSampler:
         if factor != 1.0:
             # Linear interpolation: a little aliasing above 8 kHz / factor, harmless here.
             piece = np.interp(np.arange(length) * factor, np.arange(span), piece).astype(np.float32)
-        return piece * _level_gain(rng, label, float(self.rms[label][index]))
+        return piece, float(self.rms[label][index])
+
+    def _piece(self, rng: np.random.Generator, label: str, length: int) -> np.ndarray:
+        if (label == "speech" and self.remix_share > 0 and len(self.clean_speech)
+                and rng.random() < self.remix_share):
+            return self._remixed_speech(rng, length)
+        piece, clip_rms = self._raw(rng, label, length)
+        return piece * _level_gain(rng, label, clip_rms)
+
+    def _remixed_speech(self, rng: np.random.Generator, length: int) -> np.ndarray:
+        """Clean speech over a music or noise piece at 0-15 dB SNR (clip RMS against clip
+        RMS, as the recipe mixes; two thirds at 0-10 dB): speech by the labelling rule."""
+        speech, speech_rms = self._raw(rng, "speech", length, self.clean_speech)
+        other = "music" if rng.random() < 0.5 else "noise"
+        background, background_rms = self._raw(rng, other, length)
+        snr = rng.uniform(0.0, 10.0) if rng.random() < 0.67 else rng.uniform(*SPEECH_SNR_DB)
+        gain = speech_rms / max(background_rms, 1e-9) * 10 ** (-snr / 20)
+        mix_rms = float(np.hypot(speech_rms, gain * background_rms))
+        return (speech + gain * background) * _level_gain(rng, "speech", mix_rms)
 
     def batch(self, rng: np.random.Generator, size: int) -> tuple[np.ndarray, np.ndarray]:
         """``(windows [size, window_samples] float32, labels [size] int64)``, classes balanced."""

@@ -63,6 +63,9 @@ class TrainSettings:
     # Sounds read up to this much faster or slower (0.25: factors 0.8-1.25; pitch, timbre
     # and tempo move together; `WindowSampler`).  0: none, as the shipped model was trained.
     speed_perturb: float = 0.0
+    # This share of speech pieces is a clean speech clip over a fresh music or noise piece
+    # at 0-15 dB SNR (`WindowSampler`); 0: none, as the shipped model was trained.
+    remix_speech: float = 0.0
     # Training crops are 96 frames; the network reads the first 89 of them (its
     # receptive field, `ClassifierConfig.window_frames`).  Kept at 96 so the shipped
     # run reproduces bit for bit.
@@ -155,7 +158,7 @@ def train_classifier(settings: TrainSettings, weights_out: str | Path,
         f"({synthesis_s:.0f} s)")
     crop = config.n_fft + (settings.crop_frames - 1) * config.hop_length
     sampler = WindowSampler(train_clips, crop, settings.transition_share,
-                            settings.speed_perturb)
+                            settings.speed_perturb, settings.remix_speech)
     val_windows, val_labels = _validation_windows(
         WindowSampler(val_clips, crop, settings.transition_share))
 

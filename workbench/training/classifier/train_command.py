@@ -36,6 +36,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--speed-perturb", type=float, default=_DEFAULTS.speed_perturb,
                         metavar="R", help="read training sounds up to 1+R times faster or "
                         "slower (pitch, timbre and tempo together; 0: off)")
+    parser.add_argument("--remix-speech", type=float, default=_DEFAULTS.remix_speech,
+                        metavar="SHARE", help="this share of speech windows is clean speech "
+                        "over a fresh music or noise piece at 0-15 dB SNR (0: off)")
     parser.add_argument("--recipe", default=_DEFAULTS.recipe,
                         choices=("randomized", "families", "first"),
                         help="data recipe: many instrument families, with randomized "
@@ -87,6 +90,7 @@ def run(args: argparse.Namespace) -> int:
                              channels=_channels(args.channels), embedding=args.embedding,
                              eq_augment_db=args.eq_augment_db,
                              speed_perturb=args.speed_perturb,
+                             remix_speech=args.remix_speech,
                              family_validation=args.family_validation)
     zoo = Path(args.zoo or paths.models_dir())
     summary = train_classifier(settings, zoo / card.WEIGHTS_FILE, _log)
