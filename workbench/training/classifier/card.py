@@ -73,10 +73,8 @@ def training_command(settings: dict) -> str:
                ("--steps-per-epoch", settings.get("steps_per_epoch")),
                ("--threads", settings.get("threads")), ("--seed", settings.get("seed")),
                ("--channels", ",".join(map(str, settings.get("channels", (16, 32, 48, 64, 64))))),
-               ("--embedding", settings.get("embedding", 96)),
-               # Runs before the spectral augmentation existed had none.
-               ("--eq-augment-db", settings.get("eq_augment_db", 0.0))]
-    for key in ("speed_perturb", "remix_speech"):  # spelled out only when used
+               ("--embedding", settings.get("embedding", 96))]
+    for key in ("eq_augment_db", "speed_perturb", "remix_speech"):  # spelled out when used
         if settings.get(key):
             options.append(("--" + key.replace("_", "-"), settings[key]))
     flags = " --family-validation" if settings.get("family_validation") else ""
