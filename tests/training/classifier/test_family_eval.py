@@ -103,3 +103,25 @@ def test_the_card_text_puts_families_first_set_and_the_other_model_side_by_side(
     theirs = report["compare"]["families"]["pooled"]["window"]["accuracy"]
     assert f"| held-out families: window accuracy | {mine:.4f} | {theirs:.4f} |" in text
     assert "| accordion | music |" in text and "shipped window accuracy" in text
+
+
+def test_eval_command_scores_a_run_on_the_validation_families_only(tmp_path, capsys):
+    from workbench.__main__ import main
+
+    torch.set_num_threads(1)
+    zoo = make_classifier_zoo(tmp_path / "zoo")
+    run = ["eval", "classifier", "--family-validation", "--zoo", str(zoo), "--families", "1",
+           "--run-dir", str(tmp_path / "run"), "--threads", "1"]
+    assert main(run + ["--json", str(tmp_path / "report.json")]) == 0
+    out = capsys.readouterr().out
+    assert "| sax | music |" in out and "| all validation families |" in out
+    assert "| violin |" not in out  # held-out families take no part in choosing
+    import json
+
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["split"] == "fv-val" and list(report["families"]) == list(
+        families.VALIDATION_FAMILIES)
+    card_before = (zoo / "classifier" / "classifier.md").read_bytes()
+    with pytest.raises(SystemExit, match="does not go on a card"):
+        main(run + ["--update-card"])
+    assert (zoo / "classifier" / "classifier.md").read_bytes() == card_before
