@@ -26,7 +26,7 @@ import numpy as np
 
 from workbench.training.classifier.recipe import CLASSES, SOUND_LEVELS_DB
 from workbench.training.classifier.recipe_families import NAME as DEFAULT_RECIPE
-from workbench.training.classifier.recipe_families import RECIPES, SPEECH_SNR_DB
+from workbench.training.classifier.recipe_families import RECIPES, speech_snr_db
 
 CLIP_SECONDS = 6.0
 
@@ -165,12 +165,12 @@ class WindowSampler:
         return piece * _level_gain(rng, label, clip_rms)
 
     def _remixed_speech(self, rng: np.random.Generator, length: int) -> np.ndarray:
-        """Clean speech over a music or noise piece at 0-15 dB SNR (clip RMS against clip
-        RMS, as the recipe mixes; two thirds at 0-10 dB): speech by the labelling rule."""
+        """Clean speech over a music or noise piece at the recipe's SNRs (``speech_snr_db``;
+        clip RMS against clip RMS, as the recipe mixes): speech by the labelling rule."""
         speech, speech_rms = self._raw(rng, "speech", length, self.clean_speech)
         other = "music" if rng.random() < 0.5 else "noise"
         background, background_rms = self._raw(rng, other, length)
-        snr = rng.uniform(0.0, 10.0) if rng.random() < 0.67 else rng.uniform(*SPEECH_SNR_DB)
+        snr = speech_snr_db(rng)
         gain = speech_rms / max(background_rms, 1e-9) * 10 ** (-snr / 20)
         mix_rms = float(np.hypot(speech_rms, gain * background_rms))
         return (speech + gain * background) * _level_gain(rng, "speech", mix_rms)

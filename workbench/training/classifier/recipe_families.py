@@ -108,6 +108,12 @@ def music_clip(rng, split, sample_rate, duration_s, featured=None,
     return random_piece(rng, sample_rate, duration_s, pool, featured)
 
 
+def speech_snr_db(rng: np.random.Generator) -> float:
+    """SNR of speech over a background.  Low SNRs are the hard, common case: two thirds of
+    the mixes sit at 0-10 dB, the rest anywhere in ``SPEECH_SNR_DB``."""
+    return float(rng.uniform(0.0, 10.0) if rng.random() < 0.67 else rng.uniform(*SPEECH_SNR_DB))
+
+
 def _speech(rng, split, sample_rate, duration_s, featured, randomized) -> tuple[np.ndarray, str]:
     audio = speech_track(rng, split, frames_for(duration_s, sample_rate), sample_rate)
     choice = rng.random()
@@ -119,8 +125,7 @@ def _speech(rng, split, sample_rate, duration_s, featured, randomized) -> tuple[
         return audio, "clean"
     make = noise_clip if choice < 0.4 else music_clip
     background, kind = make(rng, split, sample_rate, duration_s, featured, randomized)
-    # Low SNRs are the hard, common case: two thirds of the mixes sit at 0-10 dB.
-    snr = float(rng.uniform(0.0, 10.0) if rng.random() < 0.67 else rng.uniform(*SPEECH_SNR_DB))
+    snr = speech_snr_db(rng)
     return mix.mix_at_snr(audio, background, snr), f"over {kind} at {snr:.0f} dB"
 
 
