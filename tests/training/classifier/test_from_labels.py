@@ -68,6 +68,9 @@ def test_fine_tuned_model_classifies_held_out_windows(zoo):
     # Built from its card: the fine-tuned model keeps the shipped network's width.
     model = build_classifier(entry.card)
     ModelZoo(zoo).load_weights_into("beeps", model)
+    # The shipped context layer reads the shipped classes: a model of other classes has none.
+    assert ModelZoo(zoo).entry("classifier").card.config["context_radius"] > 0
+    assert entry.card.config["context_radius"] == 0 and model.net.context is None
     rng = np.random.default_rng(7)
     held_out = {"beep": [beep(rng, 2.0) for _ in range(4)],
                 "hiss": [hiss(rng, 2.0) for _ in range(4)]}

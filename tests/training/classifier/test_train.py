@@ -36,7 +36,7 @@ def test_a_family_validation_run_trains_on_clips_without_the_validation_families
     settings = TrainSettings(run_dir=str(tmp_path / "run"), train_clips_per_class=3,
                              val_clips_per_class=1, epochs=1, steps_per_epoch=1, batch_size=8,
                              threads=1, channels=(4, 4, 4, 4, 4), embedding=8,
-                             family_validation=True)
+                             family_validation=True, context_recordings=3, context_epochs=1)
     summary = train_classifier(settings, tmp_path / "weights.safetensors", log=lambda m: None)
     data = tmp_path / "run" / "data"
     assert not list(data.glob("families-train-*"))  # the shipped split is never built
@@ -49,6 +49,13 @@ def test_a_family_validation_run_trains_on_clips_without_the_validation_families
     assert summary["settings"]["family_validation"] is True
     from workbench.training.classifier.card import training_command
 
-    # The card's command reproduces the run, validation split included.
-    assert training_command(summary["settings"]).endswith(" --family-validation")
-    assert (tmp_path / "weights.safetensors").stat().st_size > 0
+    # The card's command reproduces the run, context layer and validation split included.
+    assert training_command(summary["settings"]).endswith(
+        " --context-radius 4 --family-validation")
+    from workbench.ml.classifier.net import AudioClassifier, ClassifierConfig
+    from workbench.ml.zoo.safe_load import load_weights_into
+
+    # The weights hold the CNN and its context layer, trained after it.
+    model = AudioClassifier(ClassifierConfig.from_json(summary["config"]))
+    load_weights_into(model, tmp_path / "weights.safetensors")
+    assert model.net.context is not None and len(summary["context_history"]) == 1

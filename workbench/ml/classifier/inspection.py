@@ -4,7 +4,9 @@ For one window of a model in eval mode (as loaded; the model is shared between
 jobs, so nothing here switches its mode): `saliency` (input gradient times input
 above the window's background level, per mel band and frame),
 `first_layer_filters` and `feature_maps`; `inspect_window` gathers them all.
-Running the net over whole recordings is the task's job (task.py).
+Running the net over whole recordings is the task's job (task.py).  A window is
+inspected on its own: with a context layer (net.WindowContext) its timeline
+class also weighs its neighbours, while here it sees only itself, repeated.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@
 channel count, mixes it to mono and converts it to the model's rate as it arrives
 (`StreamingRateConverter`: block seams change nothing), and classifies each grid
 window (start ``w * hop``) as soon as its last sample is in, several at once when
-a backlog waits.  `finish()` adds what the whole-file task adds at the end (one
+a backlog waits.  With a context layer, the newest windows are scored with what
+has come so far and re-scored as later windows arrive (`WindowSequence`).  `finish()` adds what the whole-file task adds at the end (one
 window flush with the end, or the looped short recording, or one silent window)
 and returns the same Classification as the classify task gives for the finished
 recording, up to the resampler (the task converts with torchaudio in chunks).
@@ -31,8 +32,9 @@ from workbench.core.labels.class_segments import DEFAULT_HYSTERESIS, Hysteresis
 from workbench.ml.classifier import net as cnn_classifier
 from workbench.ml.classifier.net import AudioClassifier, ClassifierConfig
 from workbench.ml.classifier.task import (
+    WindowSequence,
     _hysteresis,
-    chunk_probabilities,
+    chunk_outputs,
     classification_of,
     window_starts,
 )
@@ -51,7 +53,7 @@ class LiveClassifier:
         self.config: ClassifierConfig = model.config
         self.input_rate = input_rate
         self.converter = StreamingRateConverter(input_rate, self.config.sample_rate)
-        self._rows: list[np.ndarray] = []
+        self._sequence = WindowSequence(len(self.config.labels))
         self._next = 0  # the next grid window to classify
         self._samples = np.zeros(0, np.float32)  # model-rate samples from _start on
         self._start = 0
@@ -90,9 +92,9 @@ class LiveClassifier:
         if len(starts) > self._next:  # the window flush with the end (or the looped one)
             first = int(starts[-1])
             last = min(total, first + self.config.window_samples)
-            self._rows.append(self._classify(self._window(first, last)))
+            self._classify(self._window(first, last))
         elif total == 0:  # nothing recorded: one silent window, as the task does
-            self._rows.append(self._classify(np.zeros(0, np.float32)))
+            self._classify(np.zeros(0, np.float32))
             starts = np.zeros(1, dtype=np.int64)
         return classification_of(self._probabilities(), starts, self.config, total,
                                  self.name, str(self.device), self.rule)
@@ -108,7 +110,7 @@ class LiveClassifier:
             return 0
         first = self._next * config.hop_samples
         last = (self._next + count - 1) * config.hop_samples + config.window_samples
-        self._rows.append(self._classify(self._window(first, last)))
+        self._classify(self._window(first, last))
         self._next += count
         # Keep what later windows read: the next grid window, and the last window's
         # length for the window laid flush with the end at finish().
@@ -122,13 +124,12 @@ class LiveClassifier:
     def _window(self, first: int, last: int) -> np.ndarray:
         return self._samples[first - self._start:last - self._start]
 
-    def _classify(self, samples: np.ndarray) -> np.ndarray:
-        return chunk_probabilities(self.model, samples, self.device)
+    def _classify(self, samples: np.ndarray) -> None:
+        logits = chunk_outputs(self.model, samples, self.device)[0]
+        self._sequence.add(self.model, logits, self.device)
 
     def _probabilities(self) -> np.ndarray:
-        if not self._rows:
-            return np.zeros((0, len(self.config.labels)), np.float32)
-        return np.concatenate(self._rows)
+        return self._sequence.probabilities
 
 
 def live_classify(next_block: Callable[[float], object], input_rate: int, params: dict,

@@ -13,6 +13,15 @@ Shapes: log-mel input ``[batch, 1, n_mels, frames]``; `frame_features` gives
 ``[batch, embedding, steps]`` with one step per 8 frames; `forward` on a
 patch of at least 89 frames gives ``[batch, classes]`` logits (frames past
 the 89th are not read).
+
+An optional context layer (`WindowContext`, ``context_radius`` > 0 in the
+config) re-scores each window from the class log-probabilities of its
+neighbours, ``context_radius`` windows either side: a held note and a beep
+can look alike within one window and differ in what comes before and after.
+It is trained after the CNN, with the CNN frozen (training/classifier/context.py).
+With it, a window's scores depend on its neighbours, so `window_logits` over a
+recording no longer equals `forward` on each window cut out alone (`forward`
+scores a lone window as if it repeated).
 """
 
 from __future__ import annotations
@@ -47,6 +56,10 @@ class ClassifierConfig:
     channels: tuple[int, ...] = (16, 32, 48, 64, 64)
     embedding: int = 96
     dropout: float = 0.2
+    # Windows either side that the context layer reads (0: no context layer, every window
+    # is scored alone), and its width.
+    context_radius: int = 0
+    context_hidden: int = 48
     extra: dict = field(default_factory=dict)
 
     @property
@@ -133,6 +146,40 @@ def _conv_block(c_in: int, c_out: int, kernel: int, stride: tuple[int, int]) -> 
     )
 
 
+class WindowContext(nn.Module):
+    """Window logits ``[b, windows, classes]`` -> the same re-scored from their neighbours.
+
+    Reads the log-probabilities of ``radius`` windows either side (two convolutions
+    over the window sequence) and adds a correction to each window's own logits; the
+    correction starts at zero, so an untrained layer changes nothing.  Beyond the
+    ends of a sequence the first and last windows are repeated.
+    """
+
+    def __init__(self, classes: int, radius: int, hidden: int) -> None:
+        super().__init__()
+        self.radius = radius
+        self.reduce = nn.Conv1d(classes, hidden, 1)
+        self.mix = nn.Conv1d(hidden, hidden, 2 * radius + 1)
+        self.correct = nn.Conv1d(hidden, classes, 1)
+        nn.init.zeros_(self.correct.weight)
+        nn.init.zeros_(self.correct.bias)
+
+    def forward(self, logits: Tensor, before: int | None = None,
+                after: int | None = None) -> Tensor:
+        """``before``/``after``: how many repeated edge windows to add on each side
+        (default ``radius``: the sequence is whole).  The result has ``windows - 2 *
+        radius + before + after`` windows: those whose neighbourhood is complete."""
+        before = self.radius if before is None else before
+        after = self.radius if after is None else after
+        x = torch.log_softmax(logits.float(), dim=-1).transpose(1, 2)
+        x = torch.relu(self.reduce(x))
+        # Repeating the edge after the per-window `reduce` equals repeating the input window.
+        x = nn.functional.pad(x, (before, after), mode="replicate") if before or after else x
+        correction = self.correct(torch.relu(self.mix(x))).transpose(1, 2)
+        own = logits[:, self.radius - before:logits.shape[1] - self.radius + after]
+        return own + correction.to(own.dtype)
+
+
 class AudioClassifierNet(nn.Module):
     """CNN: per-band input normalisation, five conv blocks, per-step embedding, pooled head.
 
@@ -160,6 +207,9 @@ class AudioClassifierNet(nn.Module):
         self.head = nn.Linear(2 * config.embedding, len(config.labels))
         self.steps_per_window = self._steps_for(config.window_frames)
         self.hop_steps = config.hop_frames // config.time_stride
+        self.context = (WindowContext(len(config.labels), config.context_radius,
+                                      config.context_hidden)
+                        if config.context_radius > 0 else None)
 
     def _steps_for(self, frames: int) -> int:
         for k, s in zip(_KERNELS, _TIME_STRIDES):
@@ -182,8 +232,27 @@ class AudioClassifierNet(nn.Module):
         return torch.cat([steps.mean(-1), steps.amax(-1)], dim=-1)
 
     def classify_pooled(self, pooled: Tensor) -> Tensor:
-        """Penultimate features ``[..., 2 * embedding]`` -> logits ``[..., classes]``."""
+        """Penultimate features ``[..., 2 * embedding]`` -> logits ``[..., classes]`` of
+        each window alone (before the context layer)."""
         return self.head(self.dropout(pooled))
+
+    def in_context(self, logits: Tensor) -> Tensor:
+        """Logits ``[b, windows, classes]`` of whole window sequences, each window
+        re-scored from its neighbours (unchanged without a context layer)."""
+        return logits if self.context is None else self.context(logits)
+
+    def context_logits(self, alone: Tensor, first: int, stop: int) -> Tensor:
+        """Windows ``first .. stop`` of one whole sequence of lone-window logits
+        ``alone`` ``[windows, classes]``, in context -> ``[stop - first, classes]``.
+
+        Reads only the windows within ``context_radius`` of that range, so a growing
+        sequence is re-scored where its new windows reach (task.WindowSequence)."""
+        if self.context is None:
+            return alone[first:stop]
+        radius = self.context.radius
+        low, high = max(0, first - radius), min(len(alone), stop + radius)
+        return self.context(alone[low:high].unsqueeze(0), radius - (first - low),
+                            radius - (high - stop))[0]
 
     def embedding(self, logmel: Tensor) -> Tensor:
         """Penultimate features ``[b, 2 * embedding]`` of windows
@@ -194,11 +263,12 @@ class AudioClassifierNet(nn.Module):
         return self._pool(self.frame_features(logmel)[..., :self.steps_per_window])
 
     def forward(self, logmel: Tensor) -> Tensor:
-        """Logits ``[b, classes]`` for windows ``[b, 1, mels, frames >= window_frames]``.
+        """Logits ``[b, classes]`` for windows ``[b, 1, mels, frames >= window_frames]``,
+        each scored alone (the context layer, if any, sees it repeated on both sides).
 
         Only the first ``window_frames`` frames are read (the network's receptive field).
         """
-        return self.classify_pooled(self.embedding(logmel))
+        return self.in_context(self.classify_pooled(self.embedding(logmel)).unsqueeze(1))[:, 0]
 
     def window_embeddings(self, logmel: Tensor) -> Tensor:
         """Penultimate features of every window in a long log-mel ``[b, 1, mels, t]``
@@ -213,9 +283,10 @@ class AudioClassifierNet(nn.Module):
         """Logits of every window in a long log-mel ``[b, 1, mels, t]`` -> ``[b, windows, classes]``.
 
         Window ``w`` covers frames ``[w * hop_frames, w * hop_frames + window_frames)``;
-        the result equals `forward` on each window cut out on its own.
+        without a context layer the result equals `forward` on each window cut out on
+        its own; with one, each window is re-scored from its neighbours.
         """
-        return self.classify_pooled(self.window_embeddings(logmel))
+        return self.in_context(self.classify_pooled(self.window_embeddings(logmel)))
 
     def layer_outputs(self, logmel: Tensor) -> list[Tensor]:
         """The output of every conv block for one input, first layer first (for inspection)."""
@@ -257,13 +328,14 @@ class AudioClassifier(nn.Module):
 
     def signal_window_logits(self, signal: Tensor) -> Tensor:
         """Logits ``[windows, classes]`` of a mono signal ``[samples]``; window ``w``
-        starts at sample ``w * config.hop_samples``."""
-        logits = self.net.window_logits(self.logmel(signal.unsqueeze(0)))[0]
-        return logits[:window_count(signal.shape[-1], self.config)]
+        starts at sample ``w * config.hop_samples``; each in the context of the others."""
+        alone = self.signal_window_outputs(signal)[0]
+        return self.net.in_context(alone.unsqueeze(0))[0]
 
     def signal_window_outputs(self, signal: Tensor) -> tuple[Tensor, Tensor]:
-        """Logits ``[windows, classes]`` and penultimate features ``[windows, 2 *
-        embedding]`` of a mono signal, in one pass (windows as `signal_window_logits`)."""
+        """Logits ``[windows, classes]`` of each window alone (before the context layer;
+        `AudioClassifierNet.context_logits` adds it) and penultimate features ``[windows,
+        2 * embedding]`` of a mono signal, in one pass (windows as `signal_window_logits`)."""
         pooled = self.net.window_embeddings(self.logmel(signal.unsqueeze(0)))[0]
         pooled = pooled[:window_count(signal.shape[-1], self.config)]
         return self.net.classify_pooled(pooled), pooled

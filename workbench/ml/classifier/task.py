@@ -2,9 +2,11 @@
 
 Inference for the shipped CNN classifier (workbench/ml/classifier/net.py,
 architecture `cnn-logmel-classifier`): windows lie on a grid (start
-``w * hop``); a chunk of windows is classified from one stretch of samples in a
-single pass (`AudioClassifier.signal_window_logits`), chunks are small enough
-that cancellation is seen within a second.  When the grid leaves the end of the
+``w * hop``); a chunk of windows is scored from one stretch of samples in a
+single pass (`AudioClassifier.signal_window_outputs`), and `WindowSequence`
+puts each window in the context of its neighbours across chunks (with a
+context layer, the last few windows are re-scored as the next chunk arrives).
+Chunks are small enough that cancellation is seen within a second.  When the grid leaves the end of the
 audio uncovered, one more window is laid flush with the end; audio shorter than
 one window is looped to fill it (a class does not change by repetition, while
 zero padding would add silence).  The task reads the audio a chunk at a time
@@ -96,22 +98,52 @@ def fill_window(samples: np.ndarray, length: int) -> np.ndarray:
     return np.tile(np.asarray(samples, dtype=np.float32), reps)[:length]
 
 
-def chunk_probabilities(model: AudioClassifier, samples: np.ndarray,
-                        device: torch.device | str = "cpu") -> np.ndarray:
-    """Class probabilities ``[windows, classes]`` of a chunk's samples (from a window start)."""
-    return chunk_outputs(model, samples, device)[0]
-
-
 def chunk_outputs(model: AudioClassifier, samples: np.ndarray,
                   device: torch.device | str = "cpu") -> tuple[np.ndarray, np.ndarray]:
-    """Class probabilities ``[windows, classes]`` and penultimate features
-    ``[windows, features]`` of a chunk's samples, from one pass."""
+    """Logits ``[windows, classes]`` of each window alone and penultimate features
+    ``[windows, features]`` of a chunk's samples (from a window start), from one pass."""
     config = model.config
     signal = fill_window(samples, max(len(samples), config.window_samples))
     with torch.inference_mode():
         logits, pooled = model.signal_window_outputs(torch.from_numpy(signal).to(device))
-        return (torch.softmax(logits.float(), dim=-1).cpu().numpy(),
-                pooled.float().cpu().numpy())
+        return logits.float().cpu().numpy(), pooled.float().cpu().numpy()
+
+
+class WindowSequence:
+    """Lone-window logits of a recording as they arrive -> class probabilities in context.
+
+    With a context layer (net.WindowContext) a window's probabilities change until
+    ``context_radius`` more windows have come; `add` re-scores just those, so a
+    recording classified chunk by chunk (or live) ends with the same numbers as one
+    classified whole.  Without one, each window's probabilities are its own softmax.
+    """
+
+    def __init__(self, classes: int) -> None:
+        self.alone = np.zeros((0, classes), np.float32)
+        self.probabilities = np.zeros((0, classes), np.float32)
+
+    def add(self, model: AudioClassifier, alone: np.ndarray,
+            device: torch.device | str = "cpu") -> np.ndarray:
+        """Append windows' lone logits ``[n, classes]``; returns every window's
+        probabilities so far (the state changes only once they are computed)."""
+        context = model.net.context
+        first = max(0, len(self.alone) - (context.radius if context is not None else 0))
+        everything = np.concatenate([self.alone, np.asarray(alone, np.float32)])
+        with torch.inference_mode():
+            logits = model.net.context_logits(torch.from_numpy(everything).to(device), first,
+                                              len(everything))
+            fresh = torch.softmax(logits.float(), dim=-1).cpu().numpy()
+        self.alone = everything
+        self.probabilities = np.concatenate([self.probabilities[:first], fresh])
+        return self.probabilities
+
+
+def chunk_probabilities(model: AudioClassifier, samples: np.ndarray,
+                        device: torch.device | str = "cpu") -> np.ndarray:
+    """Class probabilities ``[windows, classes]`` of a chunk's windows, as if the chunk
+    were the whole recording."""
+    sequence = WindowSequence(len(model.config.labels))
+    return sequence.add(model, chunk_outputs(model, samples, device)[0], device)
 
 
 def classification_of(probabilities: np.ndarray, starts_samples: np.ndarray,
@@ -133,15 +165,13 @@ def classify_signal(model: AudioClassifier, signal: np.ndarray, cancel: CancelTo
                     ) -> Generator[Progress, None, Classification]:
     """Task body for a mono signal already at the model's rate (evaluation, tests)."""
     config = model.config
-    chunks = plan_chunks(len(signal), config, chunk_windows)
-    rows = []
-    for chunk in chunks:
+    sequence = WindowSequence(len(config.labels))
+    for chunk in plan_chunks(len(signal), config, chunk_windows):
         cancel.check()
-        rows.append(chunk_probabilities(model, signal[chunk.start:chunk.stop]))
+        sequence.add(model, chunk_outputs(model, signal[chunk.start:chunk.stop])[0])
         yield Progress(chunk.stop / max(1, len(signal)), "Classifying")
-    probs = np.concatenate(rows) if rows else np.zeros((0, len(config.labels)), np.float32)
-    return classification_of(probs, window_starts(len(signal), config), config, len(signal),
-                             rule=rule)
+    return classification_of(sequence.probabilities, window_starts(len(signal), config),
+                             config, len(signal), rule=rule)
 
 
 # -- the CNN classifier's task body ----------------------------------------------------
@@ -184,32 +214,34 @@ def cnn_classify(audio: Audio, sample_rate: int, params: dict, cancel: CancelTok
     total = math.floor(frames_of(audio) * config.sample_rate / sample_rate)
     chunks = plan_chunks(total, config, int(params.get("chunk_windows", CHUNK_WINDOWS)))
     starts, rule = window_starts(total, config), _hysteresis(params)
-    rows: list[np.ndarray] = []
+    sequence = WindowSequence(len(config.labels))
     features: list[np.ndarray] = []
+
+    def step(model: AudioClassifier, device, samples: np.ndarray) -> np.ndarray:
+        logits, pooled = chunk_outputs(model, samples, device)
+        sequence.add(model, logits, device)
+        return pooled
+
     for chunk in chunks:
         cancel.check()
         # Audio shorter than a window is read as it is and looped by chunk_outputs.
         samples = model_rate_samples(audio, sample_rate, config.sample_rate, chunk.start,
                                      min(chunk.stop, total))
-        probs, pooled = yield from model_provider.infer(
-            lambda model, device, x=samples: chunk_outputs(model, x, device))
-        rows.append(probs)
-        features.append(pooled)
-        so_far = classification_of(np.concatenate(rows), starts, config, total,
+        features.append((yield from model_provider.infer(
+            lambda model, device, x=samples: step(model, device, x))))
+        so_far = classification_of(sequence.probabilities, starts, config, total,
                                    model_provider.name, str(model_provider.device), rule)
         yield Partial(so_far)
         yield Progress(min(1.0, chunk.stop / max(1, total)),
                        f"Classifying: {min(total, chunk.stop) / config.sample_rate:.0f} of "
                        f"{total / config.sample_rate:.0f} s")
-    if not rows:
+    if not features:
         # No audio at all: one looped (silent) window says what nothing sounds like.
-        probs, pooled = yield from model_provider.infer(
-            lambda model, device: chunk_outputs(model, np.zeros(0, np.float32), device))
-        rows.append(probs)
-        features.append(pooled)
+        features.append((yield from model_provider.infer(
+            lambda model, device: step(model, device, np.zeros(0, np.float32)))))
         starts = np.zeros(1, dtype=np.int64)
     embeddings = np.concatenate(features) if params.get("embeddings") else None
-    return classification_of(np.concatenate(rows), starts, config, total,
+    return classification_of(sequence.probabilities, starts, config, total,
                              model_provider.name, str(model_provider.device), rule,
                              embeddings)
 

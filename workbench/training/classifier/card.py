@@ -73,7 +73,9 @@ def training_command(settings: dict) -> str:
                ("--steps-per-epoch", settings.get("steps_per_epoch")),
                ("--threads", settings.get("threads")), ("--seed", settings.get("seed")),
                ("--channels", ",".join(map(str, settings.get("channels", (16, 32, 48, 64, 64))))),
-               ("--embedding", settings.get("embedding", 96))]
+               ("--embedding", settings.get("embedding", 96)),
+               # Runs from before the context layer existed had none.
+               ("--context-radius", settings.get("context_radius", 0))]
     for key in ("eq_augment_db", "speed_perturb", "remix_speech"):  # spelled out when used
         if settings.get(key):
             options.append(("--" + key.replace("_", "-"), settings[key]))
@@ -124,7 +126,7 @@ _BODY = """# Sound-class classifier (speech, music, noise, tone, silence)
 
 A small CNN over log-mel patches: {window_s:.3f} s windows every {hop_s:.2f} s, 64 mel bands,
 five conv blocks (unpadded in time, so one pass over a long recording gives every window's
-features exactly), mean+max pooling, a linear head. {parameters} parameters.
+features exactly), mean+max pooling, a linear head.{context} {parameters} parameters.
 
 ## Labelling rule
 
@@ -143,7 +145,7 @@ features exactly), mean+max pooling, a linear head. {parameters} parameters.
 one-cycle schedule, label smoothing {smoothing}; seeded and resumable from checkpoints in
 `{run_dir}`). {training_time} on {hardware}, a machine shared with other jobs.
 Validation window accuracy after the last epoch: {val_accuracy} (validation windows
-include 30% joined-class windows, which are harder than the test's single-class windows).
+include 30% joined-class windows, which are harder than the test's single-class windows).{context_val}
 {notes}
 ## Held out for evaluation
 
@@ -176,6 +178,29 @@ def held_out_text(settings: dict | None = None) -> str:
             "classifier --family-validation`).")
 
 
+def context_text(config: ClassifierConfig, settings: dict) -> str:
+    """How the context layer (if any) scores a window, and how it was trained."""
+    if not config.context_radius:
+        return ""
+    span = config.window_s + 2 * config.context_radius * config.hop_s
+    return (f" A context layer then re-scores each window from the class log-probabilities "
+            f"of the {config.context_radius} windows either side ({span:.2f} s of audio in "
+            f"all): two convolutions over the window sequence, {config.context_hidden} "
+            "channels, adding a correction to the window's own scores. It was trained after "
+            f"the CNN, with the CNN frozen, on {settings.get('context_recordings', '?')} "
+            "recordings strung from the training clips (8 pieces of 1-6 s each, classes never "
+            f"repeating), {settings.get('context_epochs', '?')} passes.")
+
+
+def _context_validation(history: list[dict]) -> str:
+    if not history:
+        return ""
+    last = history[-1]
+    return (f"\nOn validation recordings strung from the validation clips, window accuracy "
+            f"{last['val_accuracy_alone']:.3f} with each window alone, {last['val_accuracy']:.3f} "
+            "in context.")
+
+
 def write_card(zoo: Path, config: ClassifierConfig, parameters: int, training: dict,
                metrics: dict, evaluation: str) -> Path:
     """Write the card (JSON front matter + markdown) into ``zoo``; returns its path."""
@@ -192,6 +217,7 @@ def write_card(zoo: Path, config: ClassifierConfig, parameters: int, training: d
     settings = training.get("settings", {})
     history = training.get("history", [])
     body = _BODY.format(window_s=config.window_s, hop_s=config.hop_s, parameters=parameters,
+                        context=context_text(config, settings),
                         held_out=front["held_out"], evaluation=evaluation,
                         data=front["training_data"], rule=_RULE_FIRST if _recipe(settings) == "first"
                         else _RULE_FAMILIES, run_dir=settings.get("run_dir", "runs/classifier"),
@@ -201,7 +227,8 @@ def write_card(zoo: Path, config: ClassifierConfig, parameters: int, training: d
                         smoothing=settings.get("label_smoothing", "?"),
                         training_time=front["training_time"], hardware=front["hardware"],
                         notes=f"\n{training['notes']}\n" if training.get("notes") else "",
-                        val_accuracy=f"{history[-1]['val_accuracy']:.3f}" if history else "-")
+                        val_accuracy=f"{history[-1]['val_accuracy']:.3f}" if history else "-",
+                        context_val=_context_validation(training.get("context_history", [])))
     path = zoo / CARD_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("---\n" + json.dumps(front, indent=2) + "\n---\n\n" + body, encoding="utf-8")

@@ -157,7 +157,8 @@ class WindowSampler:
             piece = np.interp(np.arange(length) * factor, np.arange(span), piece).astype(np.float32)
         return piece, float(self.rms[label][index])
 
-    def _piece(self, rng: np.random.Generator, label: str, length: int) -> np.ndarray:
+    def piece(self, rng: np.random.Generator, label: str, length: int) -> np.ndarray:
+        """``length`` samples of ``label`` at a random level (remixed speech, speed: as set)."""
         if (label == "speech" and self.remix_share > 0 and len(self.clean_speech)
                 and rng.random() < self.remix_share):
             return self._remixed_speech(rng, length)
@@ -189,10 +190,10 @@ class WindowSampler:
                 first, second = (label, other) if rng.random() < 0.5 else (other, label)
                 if first == other:
                     split = n - split
-                windows[row, :split] = self._piece(rng, first, split)
-                windows[row, split:] = self._piece(rng, second, n - split)
+                windows[row, :split] = self.piece(rng, first, split)
+                windows[row, split:] = self.piece(rng, second, n - split)
             else:
-                windows[row] = self._piece(rng, label, n)
+                windows[row] = self.piece(rng, label, n)
         np.clip(windows, -1.0, 1.0, out=windows)
         return windows, labels.astype(np.int64)
 

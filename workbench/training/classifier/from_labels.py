@@ -27,6 +27,7 @@ returns a `TrainedModel`.  No Qt; the CLI, the GUI worker and the tests call it.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import platform
 import re
@@ -191,9 +192,13 @@ def base_model(zoo: ModelZoo, base: str | None, labels: tuple[str, ...]
     zoo.load_weights_into(entry.name, model)
     config = ClassifierConfig.from_json({**model.config.to_json(), "labels": list(labels)})
     net = model.net
-    net.config = config
     if tuple(entry.card.labels) != labels:
         net.head = nn.Linear(net.head.in_features, len(labels))
+        # The context layer reads the base's classes, so it goes with them: the new model
+        # scores each window alone.
+        config = dataclasses.replace(config, context_radius=0)
+        net.context = None
+    net.config = config
     return AudioClassifier(config, net), entry.name
 
 

@@ -26,6 +26,7 @@ from workbench.ml.classifier.net import (
     LogMel,
 )
 from workbench.ml.zoo.safe_load import save_safetensors
+from workbench.training.classifier.context import train_context, with_context
 from workbench.training.classifier.dataset import WindowSampler, build_clips
 from workbench.training.classifier.recipe import CLASSES
 from workbench.training.schedules import load_schedule
@@ -74,6 +75,14 @@ class TrainSettings:
     # `workbench eval classifier --family-validation` can compare recipes and settings on
     # families the run never heard.  Off for the shipped model: it hears every training family.
     family_validation: bool = False
+    # The context layer (net.WindowContext), trained after the CNN with it frozen
+    # (training/classifier/context.py): windows either side it reads (0: none, every window
+    # scored alone), its width, and how many recordings strung from the training clips and
+    # passes over them it learns from.
+    context_radius: int = 4
+    context_hidden: int = 48
+    context_recordings: int = 1500
+    context_epochs: int = 12
 
 
 def _spec_augment(logmel: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
@@ -124,21 +133,35 @@ def _accuracy(net: AudioClassifierNet, frontend: LogMel, windows: torch.Tensor,
     return hits / len(windows)
 
 
-def _resume(path: Path, net, optimiser, schedule) -> tuple[int, list]:
+def _resume(path: Path, net, optimiser, schedule) -> tuple[int, list, float]:
+    """(epochs done, history, CNN training seconds so far) from the checkpoint."""
     if not path.exists():
-        return 0, []
+        return 0, [], 0.0
     state = torch.load(path, weights_only=True)
     net.load_state_dict(state["model"])
     optimiser.load_state_dict(state["optimiser"])
     load_schedule(schedule, state["schedule"])  # more epochs continue the run
-    return int(state["epoch"]), json.loads(state["history"])
+    return int(state["epoch"]), json.loads(state["history"]), _cnn_seconds(state, path.parent)
+
+
+def _cnn_seconds(state: dict, run_dir: Path) -> float:
+    # Checkpoints from before the time was kept in them: the run's last summary has it.
+    if "training_s" in state:
+        return float(state["training_s"])
+    summary = run_dir / "summary.json"
+    if summary.exists():
+        data = json.loads(summary.read_text())
+        return float(data.get("cnn_training_s", data.get("training_s", 0.0)))
+    return 0.0
 
 
 def train_classifier(settings: TrainSettings, weights_out: str | Path,
                      log: Callable[[str], None] = print) -> dict:
     """Train the classifier, write its weights to ``weights_out``; return a summary dict.
 
-    The summary has the settings, validation accuracy per epoch and the
+    The CNN first (resumable, epoch by epoch), then its context layer when
+    ``context_radius`` > 0 (a few minutes; done again on every call).  The summary
+    has the settings, validation accuracy per epoch (and per context epoch) and the
     training time (synthesis and training separately, seconds).
     """
     torch.set_num_threads(settings.threads)
@@ -170,7 +193,11 @@ def train_classifier(settings: TrainSettings, weights_out: str | Path,
                                                    total_steps=total_steps, pct_start=0.15)
     loss_fn = nn.CrossEntropyLoss(label_smoothing=settings.label_smoothing)
     checkpoint = run_dir / "checkpoint.pt"
-    first_epoch, history = _resume(checkpoint, net, optimiser, schedule)
+    first_epoch, history, earlier_s = _resume(checkpoint, net, optimiser, schedule)
+    if first_epoch and (run_dir / "summary.json").exists():
+        # Resumed on cached clips: their synthesis took the time the first call measured.
+        earlier = json.loads((run_dir / "summary.json").read_text())
+        synthesis_s = max(synthesis_s, float(earlier.get("synthesis_s", 0.0)))
     train_started = time.perf_counter()
     for epoch in range(first_epoch, settings.epochs):
         rng = np.random.default_rng([settings.seed, epoch])
@@ -199,12 +226,28 @@ def train_classifier(settings: TrainSettings, weights_out: str | Path,
             f"val accuracy {accuracy:.4f} ({time.perf_counter() - train_started:.0f} s)")
         torch.save({"model": net.state_dict(), "optimiser": optimiser.state_dict(),
                     "schedule": schedule.state_dict(), "epoch": epoch + 1,
-                    "history": json.dumps(history)}, checkpoint.with_suffix(".partial"))
+                    "history": json.dumps(history),
+                    "training_s": earlier_s + time.perf_counter() - train_started},
+                   checkpoint.with_suffix(".partial"))
         checkpoint.with_suffix(".partial").replace(checkpoint)
+    cnn_s = earlier_s + time.perf_counter() - train_started
+    context_started = time.perf_counter()
     net.eval()
-    save_safetensors(AudioClassifier(config, net), weights_out)
-    summary = {"settings": asdict(settings), "config": config.to_json(), "history": history,
-               "synthesis_s": synthesis_s, "training_s": time.perf_counter() - train_started}
+    model, context_history = AudioClassifier(config, net), []
+    if settings.context_radius > 0:
+        torch.manual_seed(settings.seed)
+        model = with_context(model, settings.context_radius, settings.context_hidden)
+        context_history = train_context(
+            model, WindowSampler(train_clips, config.window_samples),
+            WindowSampler(val_clips, config.window_samples), settings.context_recordings,
+            settings.context_epochs, settings.seed, log=log)
+    model.eval()
+    save_safetensors(model, weights_out)
+    summary = {"settings": asdict(settings), "config": model.config.to_json(),
+               "history": history, "context_history": context_history,
+               "synthesis_s": synthesis_s, "cnn_training_s": cnn_s,
+               "context_training_s": time.perf_counter() - context_started,
+               "training_s": cnn_s + time.perf_counter() - context_started}
     (run_dir / "summary.json").write_text(json.dumps(summary, indent=1))
     return summary
 

@@ -39,6 +39,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--remix-speech", type=float, default=_DEFAULTS.remix_speech,
                         metavar="SHARE", help="this share of speech windows is clean speech "
                         "over a fresh music or noise piece at 0-15 dB SNR (0: off)")
+    parser.add_argument("--context-radius", type=int, default=_DEFAULTS.context_radius,
+                        metavar="N", help="windows either side that the context layer reads, "
+                        "trained after the CNN (0: none, every window scored alone)")
     parser.add_argument("--recipe", default=_DEFAULTS.recipe,
                         choices=("randomized", "families", "first"),
                         help="data recipe: many instrument families, with randomized "
@@ -84,6 +87,9 @@ def run(args: argparse.Namespace) -> int:
         from workbench.training.classifier.from_labels_command import run_from_labels
 
         return run_from_labels(args)
+    if args.context_radius < 0:
+        raise SystemExit(f"--context-radius {args.context_radius}: give 0 (no context layer) "
+                         "or more windows")
     settings = TrainSettings(run_dir=args.run_dir, train_clips_per_class=args.clips_per_class,
                              epochs=args.epochs, steps_per_epoch=args.steps_per_epoch,
                              seed=args.seed, threads=args.threads, recipe=args.recipe,
@@ -91,6 +97,7 @@ def run(args: argparse.Namespace) -> int:
                              eq_augment_db=args.eq_augment_db,
                              speed_perturb=args.speed_perturb,
                              remix_speech=args.remix_speech,
+                             context_radius=args.context_radius,
                              family_validation=args.family_validation)
     zoo = Path(args.zoo or paths.models_dir())
     summary = train_classifier(settings, zoo / card.WEIGHTS_FILE, _log)
@@ -115,7 +122,11 @@ def install_card(zoo: Path, summary: dict) -> None:
         "settings": settings, "history": summary["history"],
     }
     last = summary["history"][-1]["val_accuracy"] if summary["history"] else 0.0
+    metrics = {"validation_window_accuracy": last}
+    if summary.get("context_history"):
+        training["context_history"] = summary["context_history"]
+        metrics["validation_recording_accuracy"] = summary["context_history"][-1]["val_accuracy"]
     parameters = sum(p.numel() for p in AudioClassifierNet(config).parameters())
-    card.write_card(zoo, config, parameters, training, {"validation_window_accuracy": last},
+    card.write_card(zoo, config, parameters, training, metrics,
                     "Not evaluated yet: run `workbench eval classifier --update-card`.")
     card.register(zoo)

@@ -126,7 +126,7 @@ class ClassifierInspector(QWidget):
             self.set_labels(inspection.labels)
         best = inspection.labels[int(np.argmax(inspection.probabilities))]
         self.title.setText(f"Window {inspection.start_s:.2f}–"
-                           f"{inspection.start_s + inspection.window_s:.2f} s: most likely "
+                           f"{inspection.start_s + inspection.window_s:.2f} s on its own: most likely "
                            f"{best} ({float(np.max(inspection.probabilities)):.2f}); saliency "
                            f"for {inspection.label}")
         count = len(inspection.labels)
