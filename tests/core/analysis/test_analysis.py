@@ -80,3 +80,15 @@ def test_subtitle_cues_break_at_pauses_and_word_counts():
     assert srt.startswith("1\n00:00:00,000 --> 00:00:02,300\nw0 w1")
     assert "3\n00:00:10,000 --> 00:00:10,500\nlate\n" in srt
     assert to_vtt(t).startswith("WEBVTT\n\n00:00:00.000 --> 00:00:02.300\n")
+
+
+def test_the_window_nearest_a_time_is_the_one_centred_closest_to_it():
+    probabilities = np.full((4, 2), 0.5)
+    result = Classification(("a", "b"), 0.25, 1.0, probabilities, (), "m", "cpu", 0.0,
+                            (10.0, 12.0))  # windows start at 10, 10.25, 10.5, 10.75
+    assert result.window_nearest(10.5) == 0  # centred at 10.5
+    assert result.window_nearest(10.9) == 2  # 11.0 is nearer than 10.75
+    assert result.window_nearest(0.0) == 0 and result.window_nearest(99.0) == 3
+    empty = Classification(("a", "b"), 0.25, 1.0, np.zeros((0, 2)), (), "m", "cpu", 0.0,
+                           (0.0, 0.0))
+    assert empty.window_nearest(1.0) is None

@@ -155,6 +155,12 @@ class Classification:
         return replace(self, segments=segments, window_starts=self.window_starts + offset,
                        span=(self.span[0] + offset, self.span[1] + offset))
 
+    def window_nearest(self, time_s: float) -> int | None:
+        """Index of the window whose centre is nearest ``time_s`` (None: no windows)."""
+        if not len(self.window_starts):
+            return None
+        return int(np.argmin(np.abs(self.window_starts + self.window_s / 2 - time_s)))
+
     def summary(self) -> dict[str, float]:
         """Seconds of audio per label (every label, in label order)."""
         totals = dict.fromkeys(self.labels, 0.0)

@@ -172,7 +172,7 @@ def test_classify_in_the_main_window_shows_the_timeline_tier_and_inspector(
         qtbot, runner, tmp_path, tone_file):
     from workbench.ui.shell.main_window import MainWindow
 
-    zoo = ModelZoo(make_classifier_zoo(tmp_path / "zoo"))
+    zoo = ModelZoo(make_classifier_zoo(tmp_path / "zoo", context_radius=4))
     service = ModelJobService(runner, zoo, ModelCache(), "cpu")
     window = MainWindow(runner, Settings(), model_jobs=service)
     qtbot.addWidget(window)
@@ -191,6 +191,13 @@ def test_classify_in_the_main_window_shows_the_timeline_tier_and_inspector(
     inspection = ui.inspector.inspection
     assert inspection.saliency.shape == inspection.view.logmel.shape == (64, 89)
     assert len(inspection.feature_maps) == 5 and inspection.filters.shape == (16, 5, 5)
+    # Beside the window on its own, the class row's probabilities at the nearest window
+    # (where the context layer weighed the neighbours) are outlined and named.
+    index = result.window_nearest(inspection.start_s + inspection.window_s / 2)
+    outlined = ui.inspector.context_bars.opts["height"]
+    np.testing.assert_allclose(outlined, result.probabilities[index])
+    assert f"class row at {result.window_starts[index]:.2f} s, in context" in \
+        ui.inspector.title.text()
     overlay = ui._current_overlay()
     assert overlay.inspection is inspection and overlay.image.isVisible()
     ui.segments_menu.aboutToShow.emit()

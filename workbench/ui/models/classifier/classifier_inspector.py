@@ -1,7 +1,9 @@
 """The classifier inspector dock: what the network saw in one window, and how it reacted.
 
 For the inspected window (under the pointer while "Follow pointer" is on,
-or the middle of a clicked segment) it shows the class probabilities, the
+or the middle of a clicked segment) it shows the class probabilities of the
+window on its own (bars) and, outlined, those the class row has at the nearest
+classified window, where a context layer has also weighed its neighbours; the
 log-mel input with the saliency of the chosen class beside it, the first
 convolution layer's filters, and the feature maps of a chosen layer.  The
 saliency can also be laid over the spectrogram (saliency_overlay.py).
@@ -88,6 +90,10 @@ class ClassifierInspector(QWidget):
         self.probability_plot.setYRange(0.0, 1.0)
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.7, brushes=[])
         self.probability_plot.addItem(self.bars)
+        # Outlines: the class row's probabilities there (in context), over the bars (alone).
+        self.context_bars = pg.BarGraphItem(x=[], height=[], width=0.85, brush=None,
+                                            pen=pg.mkPen("w", width=1.5))
+        self.probability_plot.addItem(self.context_bars)
         self.input_plot, self.input_image = _image_plot("Log-mel input")
         self.saliency_plot, self.saliency_image = _image_plot("Saliency")
         self.filters_plot, self.filters_image = _image_plot("First-layer filters")
@@ -119,16 +125,24 @@ class ClassifierInspector(QWidget):
         self.class_box.setCurrentIndex(max(0, index))
         self.class_box.blockSignals(False)
 
-    def show_inspection(self, inspection) -> None:
-        """Draw a WindowInspection."""
+    def show_inspection(self, inspection, in_context=None) -> None:
+        """Draw a WindowInspection; ``in_context``: ``(start_s, probabilities)`` of the
+        nearest window of the class row, or None when there is none to show."""
         self.inspection = inspection
         if self.class_box.count() != len(inspection.labels) + 1:
             self.set_labels(inspection.labels)
         best = inspection.labels[int(np.argmax(inspection.probabilities))]
-        self.title.setText(f"Window {inspection.start_s:.2f}–"
-                           f"{inspection.start_s + inspection.window_s:.2f} s on its own: most likely "
-                           f"{best} ({float(np.max(inspection.probabilities)):.2f}); saliency "
-                           f"for {inspection.label}")
+        text = (f"Window {inspection.start_s:.2f}–{inspection.start_s + inspection.window_s:.2f}"
+                f" s on its own: most likely {best} "
+                f"({float(np.max(inspection.probabilities)):.2f})")
+        heights = []
+        if in_context is not None:
+            start_s, heights = in_context
+            top = int(np.argmax(heights))
+            text += (f"; class row at {start_s:.2f} s, in context: {inspection.labels[top]} "
+                     f"({float(heights[top]):.2f})")
+        self.title.setText(f"{text}; saliency for {inspection.label}")
+        self.context_bars.setOpts(x=np.arange(len(heights)), height=heights)
         count = len(inspection.labels)
         self.bars.setOpts(x=np.arange(count), height=inspection.probabilities,
                           brushes=[pg.mkBrush(*class_colour(lab, inspection.labels))

@@ -16,6 +16,8 @@ it adds (they live as long as their DocumentView).
 
 from __future__ import annotations
 
+import numpy as np
+
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget
 
@@ -146,10 +148,21 @@ class ClassifierUi(QObject):
             self.inspect((best.start + best.end) / 2)
 
     def _on_service_inspected(self, inspection) -> None:
-        self.inspector.show_inspection(inspection)
+        self.inspector.show_inspection(inspection, self._class_row_at(inspection))
         overlay = self._current_overlay()
         if overlay is not None and self.inspector.overlay_box.isChecked():
             overlay.show(inspection, self.window.current_entry().document.sample_rate)
+
+    def _class_row_at(self, inspection) -> tuple[float, np.ndarray] | None:
+        """(start, probabilities) of the class row's window nearest the inspected one."""
+        entry = self.window.current_entry()
+        result = entry.document.analyses.get("classify") if entry else None
+        if not isinstance(result, Classification) or result.labels != inspection.labels:
+            return None
+        index = result.window_nearest(inspection.start_s + inspection.window_s / 2)
+        if index is None:
+            return None
+        return float(result.window_starts[index]), result.probabilities[index]
 
     def _on_service_failed(self, error) -> None:
         self.window.statusBar().showMessage(f"Cannot inspect the classifier: {error}", 8000)
