@@ -17,7 +17,6 @@ it adds (they live as long as their DocumentView).
 from __future__ import annotations
 
 import numpy as np
-
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget
 
