@@ -68,6 +68,7 @@ def test_a_range_of_a_growing_sequence_equals_that_range_of_the_whole():
     alone = torch.randn(20, 5)
     with torch.no_grad():
         whole = model.net.in_context(alone[None])[0]
+        assert model.net.context_logits(alone[:0], 0, 0).shape == (0, 5)
         for first, stop in [(0, 20), (0, 1), (5, 9), (17, 20), (19, 20)]:
             assert torch.allclose(model.net.context_logits(alone, first, stop),
                                   whole[first:stop], atol=1e-6)

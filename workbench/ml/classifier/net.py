@@ -247,7 +247,7 @@ class AudioClassifierNet(nn.Module):
 
         Reads only the windows within ``context_radius`` of that range, so a growing
         sequence is re-scored where its new windows reach (task.WindowSequence)."""
-        if self.context is None:
+        if self.context is None or stop <= first:
             return alone[first:stop]
         radius = self.context.radius
         low, high = max(0, first - radius), min(len(alone), stop + radius)
