@@ -16,7 +16,7 @@ class OverviewStrip(pg.PlotWidget):
     range_dragged = Signal(float, float)
 
     def __init__(self, document: Document, parent=None) -> None:
-        super().__init__(parent=parent)
+        super().__init__(parent=parent, enableMenu=False)  # no menu made (see TimeViewBox)
         self.document = document
         self.setFixedHeight(56)
         self.hideButtons()

@@ -87,8 +87,7 @@ class SpectrogramView(pg.PlotItem):
     def __init__(self, runner: JobRunner, view_box: pg.ViewBox | None = None,
                  track: int = 0, cache: TileCache | None = None, **kwargs) -> None:
         if view_box is None:
-            view_box = pg.ViewBox()
-            view_box.setMouseEnabled(x=False, y=False)
+            view_box = pg.ViewBox(enableMenu=False, enableMouse=False)
         self.frequency_axis = FrequencyAxisItem()
         axis_items = {"left": self.frequency_axis, **kwargs.pop("axisItems", {})}
         super().__init__(viewBox=view_box, axisItems=axis_items, **kwargs)

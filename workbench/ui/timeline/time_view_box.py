@@ -33,9 +33,9 @@ class TimeViewBox(pg.ViewBox):
     pan_requested = Signal(float)  # fraction of the visible width (+ = later)
 
     def __init__(self, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.setMouseEnabled(x=False, y=False)
-        self.setMenuEnabled(False)
+        # No pyqtgraph context menu, never made: a ViewBoxMenu made and then dropped is an
+        # orphaned QMenu that the garbage collector frees later, a known PySide crash.
+        super().__init__(enableMenu=False, enableMouse=False, **kwargs)
         self._drag_origin: float | None = None
         self._drag_modifiers = Qt.KeyboardModifier.NoModifier
 

@@ -50,8 +50,7 @@ def mosaic(maps: np.ndarray, gap: int = 1) -> np.ndarray:
 
 
 def _image_plot(title: str) -> tuple[pg.PlotWidget, pg.ImageItem]:
-    plot = pg.PlotWidget(title=title)
-    plot.setMenuEnabled(False)
+    plot = pg.PlotWidget(title=title, enableMenu=False)  # no menu made (see TimeViewBox)
     plot.hideAxis("bottom")
     plot.hideAxis("left")
     plot.setMouseEnabled(x=False, y=False)
@@ -84,8 +83,7 @@ class ClassifierInspector(QWidget):
         for widget in (self.class_box, self.follow_box, self.overlay_box, self.layer_box):
             controls.addWidget(widget)
         controls.addStretch(1)
-        self.probability_plot = pg.PlotWidget(title="Class probabilities")
-        self.probability_plot.setMenuEnabled(False)
+        self.probability_plot = pg.PlotWidget(title="Class probabilities", enableMenu=False)
         self.probability_plot.setMouseEnabled(x=False, y=False)
         self.probability_plot.setYRange(0.0, 1.0)
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.7, brushes=[])
