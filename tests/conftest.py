@@ -1,5 +1,6 @@
 """Test-wide setup: offscreen Qt before any Qt import, fresh settings, no leaked threads."""
 
+import gc
 import os
 import threading
 
@@ -31,6 +32,18 @@ def _no_leftover_threads():
         t.join(timeout=2)
     leftover = [t for t in leftover if t.is_alive()]
     assert not leftover, f"threads left running: {leftover}"
+
+
+@pytest.fixture(autouse=True)
+def _garbage_due_collected_between_tests():
+    """Once a JobRunner has turned automatic collection over to the GUI thread's timer
+    (runtime/gui_thread_gc.py), a test without an event loop would let garbage pile up:
+    collect what is due after each test, on this (the main) thread."""
+    yield
+    if not gc.isenabled():
+        from workbench.runtime.gui_thread_gc import GuiThreadCollector
+
+        GuiThreadCollector.collect_due()
 
 
 @pytest.fixture

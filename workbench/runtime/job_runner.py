@@ -17,6 +17,7 @@ import time
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from workbench.core.jobs import Cancelled, CancelToken, JobRequest, Partial, Progress, Task
+from workbench.runtime.gui_thread_gc import collect_garbage_on_gui_thread
 from workbench.runtime.torch_import import ensure_torch_imported
 
 PROGRESS_INTERVAL_S = 0.05  # at most 20 progress updates a second reach the GUI
@@ -155,6 +156,8 @@ class JobRunner(QObject):
 
     def __init__(self, cpu_threads: int | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        # Worker threads must never be the ones that free garbage holding Qt objects.
+        collect_garbage_on_gui_thread()
         self._pools = {"cpu": QThreadPool(self), "gpu": QThreadPool(self),
                        "live": QThreadPool(self)}
         if cpu_threads:
