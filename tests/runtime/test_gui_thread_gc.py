@@ -19,15 +19,15 @@ def test_a_cycle_dropped_while_a_job_allocates_is_freed_on_the_gui_thread(qtbot,
     del first, second
 
     def allocating(cancel):
-        # Far more new containers than the youngest generation's threshold: automatic
-        # collection would have run (and freed the cycle) on this worker thread.
-        kept = [[i] for i in range(20 * gc.get_threshold()[0])]
-        return len(kept)
+        # Far more new containers than the youngest generation's threshold, kept (they are
+        # the result): automatic collection would have run, and freed the cycle, on this
+        # worker thread while they were made.
+        return [[i] for i in range(20 * gc.get_threshold()[0])]
         yield  # a generator task
 
     assert not gc.isenabled()  # the runner turned automatic collection off
-    with qtbot.waitSignal(runner.submit(JobRequest("alloc", "Allocate"), allocating).finished,
-                          timeout=10000):
+    handle = runner.submit(JobRequest("alloc", "Allocate"), allocating)
+    with qtbot.waitSignal(handle.finished, timeout=10000):
         pass
     qtbot.waitUntil(lambda: bool(freed_on), timeout=5000)
     assert freed_on == [threading.main_thread()]
