@@ -3,12 +3,13 @@
 `LiveClassifier` takes the recording's audio block by block at its own rate and
 channel count, mixes it to mono and converts it to the model's rate as it arrives
 (`StreamingRateConverter`: block seams change nothing), and classifies each grid
-window (start ``w * hop``) as soon as its last sample is in, several at once when
-a backlog waits.  With a context layer, the newest windows are scored with what
-has come so far and re-scored as later windows arrive (`WindowSequence`).  `finish()` adds what the whole-file task adds at the end (one
-window flush with the end, or the looped short recording, or one silent window)
-and returns the same Classification as the classify task gives for the finished
-recording, up to the resampler (the task converts with torchaudio in chunks).
+window (start ``w * hop``) as soon as its last sample is in, several at once when a
+backlog waits.  With a context layer, the newest windows are scored with what has
+come so far and re-scored as later windows arrive (`WindowSequence`). `finish()`
+adds what the whole-file task adds at the end (one window flush with the end, or the
+looped short recording, or one silent window) and returns the same Classification as
+the classify task gives for the finished recording, up to the resampler (the task
+converts with torchaudio in chunks).
 
 `live_classify` is the task around it: it reads blocks from `next_block`
 (another thread fills it; this module starts none), yields an empty Partial

@@ -1,18 +1,18 @@
 """The "classify" task: class probabilities of sliding windows over long audio.
 
 Inference for the shipped CNN classifier (workbench/ml/classifier/net.py,
-architecture `cnn-logmel-classifier`): windows lie on a grid (start
-``w * hop``); a chunk of windows is scored from one stretch of samples in a
-single pass (`AudioClassifier.signal_window_outputs`), and `WindowSequence`
-puts each window in the context of its neighbours across chunks (with a
-context layer, the last few windows are re-scored as the next chunk arrives).
-Chunks are small enough that cancellation is seen within a second.  When the grid leaves the end of the
-audio uncovered, one more window is laid flush with the end; audio shorter than
-one window is looped to fill it (a class does not change by repetition, while
-zero padding would add silence).  The task reads the audio a chunk at a time
-(mixed to mono, resampled to the model's rate with a margin so the resampler's
-edges fall outside the chunk) and yields the classification so far after each
-chunk.
+architecture `cnn-logmel-classifier`): windows lie on a grid (start ``w *
+hop``); a chunk of windows is scored from one stretch of samples in a single
+pass (`AudioClassifier.signal_window_outputs`), and `WindowSequence` puts each
+window in the context of its neighbours across chunks (with a context layer, the
+last few windows are re-scored as the next chunk arrives). Chunks are small
+enough that cancellation is seen within a second.  When the grid leaves the end
+of the audio uncovered, one more window is laid flush with the end; audio
+shorter than one window is looped to fill it (a class does not change by
+repetition, while zero padding would add silence).  The task reads the audio a
+chunk at a time (mixed to mono, resampled to the model's rate with a margin so
+the resampler's edges fall outside the chunk) and yields the classification so
+far after each chunk.
 
 Any other architecture (built by `build_classifier(card)`) maps a batch of mono
 windows at the card's sample rate, (batch, samples), to class logits,
@@ -126,12 +126,14 @@ class WindowSequence:
             device: torch.device | str = "cpu") -> np.ndarray:
         """Append windows' lone logits ``[n, classes]``; returns every window's
         probabilities so far (the state changes only once they are computed)."""
-        context = model.net.context
-        first = max(0, len(self.alone) - (context.radius if context is not None else 0))
+        radius = model.net.context.radius if model.net.context is not None else 0
+        first = max(0, len(self.alone) - radius)
         everything = np.concatenate([self.alone, np.asarray(alone, np.float32)])
+        # Only windows within `radius` of the re-scored ones go to the device.
+        low = max(0, first - radius)
         with torch.inference_mode():
-            logits = model.net.context_logits(torch.from_numpy(everything).to(device), first,
-                                              len(everything))
+            logits = model.net.context_logits(torch.from_numpy(everything[low:]).to(device),
+                                              first - low, len(everything) - low)
             fresh = torch.softmax(logits.float(), dim=-1).cpu().numpy()
         self.alone = everything
         self.probabilities = np.concatenate([self.probabilities[:first], fresh])
