@@ -1,5 +1,6 @@
 """Training-time augmentation of the classifier: the random spectral colouring of windows."""
 
+import pytest
 import torch
 
 from workbench.training.classifier.recipe import CLASSES
@@ -36,7 +37,8 @@ def test_a_family_validation_run_trains_on_clips_without_the_validation_families
     settings = TrainSettings(run_dir=str(tmp_path / "run"), train_clips_per_class=3,
                              val_clips_per_class=1, epochs=1, steps_per_epoch=1, batch_size=8,
                              threads=1, channels=(4, 4, 4, 4, 4), embedding=8,
-                             family_validation=True, context_recordings=3, context_epochs=1)
+                             family_validation=True, context_recordings=3, context_epochs=1,
+                             joint_steps=2)
     summary = train_classifier(settings, tmp_path / "weights.safetensors", log=lambda m: None)
     data = tmp_path / "run" / "data"
     assert not list(data.glob("families-train-*"))  # the shipped split is never built
@@ -47,11 +49,12 @@ def test_a_family_validation_run_trains_on_clips_without_the_validation_families
             words = set(detail.replace(",", " ").replace("+", " ").replace(":", " ").split())
             assert not words & set(validation), detail
     assert summary["settings"]["family_validation"] is True
-    from workbench.training.classifier.card import training_command
+    from workbench.training.classifier.card import context_text, training_command
 
-    # The card's command reproduces the run, context layer and validation split included.
+    # The card's command reproduces the run, context layer, joint fine-tuning and
+    # validation split included.
     assert training_command(summary["settings"]).endswith(
-        " --context-radius 4 --family-validation")
+        " --context-radius 4 --joint-steps 2 --family-validation")
     from workbench.ml.classifier.net import AudioClassifier, ClassifierConfig
     from workbench.ml.zoo.safe_load import load_weights_into
 
@@ -59,3 +62,22 @@ def test_a_family_validation_run_trains_on_clips_without_the_validation_families
     model = AudioClassifier(ClassifierConfig.from_json(summary["config"]))
     load_weights_into(model, tmp_path / "weights.safetensors")
     assert model.net.context is not None and len(summary["context_history"]) == 1
+    # ... then both fine-tuned together; the card says how.
+    assert [h["step"] for h in summary["joint_history"]] == [2]
+    assert summary["training_s"] == pytest.approx(
+        summary["cnn_training_s"] + summary["context_training_s"]
+        + summary["joint_training_s"])
+    assert "fine-tuned together for 2 steps" in context_text(model.config, summary["settings"])
+
+
+@pytest.mark.parametrize("options", [["--joint-steps", "-1"],
+                                     ["--joint-steps", "10", "--context-radius", "0"]])
+def test_joint_steps_without_a_context_layer_are_refused_before_anything_is_made(
+        tmp_path, options):
+    from workbench.cli import main
+
+    run = tmp_path / "run"
+    with pytest.raises(SystemExit, match="--joint-steps"):
+        main(["train", "classifier", "--run-dir", str(run), "--zoo", str(tmp_path / "zoo"),
+              *options])
+    assert not run.exists() and not (tmp_path / "zoo").exists()

@@ -76,7 +76,8 @@ def training_command(settings: dict) -> str:
                ("--embedding", settings.get("embedding", 96)),
                # Runs from before the context layer existed had none.
                ("--context-radius", settings.get("context_radius", 0))]
-    for key in ("eq_augment_db", "speed_perturb", "remix_speech"):  # spelled out when used
+    for key in ("eq_augment_db", "speed_perturb", "remix_speech",
+                "joint_steps"):  # spelled out when used
         if settings.get(key):
             options.append(("--" + key.replace("_", "-"), settings[key]))
     flags = " --family-validation" if settings.get("family_validation") else ""
@@ -189,7 +190,17 @@ def context_text(config: ClassifierConfig, settings: dict) -> str:
             "channels, adding a correction to the window's own scores. It was trained after "
             f"the CNN, with the CNN frozen, on {settings.get('context_recordings', '?')} "
             "recordings strung from the training clips (8 pieces of 1-6 s each, classes never "
-            f"repeating), {settings.get('context_epochs', '?')} passes.")
+            f"repeating), {settings.get('context_epochs', '?')} passes.{_joint_text(settings)}")
+
+
+def _joint_text(settings: dict) -> str:
+    steps = settings.get("joint_steps", 0)
+    if not steps:
+        return ""
+    return (f" Then the CNN and the layer were fine-tuned together for {steps} steps on "
+            "stretches of 40 windows cut from more such recordings, the loss on every window "
+            "both in context and alone (so the window's own scores stay meaningful), "
+            "batch-norm statistics kept from the CNN's training.")
 
 
 def _context_validation(history: list[dict]) -> str:

@@ -28,6 +28,7 @@ from workbench.ml.classifier.net import (
 from workbench.ml.zoo.safe_load import save_safetensors
 from workbench.training.classifier.context import train_context, with_context
 from workbench.training.classifier.dataset import WindowSampler, build_clips
+from workbench.training.classifier.joint import finetune_jointly
 from workbench.training.classifier.recipe import CLASSES
 from workbench.training.schedules import load_schedule
 
@@ -83,6 +84,9 @@ class TrainSettings:
     context_hidden: int = 48
     context_recordings: int = 1500
     context_epochs: int = 12
+    # Then CNN and layer fine-tuned together on window sequences for this many steps
+    # (training/classifier/joint.py; 0: none).  Needs the context layer.
+    joint_steps: int = 0
 
 
 def _spec_augment(logmel: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
@@ -160,9 +164,10 @@ def train_classifier(settings: TrainSettings, weights_out: str | Path,
     """Train the classifier, write its weights to ``weights_out``; return a summary dict.
 
     The CNN first (resumable, epoch by epoch), then its context layer when
-    ``context_radius`` > 0 (a few minutes; done again on every call).  The summary
-    has the settings, validation accuracy per epoch (and per context epoch) and the
-    training time (synthesis and training separately, seconds).
+    ``context_radius`` > 0 (a few minutes; done again on every call), then both
+    fine-tuned together for ``joint_steps`` (resumable).  The summary has the
+    settings, validation accuracy per epoch (and per context epoch and joint save)
+    and the training time (synthesis and each stage, seconds).
     """
     torch.set_num_threads(settings.threads)
     torch.manual_seed(settings.seed)
@@ -241,13 +246,22 @@ def train_classifier(settings: TrainSettings, weights_out: str | Path,
             model, WindowSampler(train_clips, config.window_samples),
             WindowSampler(val_clips, config.window_samples), settings.context_recordings,
             settings.context_epochs, settings.seed, log=log)
+    context_s, joint_history = time.perf_counter() - context_started, []
+    if settings.joint_steps > 0:
+        joint_history = finetune_jointly(
+            model, WindowSampler(train_clips, config.window_samples),
+            WindowSampler(val_clips, config.window_samples), settings.joint_steps,
+            settings.seed, run_dir / "joint.pt", log=log)
+    joint_s = joint_history[-1]["training_s"] if joint_history else 0.0
     model.eval()
     save_safetensors(model, weights_out)
     summary = {"settings": asdict(settings), "config": model.config.to_json(),
                "history": history, "context_history": context_history,
+               "joint_history": joint_history,
                "synthesis_s": synthesis_s, "cnn_training_s": cnn_s,
-               "context_training_s": time.perf_counter() - context_started,
-               "training_s": cnn_s + time.perf_counter() - context_started}
+               "context_training_s": context_s,
+               "joint_training_s": joint_s,
+               "training_s": cnn_s + context_s + joint_s}
     (run_dir / "summary.json").write_text(json.dumps(summary, indent=1))
     return summary
 

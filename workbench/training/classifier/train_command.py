@@ -42,6 +42,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--context-radius", type=int, default=_DEFAULTS.context_radius,
                         metavar="N", help="windows either side that the context layer reads, "
                         "trained after the CNN (0: none, every window scored alone)")
+    parser.add_argument("--joint-steps", type=int, default=_DEFAULTS.joint_steps,
+                        metavar="N", help="then fine-tune the CNN and context layer together "
+                        "on window sequences for N steps (0: none; needs --context-radius)")
     parser.add_argument("--recipe", default=_DEFAULTS.recipe,
                         choices=("randomized", "families", "first"),
                         help="data recipe: many instrument families, with randomized "
@@ -90,6 +93,9 @@ def run(args: argparse.Namespace) -> int:
     if args.context_radius < 0:
         raise SystemExit(f"--context-radius {args.context_radius}: give 0 (no context layer) "
                          "or more windows")
+    if args.joint_steps < 0 or (args.joint_steps and not args.context_radius):
+        raise SystemExit(f"--joint-steps {args.joint_steps}: give 0 (none) or more steps, "
+                         "with a context layer (--context-radius 1 or more)")
     settings = TrainSettings(run_dir=args.run_dir, train_clips_per_class=args.clips_per_class,
                              epochs=args.epochs, steps_per_epoch=args.steps_per_epoch,
                              seed=args.seed, threads=args.threads, recipe=args.recipe,
@@ -98,6 +104,7 @@ def run(args: argparse.Namespace) -> int:
                              speed_perturb=args.speed_perturb,
                              remix_speech=args.remix_speech,
                              context_radius=args.context_radius,
+                             joint_steps=args.joint_steps,
                              family_validation=args.family_validation)
     zoo = Path(args.zoo or paths.models_dir())
     summary = train_classifier(settings, zoo / card.WEIGHTS_FILE, _log)
