@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from workbench.training.synth.instruments import midi_to_hz
-from workbench.training.synth.orchestra import effects, score
+from workbench.training.synth.orchestra import effects, render, score
 from workbench.training.synth.orchestra.families import ALL_FAMILIES, KITS, PITCHED
 from workbench.training.synth.orchestra.kits import ROLES
 from workbench.training.synth.orchestra.randomized import random_kit
@@ -87,6 +87,16 @@ def test_a_random_piece_is_audible_repeatable_and_features_its_family(featured):
     assert audio.dtype == np.float32 and len(audio) == 3 * SR and np.array_equal(audio, again)
     assert np.max(np.abs(audio)) <= 1.0 and 20 * np.log10(np.sqrt(np.mean(audio ** 2))) > -30
     assert featured in detail
+
+
+def test_a_piece_whose_first_score_ends_before_its_first_note_is_composed_again():
+    # This seed's first score is a slow solo whose melody starts after 1 s: with nothing
+    # to play, the featured koto used to crash the held-out evaluation's recordings.
+    rng = np.random.default_rng([5, 69])
+    first = score.compose(rng, 1.0, render._texture(rng, "koto"))
+    assert first.texture == "solo" and first.parts() == set()
+    audio, detail = random_piece(np.random.default_rng([5, 69]), SR, 1.0, ALL_FAMILIES, "koto")
+    assert "koto" in detail and 20 * np.log10(np.sqrt(np.mean(audio ** 2))) > -30
 
 
 @pytest.mark.parametrize("name", list(effects.EFFECTS))

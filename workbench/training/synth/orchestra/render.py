@@ -40,6 +40,15 @@ def _texture(rng, featured) -> str:
     return str(rng.choice(names, p=weights / weights.sum()))
 
 
+def _playable(parts: set[str], featured: str | None) -> bool:
+    """Whether a piece with notes in ``parts`` has one that ``featured`` (if any) can play."""
+    if featured is None:
+        return bool(parts)
+    if featured in KITS:
+        return "drums" in parts
+    return any(p in parts for p in PITCHED[featured].parts)
+
+
 def choose_instruments(rng: np.random.Generator, parts: set[str], families: tuple[str, ...],
                        featured: str | None = None) -> dict[str, str]:
     """A family for every part in ``parts`` drawn from ``families``; ``featured`` takes one part."""
@@ -92,6 +101,10 @@ def random_piece(seed: Seed, sample_rate: int, duration_s: float, families: tupl
     rng = as_generator(seed)
     n = frames_for(duration_s, sample_rate)
     piece = score.compose(rng, duration_s, _texture(rng, featured))
+    while not _playable(piece.parts(), featured):
+        # A short piece at a slow tempo can end before a part's first note: compose
+        # again rather than leave the featured family out (or the piece silent).
+        piece = score.compose(rng, duration_s, _texture(rng, featured))
     instruments = choose_instruments(rng, piece.parts(), families, featured)
     mix = np.zeros(n)
     for part, family in instruments.items():
