@@ -48,15 +48,23 @@ def test_validation_families_are_training_families_a_validation_run_never_hears(
     # The shipped model's training still hears them.
     assert set(validation) <= set(families.music_families("train")
                                   + families.noise_textures("train"))
+    # Silence too: one training room tone is validation's alone.
+    assert families.room_tones("fv-val") == families.ROOM_TONE_VALIDATION
+    assert set(families.ROOM_TONE_VALIDATION) < set(families.ROOM_TONE_TRAINING)
+    assert not set(families.room_tones("fv-train")) & set(
+        families.ROOM_TONE_VALIDATION + families.ROOM_TONE_HELD_OUT)
+    assert families.room_tones("train") == families.ROOM_TONE_TRAINING
 
 
 def test_a_validation_run_never_hears_a_validation_family():
     validation = families.MUSIC_VALIDATION + families.NOISE_VALIDATION
-    for label in ("music", "noise", "speech"):
+    unheard = validation + families.HELD_OUT_FAMILIES + families.ROOM_TONE_VALIDATION \
+        + families.ROOM_TONE_HELD_OUT
+    for label in ("music", "noise", "speech", "silence"):
         for index in range(6):
             for make in (synthesize_clip, synthesize_randomized_clip):
                 detail = make(label, "fv-train", index, RATE, 0.5).detail
-                assert not named_in(detail, validation + families.HELD_OUT_FAMILIES), detail
+                assert not named_in(detail, unheard), detail
     clip = synthesize_randomized_clip("music", "fv-val", 0, RATE, 1.0, featured="sax")
     assert "sax" in clip.detail and not named_in(clip.detail, RANDOMIZED_FAMILIES)
 

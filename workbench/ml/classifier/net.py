@@ -39,6 +39,11 @@ _FREQ_STRIDES = (2, 2, 2, 2, 1)
 _KERNELS = (5, 3, 3, 3, 3)
 # Digital silence would give log(0); the floor sits far below any real recording (-100 dB).
 _POWER_FLOOR = 1e-10
+# Window level features: mean level and this percentile of the frame levels (robust to the
+# frames SpecAugment blanks in training), as (dB + offset) / scale so they sit near 0..5.
+LEVEL_FEATURES = 2
+_LEVEL_PERCENTILE = 0.25
+_LEVEL_OFFSET_DB, _LEVEL_SCALE_DB = 100.0, 20.0
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,9 @@ class ClassifierConfig:
     # is scored alone), and its width.
     context_radius: int = 0
     context_hidden: int = 48
+    # The head also reads each window's level (`window_levels`): the labelling rule tells
+    # silence from quiet sound by level, whatever the texture.
+    level_input: bool = False
     extra: dict = field(default_factory=dict)
 
     @property
@@ -204,12 +212,41 @@ class AudioClassifierNet(nn.Module):
         self.embed = nn.Sequential(nn.Conv1d(c_in * bands, config.embedding, 1),
                                    nn.ReLU(inplace=True))
         self.dropout = nn.Dropout(config.dropout)
-        self.head = nn.Linear(2 * config.embedding, len(config.labels))
+        self.head = nn.Linear(self.feature_size, len(config.labels))
         self.steps_per_window = self._steps_for(config.window_frames)
         self.hop_steps = config.hop_frames // config.time_stride
         self.context = (WindowContext(len(config.labels), config.context_radius,
                                       config.context_hidden)
                         if config.context_radius > 0 else None)
+
+    @property
+    def feature_size(self) -> int:
+        """Size of the penultimate features: mean and max of the embedding, and the window
+        levels when the config asks for them."""
+        return 2 * self.config.embedding + (LEVEL_FEATURES if self.config.level_input else 0)
+
+    def window_levels(self, logmel: Tensor) -> Tensor:
+        """Level features of every window of a log-mel ``[b, 1, mels, t]`` -> ``[b, windows,
+        2]`` (windows laid out as in `window_logits`): the mean power over the window and a
+        low percentile of its frames' power (dB, across all bands), scaled."""
+        frame_db = 10.0 * torch.log10(torch.mean(10.0 ** (logmel[:, 0] / 10.0), dim=1)
+                                      + _POWER_FLOOR)  # [b, t]
+        c = self.config
+        if frame_db.shape[-1] < c.window_frames:
+            return frame_db.new_zeros(frame_db.shape[0], 0, LEVEL_FEATURES)
+        frames = frame_db.unfold(-1, c.window_frames, c.hop_frames)  # [b, w, window_frames]
+        mean_db = 10.0 * torch.log10(torch.mean(10.0 ** (frames / 10.0), dim=-1) + _POWER_FLOOR)
+        low_db = torch.quantile(frames, _LEVEL_PERCENTILE, dim=-1)
+        return (torch.stack([mean_db, low_db], dim=-1) + _LEVEL_OFFSET_DB) / _LEVEL_SCALE_DB
+
+    def _with_levels(self, pooled: Tensor, logmel: Tensor) -> Tensor:
+        """``pooled`` ``[b, windows, 2 * embedding]`` with the window levels appended when
+        the config asks for them."""
+        if not self.config.level_input:
+            return pooled
+        levels = self.window_levels(logmel)
+        count = min(pooled.shape[1], levels.shape[1])
+        return torch.cat([pooled[:, :count], levels[:, :count].to(pooled.dtype)], dim=-1)
 
     def _steps_for(self, frames: int) -> int:
         for k, s in zip(_KERNELS, _TIME_STRIDES):
@@ -232,7 +269,7 @@ class AudioClassifierNet(nn.Module):
         return torch.cat([steps.mean(-1), steps.amax(-1)], dim=-1)
 
     def classify_pooled(self, pooled: Tensor) -> Tensor:
-        """Penultimate features ``[..., 2 * embedding]`` -> logits ``[..., classes]`` of
+        """Penultimate features ``[..., feature_size]`` -> logits ``[..., classes]`` of
         each window alone (before the context layer)."""
         return self.head(self.dropout(pooled))
 
@@ -255,12 +292,14 @@ class AudioClassifierNet(nn.Module):
                             radius - (high - stop))[0]
 
     def embedding(self, logmel: Tensor) -> Tensor:
-        """Penultimate features ``[b, 2 * embedding]`` of windows
+        """Penultimate features ``[b, feature_size]`` of windows
         ``[b, 1, mels, frames >= window_frames]``: what the head classifies."""
         if logmel.shape[-1] < self.config.window_frames:
             raise ValueError(f"a window has {self.config.window_frames} frames, "
                              f"got {logmel.shape[-1]}")
-        return self._pool(self.frame_features(logmel)[..., :self.steps_per_window])
+        pooled = self._pool(self.frame_features(logmel)[..., :self.steps_per_window])
+        return self._with_levels(pooled.unsqueeze(1),
+                                 logmel[..., :self.config.window_frames])[:, 0]
 
     def forward(self, logmel: Tensor) -> Tensor:
         """Logits ``[b, classes]`` for windows ``[b, 1, mels, frames >= window_frames]``,
@@ -272,12 +311,12 @@ class AudioClassifierNet(nn.Module):
 
     def window_embeddings(self, logmel: Tensor) -> Tensor:
         """Penultimate features of every window in a long log-mel ``[b, 1, mels, t]``
-        -> ``[b, windows, 2 * embedding]`` (windows laid out as in `window_logits`)."""
+        -> ``[b, windows, feature_size]`` (windows laid out as in `window_logits`)."""
         features = self.frame_features(logmel)
         if features.shape[-1] < self.steps_per_window:
-            return features.new_zeros(features.shape[0], 0, 2 * self.config.embedding)
+            return features.new_zeros(features.shape[0], 0, self.feature_size)
         windows = features.unfold(-1, self.steps_per_window, self.hop_steps)  # [b, e, w, s]
-        return self._pool(windows.transpose(1, 2))
+        return self._with_levels(self._pool(windows.transpose(1, 2)), logmel)
 
     def window_logits(self, logmel: Tensor) -> Tensor:
         """Logits of every window in a long log-mel ``[b, 1, mels, t]`` -> ``[b, windows, classes]``.
@@ -335,13 +374,13 @@ class AudioClassifier(nn.Module):
     def signal_window_outputs(self, signal: Tensor) -> tuple[Tensor, Tensor]:
         """Logits ``[windows, classes]`` of each window alone (before the context layer;
         `AudioClassifierNet.context_logits` adds it) and penultimate features ``[windows,
-        2 * embedding]`` of a mono signal, in one pass (windows as `signal_window_logits`)."""
+        feature_size]`` of a mono signal, in one pass (windows as `signal_window_logits`)."""
         pooled = self.net.window_embeddings(self.logmel(signal.unsqueeze(0)))[0]
         pooled = pooled[:window_count(signal.shape[-1], self.config)]
         return self.net.classify_pooled(pooled), pooled
 
     def embeddings(self, windows: Tensor) -> Tensor:
-        """Penultimate features ``[batch, 2 * embedding]`` of mono windows
+        """Penultimate features ``[batch, feature_size]`` of mono windows
         ``[batch, window_samples]`` (the classify task's optional contract)."""
         return self.net.embedding(self.logmel(windows))
 

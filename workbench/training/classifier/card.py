@@ -80,7 +80,8 @@ def training_command(settings: dict) -> str:
                 "joint_steps"):  # spelled out when used
         if settings.get(key):
             options.append(("--" + key.replace("_", "-"), settings[key]))
-    flags = " --family-validation" if settings.get("family_validation") else ""
+    flags = "".join(f" --{key.replace('_', '-')}" for key in ("level_input", "family_validation")
+                    if settings.get(key))
     return TRAINING_COMMAND + "".join(f" {flag} {value}" for flag, value in options
                                       if value is not None) + flags
 
@@ -127,7 +128,7 @@ _BODY = """# Sound-class classifier (speech, music, noise, tone, silence)
 
 A small CNN over log-mel patches: {window_s:.3f} s windows every {hop_s:.2f} s, 64 mel bands,
 five conv blocks (unpadded in time, so one pass over a long recording gives every window's
-features exactly), mean+max pooling, a linear head.{context} {parameters} parameters.
+features exactly), mean+max pooling, a linear head{level}.{context} {parameters} parameters.
 
 ## Labelling rule
 
@@ -174,9 +175,10 @@ def held_out_text(settings: dict | None = None) -> str:
             "segments of 2-6 s in which that family plays every piece or leads every noise "
             f"(speech backgrounds included, at {recipe_families.SPEECH_SNR_DB[0]:.0f}-"
             f"{recipe_families.SPEECH_SNR_DB[1]:.0f} dB SNR). {first_set} Runs are compared on "
-            f"validation families instead: {', '.join(families.VALIDATION_FAMILIES)}, training "
-            "families that a run trained with --family-validation never hears (`workbench eval "
-            "classifier --family-validation`).")
+            f"validation families instead: {', '.join(families.VALIDATION_FAMILIES)} and the "
+            f"{', '.join(families.ROOM_TONE_VALIDATION)} room tone, training families that a "
+            "run trained with --family-validation never hears (`workbench eval classifier "
+            "--family-validation`).")
 
 
 def context_text(config: ClassifierConfig, settings: dict) -> str:
@@ -229,6 +231,10 @@ def write_card(zoo: Path, config: ClassifierConfig, parameters: int, training: d
     history = training.get("history", [])
     body = _BODY.format(window_s=config.window_s, hop_s=config.hop_s, parameters=parameters,
                         context=context_text(config, settings),
+                        level=(" that also reads the window's level (its mean power and the "
+                               "25th percentile of its 10 ms frames' power, dB): the labelling "
+                               "rule tells silence from quiet sound by level"
+                               if config.level_input else ""),
                         held_out=front["held_out"], evaluation=evaluation,
                         data=front["training_data"], rule=_RULE_FIRST if _recipe(settings) == "first"
                         else _RULE_FAMILIES, run_dir=settings.get("run_dir", "runs/classifier"),

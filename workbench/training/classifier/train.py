@@ -57,6 +57,8 @@ class TrainSettings:
     # Network width (conv channels per block, embedding size); see `ClassifierConfig`.
     channels: tuple[int, ...] = (24, 48, 64, 96, 96)
     embedding: int = 128
+    # The head also reads each window's level (`ClassifierConfig.level_input`).
+    level_input: bool = False
     # Half the training windows other than silence get a random spectral tilt and bump of
     # up to this many dB on the log-mel bands: timbre and channel beyond the recipe's EQ
     # (0: none, as the shipped model was trained; runs/classifier-v4 tried 6 with the
@@ -173,7 +175,7 @@ def train_classifier(settings: TrainSettings, weights_out: str | Path,
     torch.manual_seed(settings.seed)
     run_dir = Path(settings.run_dir)
     config = ClassifierConfig(labels=CLASSES, channels=tuple(settings.channels),
-                              embedding=settings.embedding)
+                              embedding=settings.embedding, level_input=settings.level_input)
     started = time.perf_counter()
     progress = _clip_logger(log)
     train_split = "fv-train" if settings.family_validation else "train"

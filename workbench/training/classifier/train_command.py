@@ -30,6 +30,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         metavar="C1,C2,...", help="conv channels of the five blocks")
     parser.add_argument("--embedding", type=int, default=_DEFAULTS.embedding,
                         help="embedding size per time step")
+    parser.add_argument("--level-input", action="store_true",
+                        help="the head also reads each window's level (mean and low "
+                             "percentile of its frames, dB)")
     parser.add_argument("--eq-augment-db", type=float, default=_DEFAULTS.eq_augment_db,
                         metavar="DB", help="random spectral tilt and bump on half the "
                         "training windows other than silence, up to DB (0: off)")
@@ -100,6 +103,7 @@ def run(args: argparse.Namespace) -> int:
                              epochs=args.epochs, steps_per_epoch=args.steps_per_epoch,
                              seed=args.seed, threads=args.threads, recipe=args.recipe,
                              channels=_channels(args.channels), embedding=args.embedding,
+                             level_input=args.level_input,
                              eq_augment_db=args.eq_augment_db,
                              speed_perturb=args.speed_perturb,
                              remix_speech=args.remix_speech,
