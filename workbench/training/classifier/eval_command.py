@@ -20,6 +20,7 @@ from pathlib import Path
 
 from workbench.core import paths
 from workbench.training.classifier import card
+from workbench.training.classifier.family_eval import RECORDINGS_PER_FAMILY
 from workbench.training.eval_support import load_zoo_model, log_line, refresh_card
 
 TARGETS = {"window_accuracy": 0.97, "class_recall": 0.95, "boundary_f1": 0.9,
@@ -40,9 +41,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", type=Path, metavar="FILE", help="write the full report here")
     parser.add_argument("--update-card", action="store_true",
                         help="write the measured metrics into the model card")
-    parser.add_argument("--families", type=int, default=5, metavar="N",
-                        help="recordings per held-out family (8 segments of 2-6 s each; "
-                             "0 skips the family evaluation)")
+    parser.add_argument("--families", type=int, default=RECORDINGS_PER_FAMILY, metavar="N",
+                        help="recordings per held-out (or validation) family, %(default)s "
+                             "unless given (8 segments of 2-6 s each; 0 skips the family "
+                             "evaluation)")
     parser.add_argument("--family-validation", action="store_true",
                         help="score only the validation families, to choose between runs "
                              "trained with `train classifier --family-validation`")
