@@ -85,7 +85,7 @@ def test_joint_fine_tuning_needs_a_context_layer(tmp_path):
 
 def test_stretches_are_cut_on_the_window_grid_with_each_window_labelled():
     model = AudioClassifier(ClassifierConfig(channels=(4, 4, 4, 4, 4), embedding=8))
-    audio, labels = joint._stretch(model, WindowSampler(clip_set(1), 14592),
+    audio, labels = joint._stretch(model.config, WindowSampler(clip_set(1), 14592),
                                    np.random.default_rng(3))
     config = model.config
     assert len(audio) == config.window_samples + (joint.STRETCH_WINDOWS - 1) * config.hop_samples

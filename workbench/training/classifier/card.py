@@ -195,6 +195,15 @@ def context_text(config: ClassifierConfig, settings: dict) -> str:
             f"repeating), {settings.get('context_epochs', '?')} passes.{_joint_text(settings)}")
 
 
+def level_text(config: ClassifierConfig) -> str:
+    """What the head reads besides the CNN's features (appended to "a linear head")."""
+    if not config.level_input:
+        return ""
+    return (" that also reads the window's level (its mean power and the 25th percentile of "
+            "its 10 ms frames' power, dB): the labelling rule tells silence from quiet sound "
+            "by level")
+
+
 def _joint_text(settings: dict) -> str:
     steps = settings.get("joint_steps", 0)
     if not steps:
@@ -231,10 +240,7 @@ def write_card(zoo: Path, config: ClassifierConfig, parameters: int, training: d
     history = training.get("history", [])
     body = _BODY.format(window_s=config.window_s, hop_s=config.hop_s, parameters=parameters,
                         context=context_text(config, settings),
-                        level=(" that also reads the window's level (its mean power and the "
-                               "25th percentile of its 10 ms frames' power, dB): the labelling "
-                               "rule tells silence from quiet sound by level"
-                               if config.level_input else ""),
+                        level=level_text(config),
                         held_out=front["held_out"], evaluation=evaluation,
                         data=front["training_data"], rule=_RULE_FIRST if _recipe(settings) == "first"
                         else _RULE_FAMILIES, run_dir=settings.get("run_dir", "runs/classifier"),

@@ -24,7 +24,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from workbench.ml.classifier.net import AudioClassifier, LogMel
+from workbench.ml.classifier.net import AudioClassifier, ClassifierConfig, LogMel
+from workbench.training.classifier.augment import spec_augment
 from workbench.training.classifier.context import (
     centre_labels,
     scored_recordings,
@@ -37,14 +38,12 @@ STRETCH_WINDOWS = 40  # windows per training stretch (about 10 s)
 BATCH_STRETCHES = 8
 SAVE_EVERY = 100
 VALIDATION_RECORDINGS = 30  # scored at every save
-_MAX_BAND_MASK = 8  # mels
-_MAX_TIME_MASK = 12  # frames, one mask per 96 frames as in the CNN's training
+_FRAMES_PER_TIME_MASK = 96  # as the CNN's training crops: one time mask per crop
 
 
-def _stretch(model: AudioClassifier, sampler: WindowSampler, rng: np.random.Generator
+def _stretch(config: ClassifierConfig, sampler: WindowSampler, rng: np.random.Generator
              ) -> tuple[np.ndarray, np.ndarray]:
     """Audio of ``STRETCH_WINDOWS`` windows from a fresh recording, and each window's class."""
-    config = model.config
     audio, segments = training_recording(sampler, rng)
     samples = config.window_samples + (STRETCH_WINDOWS - 1) * config.hop_samples
     start_window = int(rng.integers(0, max(1, (len(audio) - samples) // config.hop_samples + 1)))
@@ -53,22 +52,6 @@ def _stretch(model: AudioClassifier, sampler: WindowSampler, rng: np.random.Gene
     stretch = np.pad(stretch, (0, samples - len(stretch)))
     starts_s = (start + np.arange(STRETCH_WINDOWS) * config.hop_samples) / config.sample_rate
     return stretch, centre_labels(segments, starts_s, config.window_s)
-
-
-def _mask(logmel: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
-    """SpecAugment on long log-mels: one band per stretch, one time mask per 96 frames."""
-    batch, _, mels, frames = logmel.shape
-    out = logmel.clone()
-    floor = logmel.amin(dim=(2, 3), keepdim=True)
-    for row in range(batch):
-        width = int(torch.randint(0, _MAX_BAND_MASK + 1, (1,), generator=generator))
-        low = int(torch.randint(0, mels - width + 1, (1,), generator=generator))
-        out[row, :, low:low + width, :] = floor[row]
-        for _ in range(max(1, frames // 96)):
-            length = int(torch.randint(0, _MAX_TIME_MASK + 1, (1,), generator=generator))
-            at = int(torch.randint(0, frames - length + 1, (1,), generator=generator))
-            out[row, :, :, at:at + length] = floor[row]
-    return out
 
 
 def _freeze_batch_norm(net: nn.Module) -> None:
@@ -112,11 +95,12 @@ def finetune_jointly(model: AudioClassifier, train: WindowSampler, val: WindowSa
         torch.manual_seed(seed * 1_000_003 + step)  # dropout
         net.train()
         _freeze_batch_norm(net)
-        stretches = [_stretch(model, train, rng) for _ in range(BATCH_STRETCHES)]
+        stretches = [_stretch(config, train, rng) for _ in range(BATCH_STRETCHES)]
         audio = torch.from_numpy(np.stack([s[0] for s in stretches]))
         labels = torch.from_numpy(np.stack([s[1] for s in stretches])).reshape(-1)
         with torch.no_grad():
-            logmel = _mask(frontend(audio), masks)
+            logmel = frontend(audio)
+            logmel = spec_augment(logmel, masks, max(1, logmel.shape[-1] // _FRAMES_PER_TIME_MASK))
         alone = net.classify_pooled(net.window_embeddings(logmel))
         in_context = net.in_context(alone)
         classes = alone.shape[-1]

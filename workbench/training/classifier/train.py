@@ -26,6 +26,7 @@ from workbench.ml.classifier.net import (
     LogMel,
 )
 from workbench.ml.zoo.safe_load import save_safetensors
+from workbench.training.classifier.augment import spec_augment
 from workbench.training.classifier.context import train_context, with_context
 from workbench.training.classifier.dataset import WindowSampler, build_clips
 from workbench.training.classifier.joint import finetune_jointly
@@ -89,21 +90,6 @@ class TrainSettings:
     # Then CNN and layer fine-tuned together on window sequences for this many steps
     # (training/classifier/joint.py; 0: none).  Needs the context layer.
     joint_steps: int = 0
-
-
-def _spec_augment(logmel: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
-    """Mask one random band (up to 8 mels) and one stretch (up to 12 frames) per window."""
-    batch, _, mels, frames = logmel.shape
-    out = logmel.clone()
-    floor = logmel.amin(dim=(2, 3), keepdim=True)
-    for row in range(batch):
-        width = int(torch.randint(0, 9, (1,), generator=generator))
-        start = int(torch.randint(0, mels - width + 1, (1,), generator=generator))
-        out[row, :, start:start + width, :] = floor[row]
-        length = int(torch.randint(0, 13, (1,), generator=generator))
-        at = int(torch.randint(0, frames - length + 1, (1,), generator=generator))
-        out[row, :, :, at:at + length] = floor[row]
-    return out
 
 
 def _random_eq(logmel: torch.Tensor, labels: torch.Tensor, generator: torch.Generator,
@@ -219,7 +205,7 @@ def train_classifier(settings: TrainSettings, weights_out: str | Path,
                 logmel = frontend(torch.from_numpy(windows))
                 if settings.eq_augment_db > 0:
                     logmel = _random_eq(logmel, targets, colours, settings.eq_augment_db)
-                logmel = _spec_augment(logmel, masks)
+                logmel = spec_augment(logmel, masks)
             loss = loss_fn(net(logmel), targets)
             optimiser.zero_grad()
             loss.backward()
