@@ -1,4 +1,4 @@
-"""Crowd murmur without words: many vowel-like buzzes with drifting pitch, mixed together.
+"""Crowds: murmur without words (many vowel-like buzzes with drifting pitch), and applause.
 
 Each "talker" is a glottal-like pulse train (90-260 Hz, drifting) through two
 formant resonances that jump to a new vowel every 80-250 ms, switched on and off
@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from workbench.training.synth import filters
+from workbench.training.synth.ambience.colours import sloped_noise
+from workbench.training.synth.ambience.events import decaying_noise, place
 from workbench.training.synth.ambience.weather import slow_curve
 
 # (F1, F2) of a few vowels, Hz.
@@ -47,3 +49,29 @@ def murmur(rng: np.random.Generator, sample_rate: int, n: int) -> np.ndarray:
     """8-20 wordless talkers at random distances."""
     return sum(rng.uniform(0.3, 1.0) * _talker(rng, sample_rate, n)
                for _ in range(int(rng.integers(8, 21))))
+
+
+def applause(rng: np.random.Generator, sample_rate: int, n: int,
+             claps_per_s: float | None = None) -> np.ndarray:
+    """Applause: independent claps (noise bursts band-passed at 1-3 kHz), 3-250 a second, swelling.
+
+    Every few clappers share a hand resonance (one band-pass per group); the
+    density and the loudness follow one slow swell.
+    """
+    rate = float(np.exp(rng.uniform(np.log(3.0), np.log(250.0)))) if claps_per_s is None else claps_per_s
+    swell = 0.3 + 0.7 * slow_curve(n, sample_rate, rng, float(rng.uniform(0.1, 0.6)))
+    candidates = rng.integers(0, n, int(rng.poisson(rate * n / sample_rate)))
+    starts = candidates[rng.random(len(candidates)) < swell[candidates]]  # fewer claps in the lulls
+    length = int(0.03 * sample_rate)
+    grains = decaying_noise(rng, sample_rate, length, rng.uniform(0.002, 0.008, len(starts)))
+    grains *= (rng.lognormal(0.0, 0.4, len(starts)) * np.sqrt(swell[starts]))[:, None]
+    groups = int(rng.integers(2, 7))
+    group = rng.integers(0, groups, len(starts))
+    out = np.zeros(n)
+    for g in range(groups):
+        centre = min(float(rng.uniform(1000.0, 3000.0)), 0.4 * sample_rate)
+        mine = group == g
+        out += filters.apply_filters(place(n, starts[mine], grains[mine]),
+                                     [filters.bandpass(sample_rate, centre, float(rng.uniform(0.8, 2.5)))])
+    bed = sloped_noise(n, sample_rate, rng, 1.0)
+    return out + 0.01 * (np.std(out) + 1e-12) * bed / (np.std(bed) + 1e-12)
