@@ -56,7 +56,7 @@ def applause(rng: np.random.Generator, sample_rate: int, n: int,
     """Applause: independent claps (noise bursts band-passed at 1-3 kHz), 3-250 a second, swelling.
 
     Every few clappers share a hand resonance (one band-pass per group); the
-    density and the loudness follow one slow swell.
+    density and the loudness follow one slow swell; a short room tail follows each clap.
     """
     rate = float(np.exp(rng.uniform(np.log(3.0), np.log(250.0)))) if claps_per_s is None else claps_per_s
     swell = 0.3 + 0.7 * slow_curve(n, sample_rate, rng, float(rng.uniform(0.1, 0.6)))
@@ -73,5 +73,11 @@ def applause(rng: np.random.Generator, sample_rate: int, n: int,
         mine = group == g
         out += filters.apply_filters(place(n, starts[mine], grains[mine]),
                                      [filters.bandpass(sample_rate, centre, float(rng.uniform(0.8, 2.5)))])
+    # The hall answers: a short diffuse tail (decaying noise) fills the gaps between claps.
+    tail = rng.standard_normal(int(0.6 * sample_rate)) * np.exp(
+        -np.arange(int(0.6 * sample_rate)) / (float(rng.uniform(0.03, 0.15)) * sample_rate))
+    size = n + len(tail)
+    hall = np.fft.irfft(np.fft.rfft(out, size) * np.fft.rfft(tail, size), size)[:n]
+    out = out + float(rng.uniform(0.05, 0.4)) * np.std(out) * hall / (np.std(hall) + 1e-12)
     bed = sloped_noise(n, sample_rate, rng, 1.0)
     return out + 0.01 * (np.std(out) + 1e-12) * bed / (np.std(bed) + 1e-12)

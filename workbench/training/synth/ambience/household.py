@@ -40,7 +40,7 @@ def dishes(rng: np.random.Generator, sample_rate: int, n: int) -> np.ndarray:
                                  [filters.lowpass(sample_rate, float(rng.uniform(500.0, 1500.0)))])
     scale = np.std(out) + 1e-12
     return (out + float(rng.uniform(0.5, 3.0)) * scale * thuds / (np.max(np.abs(thuds)) + 1e-12)
-            + 10 ** (rng.uniform(-30.0, -15.0) / 20) * scale * room / (np.std(room) + 1e-12))
+            + 10 ** (rng.uniform(-24.0, -10.0) / 20) * scale * room / (np.std(room) + 1e-12))
 
 
 def rustle(rng: np.random.Generator, sample_rate: int, n: int) -> np.ndarray:
