@@ -12,7 +12,7 @@ Rooms:
 - ``nature``: crickets and cicadas.
 - ``events``: shared helpers: grains summed in at their onsets, ringing partials, noise bursts.
 - ``room_tone``: what a quiet room records: mains hum (50/60 Hz and harmonics) and hiss; and
-  rooms with electronics, a fridge, a tape machine, or the quiet outdoors at night.
+  rooms with electronics or a fridge.
 - ``textures``: the registry of all textures, ``render_texture(name, ...)``.
 
 Every generator returns float64 samples at an arbitrary level; callers set levels.

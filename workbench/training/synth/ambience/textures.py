@@ -53,8 +53,7 @@ ADDED_NOISE_TEXTURES: dict[str, Callable[[np.random.Generator, int, int], np.nda
     "dishes": household.dishes,
 }
 ADDED_ROOM_TONES: dict[str, Callable[[np.random.Generator, int, int], np.ndarray]] = {
-    "electronics": room_tone.electronics, "fridge": room_tone.fridge, "tape": room_tone.tape,
-    "night_outdoors": room_tone.night_outdoors,
+    "electronics": room_tone.electronics, "fridge": room_tone.fridge,
 }
 _ALL = {**NOISE_TEXTURES, **ROOM_TONES, **ADDED_NOISE_TEXTURES, **ADDED_ROOM_TONES}
 
