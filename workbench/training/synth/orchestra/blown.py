@@ -1,4 +1,4 @@
-"""Wind instruments: flute, clarinet, saxophone / oboe (reeds) and brass, with breath noise.
+"""Wind instruments: flutes, pan pipes, reeds (clarinet, saxophone, oboe) and brass, with breath.
 
 Flutes are nearly sinusoidal with audible breath; clarinets favour odd
 harmonics; reeds are rich and nasal (formant peaks); brass gets brighter as it
@@ -76,5 +76,38 @@ def brass(rng: np.random.Generator, sample_rate: int):
                               sawtooth_amplitudes(30, bright_tilt), rng)
         mix = np.clip(env * velocity, 0.0, 1.0)
         return env * ((1.0 - mix) * dark + mix * bright) * 0.7
+
+    return play
+
+
+def oboe(rng: np.random.Generator, sample_rate: int):
+    """Oboe: double reed's narrow pulse (weak fundamental) through nasal formants near 1.1 and 2.7 kHz."""
+    duty = float(rng.uniform(0.12, 0.25))
+    k = np.arange(1, 31)
+    amplitudes = np.abs(np.sin(np.pi * k * duty)) / k ** 0.6  # a narrow pulse's spectrum
+    amplitudes[0] *= float(rng.uniform(0.2, 0.4))
+    return _wind(rng, sample_rate, amplitudes, 0.02, formants=(1100.0, 2700.0),
+                 attack_range=(0.02, 0.05), vibrato_cents=(8.0, 20.0))
+
+
+def pan_flute(rng: np.random.Generator, sample_rate: int):
+    """Pan flute: near-sine pipe tone, loud breath through the pipe's resonance, chiffy attack."""
+    breath = float(rng.uniform(0.3, 0.6))
+    second = float(rng.uniform(0.02, 0.1))
+    attack = float(rng.uniform(0.04, 0.1))
+
+    def play(frequency_hz: float, duration_s: float, velocity: float) -> np.ndarray:
+        n = note_frames(duration_s, sample_rate)
+        t = np.arange(n) / sample_rate
+        phase = fundamental_phase(frequency_hz, n, sample_rate, rng, 5.0, 12.0,
+                                  vibrato_delay_s=0.3, drift_cents=6.0)
+        tone = harmonic_sum(phase, frequency_hz, sample_rate, (1.0, second, 0.03), rng)
+        # The closed pipe filters the breath noise around its note; the rest is broad hiss.
+        air = breath * (0.6 * noise_band(n, sample_rate, rng, frequency_hz, 6.0)
+                        + 0.4 * noise_band(n, sample_rate, rng, 3000.0, 0.5))
+        chiff = 1.5 * noise_band(n, sample_rate, rng, 3.0 * frequency_hz, 2.0) * np.exp(-t / 0.03)
+        env = adsr(n, sample_rate, attack, 0.3, 0.85, min(0.1, duration_s / 3))
+        tone_env = np.clip(t / (attack * 1.5), 0.0, 1.0)  # the tone speaks after the breath
+        return 0.7 * env * (tone * tone_env + air + chiff)
 
     return play

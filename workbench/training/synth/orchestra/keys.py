@@ -1,4 +1,4 @@
-"""Organs and free-reed keyboards: drawbar organ (with rotary speaker) and accordion."""
+"""Organs and free-reed keyboards: drawbar organ (with rotary speaker), pipe organ, accordion."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from workbench.training.synth.orchestra.shaping import (
     adsr,
     fundamental_phase,
     harmonic_sum,
+    noise_band,
     note_frames,
     sawtooth_amplitudes,
 )
@@ -56,5 +57,37 @@ def accordion(rng: np.random.Generator, sample_rate: int):
         swell = 1.0 + 0.1 * np.sin(2 * np.pi * bellows_hz * t)
         env = adsr(n, sample_rate, 0.03, 0.1, 0.9, min(0.05, duration_s / 3))
         return out * env * swell * 0.4
+
+    return play
+
+
+# Flue-pipe ranks by footage as multiples of the played note: 16', 8', 4', 2'.
+PIPE_RANKS = (0.5, 1.0, 2.0, 4.0)
+
+
+def pipe_organ(rng: np.random.Generator, sample_rate: int):
+    """Pipe organ: flue ranks 16'/8'/4'/2' a few cents apart, chiff as each pipe speaks, no rotor."""
+    levels = np.array([rng.uniform(0.0, 0.6), 1.0, rng.uniform(0.2, 0.8), rng.uniform(0.0, 0.5)])
+    levels[rng.random(4) < 0.3] *= 0.0
+    levels[1] = 1.0  # the 8' principal is always drawn
+    cents = rng.uniform(-3.0, 3.0, len(PIPE_RANKS))
+    # Principals have a few soft harmonics; a flute stop is nearly a sine.
+    amplitudes = (1.0, float(rng.uniform(0.1, 0.5)), float(rng.uniform(0.05, 0.3)), 0.08, 0.04)
+    speech_s = float(rng.uniform(0.03, 0.08))
+
+    def play(frequency_hz: float, duration_s: float, velocity: float) -> np.ndarray:
+        n = note_frames(duration_s, sample_rate)
+        t = np.arange(n) / sample_rate
+        out = np.zeros(n)
+        for ratio, level, cent in zip(PIPE_RANKS, levels, cents):
+            f = frequency_hz * ratio * 2.0 ** (cent / 1200.0)
+            if level == 0.0 or f >= 0.4 * sample_rate:
+                continue
+            phase = 2 * np.pi * f * t
+            out += level * harmonic_sum(phase, f, sample_rate, amplitudes, rng)
+        chiff = noise_band(n, sample_rate, rng, 3.0 * frequency_hz, 3.0) * np.exp(-t / (speech_s / 2))
+        wind = 0.02 * noise_band(n, sample_rate, rng, 2.0 * frequency_hz, 1.0)
+        env = adsr(n, sample_rate, speech_s, 0.1, 1.0, min(0.15, duration_s / 3))
+        return 0.3 * env * (out + 0.5 * chiff + wind)
 
     return play

@@ -1,4 +1,4 @@
-"""Percussion kits from noise and tones: acoustic drums, electronic (808/909-style), hand percussion.
+"""Percussion kits from noise and tones: acoustic, brushed jazz, orchestral, electronic, hand drums.
 
 A kit maker ``make(rng, sample_rate)`` draws one kit's tuning and returns
 ``hit(role, velocity) -> float64 samples``.  Roles (what a score writes):
@@ -123,5 +123,100 @@ def hand_percussion(rng: np.random.Generator, sample_rate: int):
             return velocity * 0.3 * _noise(sample_rate, 0.12, rng, (4000, 10000), 10.0) * swell
         t = _t(0.15, sample_rate)  # claves: a bright, very short tone
         return velocity * 0.6 * np.sin(2 * np.pi * rng.uniform(2000, 2600) * t) * np.exp(-t / 0.02)
+
+    return hit
+
+
+# Kettledrum modes that the kettle's air load pulls near 1 : 1.5 : 2 : 2.5 : 3 (the pitch).
+TIMPANI_MODES = ((1.0, 1.0, 1.0), (1.5, 0.6, 0.8), (1.99, 0.35, 0.6), (2.44, 0.2, 0.5),
+                 (2.89, 0.1, 0.4))
+
+
+def _partials(sample_rate, seconds, rng, modes, base_hz, decay_s):
+    """Decaying sines at ``base_hz * ratio`` (ratio, amplitude, relative decay)."""
+    t = _t(seconds, sample_rate)
+    out = np.zeros(len(t))
+    for ratio, amplitude, relative in modes:
+        f = base_hz * ratio
+        if f < 0.45 * sample_rate:
+            out += amplitude * np.sin(2 * np.pi * f * t + rng.uniform(0, 6.3)) \
+                * np.exp(-t / (decay_s * relative))
+    return out
+
+
+def _cymbal(sample_rate, seconds, rng, decay_s, low_hz, count=40):
+    """A plate's dense inharmonic ring: many random partials above ``low_hz`` plus noise wash."""
+    top = 0.45 * sample_rate
+    freqs = np.exp(rng.uniform(np.log(min(low_hz, top / 2)), np.log(top), count))
+    modes = [(f, float(rng.uniform(0.3, 1.0)), float(rng.uniform(0.4, 1.0))) for f in freqs]
+    ring = _partials(sample_rate, seconds, rng, modes, 1.0, decay_s) / np.sqrt(count)
+    return 0.6 * ring + 0.4 * _noise(sample_rate, seconds, rng, (low_hz, None), decay_s)
+
+
+def _swell(sample_rate, seconds, peak_s):
+    """Rises to a peak at ``peak_s`` (a roll or a brush sweep), then decays."""
+    t = _t(seconds, sample_rate)
+    return np.where(t < peak_s, (t / peak_s) ** 2, np.exp(-(t - peak_s) / (0.25 * seconds)))
+
+
+def orchestral_percussion(rng: np.random.Generator, sample_rate: int):
+    """Orchestral percussion: timpani, snare drum, suspended / clashed cymbals and triangle."""
+    low_timp, high_timp = rng.uniform(85, 110), rng.uniform(120, 175)
+    snare_hz = rng.uniform(250, 350)
+    triangle_hz = rng.uniform(900, 1400)
+    swell = rng.random() < 0.5  # open_hat: a suspended-cymbal roll instead of a crash
+
+    def hit(role: str, velocity: float) -> np.ndarray:
+        if role in ("kick", "tom"):
+            f = low_timp if role == "kick" else high_timp
+            felt = _noise(sample_rate, 1.5, rng, (60, 600), 0.015)  # soft felt mallet
+            return velocity * 0.8 * (_partials(sample_rate, 1.5, rng, TIMPANI_MODES, f, 0.35)
+                                      + 0.3 * felt)
+        if role == "snare":  # tight head, crisp wires that ring longer than a kit snare
+            return velocity * (0.4 * _pitched_drop(sample_rate, 0.4, snare_hz * 1.1, snare_hz,
+                                                   0.005, 0.03, rng)
+                               + 0.6 * _noise(sample_rate, 0.4, rng, (2500, 10000), 0.09))
+        if role == "hat":  # a soft stick on a suspended cymbal
+            return velocity * 0.4 * _cymbal(sample_rate, 0.6, rng, 0.12, 2500)
+        if role == "open_hat":
+            if swell:
+                roll = _cymbal(sample_rate, 2.0, rng, 10.0, 2000)
+                return velocity * 0.4 * roll * _swell(sample_rate, 2.0, 0.7)
+            return velocity * 0.5 * _cymbal(sample_rate, 2.0, rng, 0.5, 1500)  # clashed pair
+        t = _t(1.6, sample_rate)  # triangle: a bent steel bar's many high partials
+        modes = [(r, a, 1.0) for r, a in ((1.0, 1.0), (2.76, 0.7), (5.4, 0.6), (8.93, 0.4),
+                                          (11.3, 0.3), (13.7, 0.2))]
+        ring = _partials(sample_rate, 1.6, rng, modes, triangle_hz, 0.45)
+        return velocity * 0.35 * ring * np.minimum(1.0, t / 0.001)
+
+    return hit
+
+
+def brush_kit(rng: np.random.Generator, sample_rate: int):
+    """Jazz kit with brushes: soft felt kick, brushed snare and swish, ride cymbal with bell."""
+    kick_hz, tom_hz = rng.uniform(55, 75), rng.uniform(100, 180)
+    bell_hz = rng.uniform(600, 900)
+
+    def hit(role: str, velocity: float) -> np.ndarray:
+        if role == "kick":  # feathered: no beater click
+            return velocity * 0.7 * _pitched_drop(sample_rate, 0.35, kick_hz * 1.4, kick_hz, 0.03,
+                                                  0.09, rng)
+        if role == "snare":  # brush slap: the wires hear a spray of bristles, little drum tone
+            spray = _noise(sample_rate, 0.3, rng, (1200, 7000), 0.07)
+            t = _t(0.3, sample_rate)
+            return velocity * 0.5 * (spray * np.minimum(1.0, t / 0.006)
+                                     + 0.3 * _pitched_drop(sample_rate, 0.3, 200, 180, 0.01, 0.03, rng))
+        if role == "perc":  # brush swish: a sweep across the head
+            return velocity * 0.3 * _noise(sample_rate, 0.5, rng, (1500, 6000), 10.0) \
+                * _swell(sample_rate, 0.5, 0.2)
+        if role == "tom":
+            return velocity * 0.6 * (_pitched_drop(sample_rate, 0.5, tom_hz * 1.2, tom_hz, 0.03,
+                                                   0.15, rng)
+                                     + 0.3 * _noise(sample_rate, 0.5, rng, (1000, 5000), 0.05))
+        ride = _cymbal(sample_rate, 1.5, rng, 0.45, 3000)
+        if role == "open_hat":  # on the bell: a few strong low partials ping through
+            bell = ((1.0, 1.0, 1.0), (2.32, 0.6, 0.8), (3.9, 0.4, 0.6))
+            ride = ride + 0.8 * _partials(sample_rate, 1.5, rng, bell, bell_hz, 0.4)
+        return velocity * 0.35 * ride
 
     return hit

@@ -1,4 +1,4 @@
-"""Plucked strings (Karplus-Strong): guitar, harp, plucked bass and koto-like zither.
+"""Plucked strings (Karplus-Strong): guitar, harp, bass, koto-like zither, mandolin, banjo ...
 
 The string itself is ``instruments.karplus_strong``; a family adds where the
 string is plucked (a feed-forward comb removes the harmonics with a node at
@@ -57,4 +57,95 @@ def plucked_bass(rng: np.random.Generator, sample_rate: int):
 def koto(rng: np.random.Generator, sample_rate: int):
     """Koto / zither-like: bright, short, nasal (plucked near the bridge)."""
     play = _string_patch(rng, sample_rate, (0.5, 1.4), (0.8, 1.0), (600.0, 1800.0, 3200.0))
+    return play
+
+
+def _pluck(frequency_hz, n, sample_rate, rng, decay_s, brightness, pluck_point):
+    """One Karplus-Strong string with the harmonics noded at ``pluck_point`` taken out."""
+    tone = karplus_strong(frequency_hz, n / sample_rate, sample_rate, rng, decay_s=decay_s,
+                          brightness=brightness)
+    delay = int(pluck_point * sample_rate / frequency_hz)
+    if 0 < delay < n:
+        tone = tone.copy()
+        tone[delay:] -= 0.8 * tone[:-delay]
+    return tone
+
+
+def mandolin(rng: np.random.Generator, sample_rate: int):
+    """Mandolin: paired steel courses a few cents apart, bright pick, optional tremolo picking."""
+    decay = float(rng.uniform(0.6, 1.5))
+    cents = float(rng.uniform(2.0, 8.0))
+    tremolo_hz = float(rng.uniform(10.0, 16.0)) if rng.random() < 0.4 else 0.0
+    body = _body(sample_rate, rng, (400.0, 1200.0, 3000.0))
+
+    def play(frequency_hz: float, duration_s: float, velocity: float) -> np.ndarray:
+        n = note_frames(duration_s, sample_rate)
+        out = np.zeros(n)
+        for detune in (2.0 ** (-cents / 2400.0), 2.0 ** (cents / 2400.0)):
+            out += _pluck(frequency_hz * detune, n, sample_rate, rng, decay, 0.95, 0.12)
+        if tremolo_hz and duration_s > 0.25:
+            # Tremolo picking: the pick re-strikes the course every half tremolo period.
+            period = int(sample_rate / tremolo_hz)
+            for start in range(period, n - period // 2, period):
+                strike = _pluck(frequency_hz, n - start, sample_rate, rng, decay, 0.9, 0.12)
+                out[start:] = 0.5 * out[start:] + strike  # the pick damps what still rings
+        return filters.apply_filters(out, body).astype(np.float64)[:n]
+
+    return play
+
+
+def banjo(rng: np.random.Generator, sample_rate: int):
+    """Banjo: bright, short steel string on a drum-head body (200-400 Hz) with a metallic edge."""
+    decay = float(rng.uniform(0.3, 0.8))
+    head = filters.peaking(sample_rate, float(rng.uniform(200.0, 400.0)), float(rng.uniform(8.0, 12.0)),
+                           float(rng.uniform(2.0, 4.0)))
+    edge = filters.peaking(sample_rate, min(float(rng.uniform(2500.0, 4000.0)), 0.4 * sample_rate),
+                           float(rng.uniform(6.0, 10.0)), 1.5)
+
+    def play(frequency_hz: float, duration_s: float, velocity: float) -> np.ndarray:
+        n = note_frames(duration_s, sample_rate)
+        tone = _pluck(frequency_hz, n, sample_rate, rng, decay, 1.0, float(rng.uniform(0.05, 0.1)))
+        return 1.2 * filters.apply_filters(tone, [head, edge]).astype(np.float64)[:n]
+
+    return play
+
+
+def harpsichord(rng: np.random.Generator, sample_rate: int):
+    """Harpsichord: quill plucks near the string end, 8' and 4' choirs, no touch dynamics."""
+    decay = float(rng.uniform(1.5, 3.0))
+    four_foot = float(rng.uniform(0.3, 0.7))
+    body = _body(sample_rate, rng, (250.0, 1000.0, 3500.0))
+
+    def play(frequency_hz: float, duration_s: float, velocity: float) -> np.ndarray:
+        n = note_frames(duration_s, sample_rate)
+        # The jack plucks with the same force whatever the touch: velocity is ignored.
+        out = _pluck(frequency_hz, n, sample_rate, rng, decay, 1.0, 0.04)
+        if 2 * frequency_hz < 0.4 * sample_rate:
+            out = out + four_foot * _pluck(2 * frequency_hz, n, sample_rate, rng, decay * 0.7,
+                                           1.0, 0.04)
+        return 1.2 * filters.apply_filters(out, body).astype(np.float64)[:n]
+
+    return play
+
+
+def sitar(rng: np.random.Generator, sample_rate: int):
+    """Sitar-like: jawari bridge buzz that brightens and sweeps over the note, drone resonances."""
+    decay = float(rng.uniform(1.5, 3.5))
+    sweep_s = float(rng.uniform(0.2, 0.6))
+    drone_hz = float(rng.uniform(110.0, 160.0))
+    drones = [filters.peaking(sample_rate, min(drone_hz * r, 0.4 * sample_rate), 6.0, 12.0)
+              for r in (1.0, 1.5, 2.0, 3.0)]  # sympathetic strings tuned to the raga's tonic
+
+    def play(frequency_hz: float, duration_s: float, velocity: float) -> np.ndarray:
+        n = note_frames(duration_s, sample_rate)
+        t = np.arange(n) / sample_rate
+        tone = _pluck(frequency_hz, n, sample_rate, rng, decay, 0.8, 0.15)
+        # The curved bridge cuts one side of the vibration; the share of the swing that
+        # grazes it grows as the string quiets, so the buzz (and brightness) evolves.
+        level = (np.max(np.abs(tone)) + 1e-9) * np.exp(-6.9 * t / decay)
+        threshold = level * (0.9 - 0.6 * (1.0 - np.exp(-t / sweep_s)))
+        buzzed = np.minimum(tone, threshold)
+        out = buzzed - np.convolve(buzzed, np.ones(64) / 64.0, mode="same")  # no DC from the cut
+        return 0.8 * filters.apply_filters(out, drones).astype(np.float64)[:n]
+
     return play

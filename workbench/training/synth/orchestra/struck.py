@@ -1,4 +1,4 @@
-"""Struck instruments by modal synthesis: bells, marimba, vibraphone, glockenspiel, piano.
+"""Struck instruments by modal synthesis: bells, bars, steelpan and chimes, and the piano.
 
 A struck bar, plate or bell rings in a few modes whose frequency ratios are not
 harmonic; each mode decays on its own (upper modes faster).  The piano is a
@@ -17,6 +17,13 @@ BELL_MODES = ((0.5, 0.6, 1.0), (1.0, 1.0, 0.8), (1.19, 0.6, 0.6), (1.5, 0.4, 0.5
 MARIMBA_MODES = ((1.0, 1.0, 1.0), (3.99, 0.35, 0.25), (10.65, 0.12, 0.08))
 VIBRAPHONE_MODES = ((1.0, 1.0, 1.0), (4.0, 0.4, 0.3), (10.0, 0.1, 0.1))
 GLOCKENSPIEL_MODES = ((1.0, 1.0, 1.0), (2.71, 0.5, 0.5), (5.15, 0.25, 0.3), (8.43, 0.1, 0.2))
+# Steelpan notes are tuned so the dome's modes sit near 1, 2 and 3 times the note.
+STEEL_DRUM_MODES = ((1.0, 1.0, 1.0), (2.0, 0.8, 0.7), (3.0, 0.3, 0.45), (4.02, 0.08, 0.3))
+# A tube rings as a free bar: modes go as (2m+1)^2 (9, 25, 49, 81, 121, 169, 225); the
+# heard strike note is the virtual pitch an octave under mode 4 (81 / 40.5 = 2.0).
+TUBULAR_BELL_MODES = tuple((m * m / 40.5, a, d) for m, a, d in (
+    (3, 0.05, 1.0), (5, 0.2, 1.0), (7, 0.5, 0.9), (9, 1.0, 0.8), (11, 0.8, 0.6),
+    (13, 0.6, 0.45), (15, 0.3, 0.35)))
 
 
 def _modal(rng, sample_rate, modes, decay_range, strike_noise=0.0, tremolo=None):
@@ -91,3 +98,13 @@ def piano(rng: np.random.Generator, sample_rate: int):
         return out * decay_envelope(n, sample_rate, 60.0, attack_s=0.002, release_s=0.08)
 
     return play
+
+
+def steel_drum(rng: np.random.Generator, sample_rate: int):
+    """Steelpan: a hammered dome tuned to partials 1, 2, 3 (strong octave), rubber-tipped stick."""
+    return _modal(rng, sample_rate, STEEL_DRUM_MODES, (0.8, 2.0), strike_noise=0.1)
+
+
+def tubular_bells(rng: np.random.Generator, sample_rate: int):
+    """Tubular bells (chimes): long inharmonic ring of a hanging tube, hammer strike tone."""
+    return _modal(rng, sample_rate, TUBULAR_BELL_MODES, (4.0, 8.0), strike_noise=0.15)

@@ -1,4 +1,4 @@
-"""Synthesizer voices: pads, leads, synth bass (subtractive, with filter envelopes) and FM keys.
+"""Synthesizer voices: pads, leads, basses, plucks, supersaws (subtractive), FM keys, chiptune.
 
 Subtractive voices run detuned band-limited oscillators through a low-pass
 filter whose cut-off follows an envelope.  A swept filter is approximated by
@@ -109,5 +109,84 @@ def fm_keys(rng: np.random.Generator, sample_rate: int):
         carrier = np.sin(2 * np.pi * frequency_hz * t + modulation)
         env = adsr(n, sample_rate, 0.003, decay, 0.0, min(0.05, duration_s / 3))
         return 0.6 * carrier * env
+
+    return play
+
+
+def _blep_saw(frequency_hz: float, n: int, sample_rate: int, rng: np.random.Generator) -> np.ndarray:
+    """Sawtooth with PolyBLEP-smoothed resets: one vectorized oscillator, little aliasing."""
+    dt = frequency_hz / sample_rate
+    phase = (rng.uniform(0.0, 1.0) + dt * np.arange(n)) % 1.0
+    saw = 2.0 * phase - 1.0
+    start, end = phase < dt, phase > 1.0 - dt
+    x = phase[start] / dt
+    saw[start] -= x + x - x * x - 1.0
+    x = (phase[end] - 1.0) / dt
+    saw[end] -= x * x + x + x + 1.0
+    return saw
+
+
+def supersaw(rng: np.random.Generator, sample_rate: int):
+    """Supersaw (trance / EDM): seven detuned saws, the centre one loudest, enveloped low-pass."""
+    spread = float(rng.uniform(10.0, 45.0))
+    offsets = np.array([-1.0, -0.62, -0.3, 0.0, 0.3, 0.62, 1.0]) * spread
+    weights = np.where(offsets == 0.0, 1.0, float(rng.uniform(0.5, 0.8)))
+    base_cutoff = log_uniform(rng, 800.0, 3000.0)
+    env_amount = float(rng.uniform(0.5, 3.0))
+    attack, release = float(rng.uniform(0.005, 0.1)), float(rng.uniform(0.1, 0.4))
+
+    def play(frequency_hz: float, duration_s: float, velocity: float) -> np.ndarray:
+        n = note_frames(duration_s, sample_rate)
+        tone = sum(w * _blep_saw(frequency_hz * 2.0 ** (c / 1200.0), n, sample_rate, rng)
+                   for c, w in zip(offsets, weights)) / np.sqrt(np.sum(weights ** 2))
+        rel = min(release, duration_s / 3)
+        fenv = adsr(n, sample_rate, attack, 0.4, 0.3, rel)
+        out = _swept_lowpass(tone, sample_rate, base_cutoff * (1.0 + env_amount * velocity * fenv), 0.8)
+        return 0.3 * out * adsr(n, sample_rate, attack, 0.3, 0.85, rel)
+
+    return play
+
+
+def synth_pluck(rng: np.random.Generator, sample_rate: int):
+    """Synth pluck: a saw or two through a low-pass that snaps shut in tens of milliseconds."""
+    detune = 2.0 ** (float(rng.uniform(0.0, 12.0)) / 1200.0) if rng.random() < 0.6 else 0.0
+    filter_decay = float(rng.uniform(0.02, 0.12))
+    amp_decay = float(rng.uniform(0.15, 0.6))
+    base_cutoff = log_uniform(rng, 200.0, 700.0)
+    peak = float(rng.uniform(8.0, 25.0))
+    resonance = float(rng.uniform(0.7, 3.0))
+
+    def play(frequency_hz: float, duration_s: float, velocity: float) -> np.ndarray:
+        n = note_frames(duration_s, sample_rate)
+        t = np.arange(n) / sample_rate
+        tone = _blep_saw(frequency_hz, n, sample_rate, rng)
+        if detune:
+            tone = 0.7 * (tone + _blep_saw(frequency_hz * detune, n, sample_rate, rng))
+        cutoff = base_cutoff * (1.0 + peak * velocity * np.exp(-t / filter_decay))
+        out = _swept_lowpass(tone, sample_rate, cutoff, resonance)
+        env = np.minimum(1.0, t / 0.002) * np.exp(-t / amp_decay)
+        r = min(n, int(0.02 * sample_rate))
+        env[-r:] *= np.linspace(1.0, 0.0, r)
+        return 0.6 * out * env
+
+    return play
+
+
+def chiptune(rng: np.random.Generator, sample_rate: int):
+    """Game-console pulse channel: 12.5/25/50% duty, 16-step volume set per 60 Hz frame, arpeggios."""
+    duty = float(rng.choice([0.125, 0.25, 0.5]))
+    arpeggio = [(0,), (0, 12), (0, 7, 12)][int(rng.choice(3, p=[0.6, 0.2, 0.2]))]
+    frames_per_step = int(rng.integers(1, 3))
+    fade_steps_per_frame = float(rng.uniform(0.0, 0.5))  # 0: held notes stay at full volume
+
+    def play(frequency_hz: float, duration_s: float, velocity: float) -> np.ndarray:
+        n = note_frames(duration_s, sample_rate)
+        frame = (np.arange(n) * 60 // sample_rate).astype(int)  # the console updates at 60 Hz
+        semitones = np.asarray(arpeggio)[(frame // frames_per_step) % len(arpeggio)]
+        phase = np.cumsum(frequency_hz * 2.0 ** (semitones / 12.0)) / sample_rate
+        pulse = np.where(phase % 1.0 < duty, 1.0, 0.0) - duty  # raw steps, no band-limiting
+        volume = np.maximum(0, np.round(15 * velocity) - np.floor(fade_steps_per_frame * frame))
+        volume[-min(n, sample_rate // 60):] = 0.0  # key off: silent at the next frame
+        return 0.5 * pulse * volume / 15.0
 
     return play
