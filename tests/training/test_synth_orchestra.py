@@ -178,3 +178,14 @@ def test_a_steel_drum_rings_a_strong_octave_over_its_note():
         audio = PITCHED["steel_drum"].make(np.random.default_rng(seed), SR)(440.0, 0.8, 0.8)
         first, second, third = harmonic_levels(audio, 440.0, 3)
         assert second > 0.25 * first and second > 2 * third
+
+
+def test_a_sitar_keeps_buzzing_where_a_guitar_string_has_gone_dull():
+    # The jawari bridge keeps re-exciting high harmonics late into the note.
+    for seed in range(2):
+        sitar, guitar = (PITCHED[f].make(np.random.default_rng(seed), SR)(220.0, 1.2, 0.8)
+                         for f in ("sitar", "guitar"))
+        late = slice(int(0.8 * SR), int(1.0 * SR))
+        high = [harmonic_levels(a[late], 220.0, 20) for a in (sitar, guitar)]
+        shares = [np.sum(h[9:] ** 2) / np.sum(h ** 2) for h in high]
+        assert shares[0] > 100 * shares[1], shares

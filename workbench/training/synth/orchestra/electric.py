@@ -18,8 +18,8 @@ from workbench.training.synth.orchestra.shaping import note_frames
 def _string(frequency_hz, n, sample_rate, rng, decay_s, brightness, pluck_point, pickup_point,
             depth=0.8):
     """A string plucked at ``pluck_point`` and heard at ``pickup_point`` (shares of its length)."""
-    tone = karplus_strong(frequency_hz, n / sample_rate, sample_rate, rng, decay_s=decay_s,
-                          brightness=brightness).copy()
+    tone = karplus_strong(frequency_hz, (n + 0.5) / sample_rate, sample_rate, rng,
+                          decay_s=decay_s, brightness=brightness)[:n].copy()
     for point in (pluck_point, pickup_point):
         delay = int(point * sample_rate / frequency_hz)
         if 0 < delay < n:

@@ -62,8 +62,8 @@ def koto(rng: np.random.Generator, sample_rate: int):
 
 def _pluck(frequency_hz, n, sample_rate, rng, decay_s, brightness, pluck_point):
     """One Karplus-Strong string with the harmonics noded at ``pluck_point`` taken out."""
-    tone = karplus_strong(frequency_hz, n / sample_rate, sample_rate, rng, decay_s=decay_s,
-                          brightness=brightness)
+    tone = karplus_strong(frequency_hz, (n + 0.5) / sample_rate, sample_rate, rng,
+                          decay_s=decay_s, brightness=brightness)[:n]
     delay = int(pluck_point * sample_rate / frequency_hz)
     if 0 < delay < n:
         tone = tone.copy()
@@ -87,8 +87,11 @@ def mandolin(rng: np.random.Generator, sample_rate: int):
             # Tremolo picking: the pick re-strikes the course every half tremolo period.
             period = int(sample_rate / tremolo_hz)
             for start in range(period, n - period // 2, period):
-                strike = _pluck(frequency_hz, n - start, sample_rate, rng, decay, 0.9, 0.12)
-                out[start:] = 0.5 * out[start:] + strike  # the pick damps what still rings
+                # The pick damps what still rings; four strokes later a strike is inaudible.
+                length = min(n - start, 4 * period)
+                strike = _pluck(frequency_hz, length, sample_rate, rng, decay, 0.9, 0.12)
+                out[start:] *= 0.5
+                out[start: start + length] += strike * np.linspace(1.0, 0.0, length) ** 0.25
         return filters.apply_filters(out, body).astype(np.float64)[:n]
 
     return play
@@ -132,20 +135,29 @@ def sitar(rng: np.random.Generator, sample_rate: int):
     """Sitar-like: jawari bridge buzz that brightens and sweeps over the note, drone resonances."""
     decay = float(rng.uniform(1.5, 3.5))
     sweep_s = float(rng.uniform(0.2, 0.6))
+    buzz = float(rng.uniform(1.5, 3.0))
+    start, end = rng.permutation([float(rng.uniform(0.1, 0.3)), float(rng.uniform(0.6, 0.8))])
     drone_hz = float(rng.uniform(110.0, 160.0))
-    drones = [filters.peaking(sample_rate, min(drone_hz * r, 0.4 * sample_rate), 6.0, 12.0)
+    drones = [filters.peaking(sample_rate, min(drone_hz * r, 0.4 * sample_rate), 8.0, 12.0)
               for r in (1.0, 1.5, 2.0, 3.0)]  # sympathetic strings tuned to the raga's tonic
 
     def play(frequency_hz: float, duration_s: float, velocity: float) -> np.ndarray:
         n = note_frames(duration_s, sample_rate)
         t = np.arange(n) / sample_rate
         tone = _pluck(frequency_hz, n, sample_rate, rng, decay, 0.8, 0.15)
-        # The curved bridge cuts one side of the vibration; the share of the swing that
-        # grazes it grows as the string quiets, so the buzz (and brightness) evolves.
-        level = (np.max(np.abs(tone)) + 1e-9) * np.exp(-6.9 * t / decay)
-        threshold = level * (0.9 - 0.6 * (1.0 - np.exp(-t / sweep_s)))
+        # The curved bridge cuts one side of every swing.  How much of the swing grazes
+        # it changes over the note, which moves the buzz's spectral peaks (the jawari sweep).
+        period = max(2, int(sample_rate / frequency_hz))
+        blocks = np.abs(tone[: n - n % period]).reshape(-1, period).max(axis=1)
+        level = np.interp(t, (np.arange(len(blocks)) + 0.5) * period / sample_rate, blocks) \
+            if len(blocks) else np.full(n, np.max(np.abs(tone)))
+        threshold = level * (start + (end - start) * (1.0 - np.exp(-t / sweep_s)))
         buzzed = np.minimum(tone, threshold)
-        out = buzzed - np.convolve(buzzed, np.ones(64) / 64.0, mode="same")  # no DC from the cut
+        # Each contact kicks the string: the cut-off part, differentiated, is the bright buzz.
+        contact = tone - buzzed
+        kick = np.diff(contact, prepend=0.0) * (sample_rate / (2 * np.pi * 1500.0))
+        out = buzzed + buzz * kick
+        out = out - np.convolve(out, np.ones(64) / 64.0, mode="same")  # no DC from the cut
         return 0.8 * filters.apply_filters(out, drones).astype(np.float64)[:n]
 
     return play

@@ -33,7 +33,8 @@ def _swept_lowpass(tone: np.ndarray, sample_rate: int, cutoff_env: np.ndarray,
                    resonance: float) -> np.ndarray:
     """Cross-fade of the tone low-passed at cut-offs spaced an octave apart."""
     top = 0.42 * sample_rate
-    lowest, highest = float(max(60.0, cutoff_env.min())), float(min(top, cutoff_env.max()))
+    lowest = float(min(max(60.0, cutoff_env.min()), top))  # a whole envelope above the top
+    highest = float(min(top, cutoff_env.max()))
     steps = max(2, int(np.ceil(np.log2(max(highest / lowest, 1.01)))) + 1)
     cutoffs = np.geomspace(lowest, max(highest, lowest * 1.01), steps)
     bank = np.stack([filters.apply_filters(tone, [filters.lowpass(sample_rate, float(c), resonance)])
@@ -177,7 +178,8 @@ def chiptune(rng: np.random.Generator, sample_rate: int):
     duty = float(rng.choice([0.125, 0.25, 0.5]))
     arpeggio = [(0,), (0, 12), (0, 7, 12)][int(rng.choice(3, p=[0.6, 0.2, 0.2]))]
     frames_per_step = int(rng.integers(1, 3))
-    fade_steps_per_frame = float(rng.uniform(0.0, 0.5))  # 0: held notes stay at full volume
+    # Volume steps lost per frame: a held organ-like note (0) or a decaying pluck.
+    fade_steps_per_frame = 0.0 if rng.random() < 0.4 else float(rng.uniform(0.05, 0.4))
 
     def play(frequency_hz: float, duration_s: float, velocity: float) -> np.ndarray:
         n = note_frames(duration_s, sample_rate)
