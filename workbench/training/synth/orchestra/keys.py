@@ -67,9 +67,10 @@ PIPE_RANKS = (0.5, 1.0, 2.0, 4.0)
 
 def pipe_organ(rng: np.random.Generator, sample_rate: int):
     """Pipe organ: flue ranks 16'/8'/4'/2' a few cents apart, chiff as each pipe speaks, no rotor."""
-    levels = np.array([rng.uniform(0.0, 0.6), 1.0, rng.uniform(0.2, 0.8), rng.uniform(0.0, 0.5)])
-    levels[rng.random(4) < 0.3] *= 0.0
-    levels[1] = 1.0  # the 8' principal is always drawn
+    # A registration: the 8' principal always, each other stop drawn or not.
+    levels = np.array([0.6, 1.0, 0.8, 0.5]) * rng.uniform(0.3, 1.0, 4)
+    levels[rng.random(4) < 0.35] = 0.0
+    levels[1] = 1.0
     cents = rng.uniform(-3.0, 3.0, len(PIPE_RANKS))
     # Principals have a few soft harmonics; a flute stop is nearly a sine.
     amplitudes = (1.0, float(rng.uniform(0.1, 0.5)), float(rng.uniform(0.05, 0.3)), 0.08, 0.04)
