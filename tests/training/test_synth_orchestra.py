@@ -189,3 +189,11 @@ def test_a_sitar_keeps_buzzing_where_a_guitar_string_has_gone_dull():
         high = [harmonic_levels(a[late], 220.0, 20) for a in (sitar, guitar)]
         shares = [np.sum(h[9:] ** 2) / np.sum(h ** 2) for h in high]
         assert shares[0] > 100 * shares[1], shares
+
+
+def test_a_harpsichord_plucks_alike_however_hard_the_key_is_struck():
+    soft, hard = (PITCHED["harpsichord"].make(np.random.default_rng(5), SR)(261.6, 0.5, v)
+                  for v in (0.2, 1.0))
+    piano_soft, piano_hard = (PITCHED["piano"].make(np.random.default_rng(5), SR)(261.6, 0.5, v)
+                              for v in (0.2, 1.0))
+    assert np.array_equal(soft, hard) and not np.array_equal(piano_soft, piano_hard)
