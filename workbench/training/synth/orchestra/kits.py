@@ -144,13 +144,26 @@ def _partials(sample_rate, seconds, rng, modes, base_hz, decay_s):
     return out
 
 
-def _cymbal(sample_rate, seconds, rng, decay_s, low_hz, count=40):
-    """A plate's dense inharmonic ring: many random partials above ``low_hz`` plus noise wash."""
+def _cymbal(sample_rate, seconds, rng, decay_s, low_hz, count=40, variants=2):
+    """One plate's strike: dense inharmonic modes above ``low_hz`` plus a noise wash.
+
+    The plate keeps its modes from hit to hit; their ring (the costly part) is
+    drawn for the first ``variants`` hits and reused after, the wash is new each hit.
+    """
     top = 0.45 * sample_rate
     freqs = np.exp(rng.uniform(np.log(min(low_hz, top / 2)), np.log(top), count))
-    modes = [(f, float(rng.uniform(0.3, 1.0)), float(rng.uniform(0.4, 1.0))) for f in freqs]
-    ring = _partials(sample_rate, seconds, rng, modes, 1.0, decay_s) / np.sqrt(count)
-    return 0.6 * ring + 0.4 * _noise(sample_rate, seconds, rng, (low_hz, None), decay_s)
+    rings: list[np.ndarray] = []
+
+    def strike(rng: np.random.Generator) -> np.ndarray:
+        if len(rings) < variants:
+            modes = [(f, float(rng.uniform(0.3, 1.0)), float(rng.uniform(0.4, 1.0))) for f in freqs]
+            rings.append(_partials(sample_rate, seconds, rng, modes, 1.0, decay_s) / np.sqrt(count))
+            ring = rings[-1]
+        else:
+            ring = rings[int(rng.integers(len(rings)))]
+        return 0.6 * ring + 0.4 * _noise(sample_rate, seconds, rng, (low_hz, None), decay_s)
+
+    return strike
 
 
 def _swell(sample_rate, seconds, peak_s):
@@ -165,6 +178,9 @@ def orchestral_percussion(rng: np.random.Generator, sample_rate: int):
     snare_hz = rng.uniform(250, 350)
     triangle_hz = rng.uniform(900, 1400)
     swell = rng.random() < 0.5  # open_hat: a suspended-cymbal roll instead of a crash
+    tap = _cymbal(sample_rate, 0.6, rng, 0.12, 2500)
+    roll = _cymbal(sample_rate, 2.0, rng, 10.0, 2000)
+    crash = _cymbal(sample_rate, 2.0, rng, 0.5, 1500)  # a clashed pair
 
     def hit(role: str, velocity: float) -> np.ndarray:
         if role in ("kick", "tom"):
@@ -177,12 +193,11 @@ def orchestral_percussion(rng: np.random.Generator, sample_rate: int):
                                                    0.005, 0.03, rng)
                                + 0.6 * _noise(sample_rate, 0.4, rng, (2500, 10000), 0.09))
         if role == "hat":  # a soft stick on a suspended cymbal
-            return velocity * 0.4 * _cymbal(sample_rate, 0.6, rng, 0.12, 2500)
+            return velocity * 0.4 * tap(rng)
         if role == "open_hat":
             if swell:
-                roll = _cymbal(sample_rate, 2.0, rng, 10.0, 2000)
-                return velocity * 0.4 * roll * _swell(sample_rate, 2.0, 0.7)
-            return velocity * 0.5 * _cymbal(sample_rate, 2.0, rng, 0.5, 1500)  # clashed pair
+                return velocity * 0.4 * roll(rng) * _swell(sample_rate, 2.0, 0.7)
+            return velocity * 0.5 * crash(rng)
         t = _t(1.6, sample_rate)  # triangle: a bent steel bar's many high partials
         modes = [(r, a, 1.0) for r, a in ((1.0, 1.0), (2.76, 0.7), (5.4, 0.6), (8.93, 0.4),
                                           (11.3, 0.3), (13.7, 0.2))]
@@ -196,6 +211,7 @@ def brush_kit(rng: np.random.Generator, sample_rate: int):
     """Jazz kit with brushes: soft felt kick, brushed snare and swish, ride cymbal with bell."""
     kick_hz, tom_hz = rng.uniform(55, 75), rng.uniform(100, 180)
     bell_hz = rng.uniform(600, 900)
+    ride = _cymbal(sample_rate, 1.5, rng, 0.45, 3000)
 
     def hit(role: str, velocity: float) -> np.ndarray:
         if role == "kick":  # feathered: no beater click
@@ -213,10 +229,10 @@ def brush_kit(rng: np.random.Generator, sample_rate: int):
             return velocity * 0.6 * (_pitched_drop(sample_rate, 0.5, tom_hz * 1.2, tom_hz, 0.03,
                                                    0.15, rng)
                                      + 0.3 * _noise(sample_rate, 0.5, rng, (1000, 5000), 0.05))
-        ride = _cymbal(sample_rate, 1.5, rng, 0.45, 3000)
+        stroke = ride(rng)
         if role == "open_hat":  # on the bell: a few strong low partials ping through
             bell = ((1.0, 1.0, 1.0), (2.32, 0.6, 0.8), (3.9, 0.4, 0.6))
-            ride = ride + 0.8 * _partials(sample_rate, 1.5, rng, bell, bell_hz, 0.4)
-        return velocity * 0.35 * ride
+            stroke = stroke + 0.8 * _partials(sample_rate, 1.5, rng, bell, bell_hz, 0.4)
+        return velocity * 0.35 * stroke
 
     return hit
