@@ -7,6 +7,7 @@ from workbench.training.classifier import families
 from workbench.training.classifier.recipe_families import (
     synthesize_clip,
     synthesize_randomized_clip,
+    synthesize_wide_clip,
 )
 from workbench.training.synth.ambience.textures import NOISE_TEXTURES, ROOM_TONES
 from workbench.training.synth.orchestra.families import ALL_FAMILIES, RANDOMIZED_FAMILIES, category
@@ -105,6 +106,34 @@ def test_the_randomized_recipe_hears_the_random_spaces_in_training_only():
                                                          featured=featured).audio)
 
 
+def test_the_wide_recipe_hears_the_added_sources_in_training_only():
+    added = families.MUSIC_ADDED + families.NOISE_ADDED + families.ROOM_TONE_ADDED
+    scored = families.HELD_OUT_FAMILIES + families.VALIDATION_FAMILIES \
+        + families.ROOM_TONE_HELD_OUT + families.ROOM_TONE_VALIDATION
+    assert families.MUSIC_ADDED and families.NOISE_ADDED and families.ROOM_TONE_ADDED
+    assert not set(added) & set(scored + families.MUSIC_TRAINING + families.NOISE_TRAINING
+                                + families.ROOM_TONE_TRAINING)
+    for split in ("eval", "fv-val"):
+        pools = families.music_families(split, wide=True) + families.noise_textures(split, wide=True) \
+            + families.room_tones(split, wide=True)
+        assert not set(pools) & set(added)
+    assert set(families.MUSIC_ADDED) < set(families.music_families("fv-train", wide=True))
+    heard = set()
+    for label, count in (("music", 10), ("noise", 10), ("silence", 20)):
+        for index in range(count):
+            heard |= named_in(synthesize_wide_clip(label, "train", index, RATE, 0.5).detail, added)
+            assert not named_in(synthesize_clip(label, "train", index, RATE, 0.5).detail, added)
+    # Added instruments, textures and room tones are all heard.
+    assert heard & set(families.MUSIC_ADDED) and heard & set(families.NOISE_ADDED) \
+        and heard & set(families.ROOM_TONE_ADDED), heard
+    # Scoring clips are the same in both recipes.
+    for featured, label in (("koto", "music"), ("rain", "noise"), (None, "silence")):
+        split = "fv-val" if featured == "rain" else "eval"
+        assert np.array_equal(synthesize_clip(label, split, 3, RATE, 1.0, featured=featured).audio,
+                              synthesize_wide_clip(label, split, 3, RATE, 1.0,
+                                                   featured=featured).audio)
+
+
 @pytest.mark.parametrize("featured", ["cello", "vinyl"])
 def test_an_evaluation_clip_features_its_held_out_family(featured):
     label = "music" if featured in families.MUSIC_HELD_OUT else "noise"
@@ -128,7 +157,7 @@ def test_speech_backgrounds_sit_at_low_snr_and_silence_stays_quiet():
 
 
 def test_an_unknown_family_or_class_is_refused_by_name():
-    with pytest.raises(ValueError, match="banjo"):
-        synthesize_clip("music", "eval", 0, RATE, 1.0, featured="banjo")
+    with pytest.raises(ValueError, match="theremin"):
+        synthesize_clip("music", "eval", 0, RATE, 1.0, featured="theremin")
     with pytest.raises(ValueError, match="whistle"):
         synthesize_clip("whistle", "train", 0, RATE, 1.0)

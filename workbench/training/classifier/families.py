@@ -12,6 +12,10 @@ not hear and that its scoring recordings ("fv-val") play.  A recipe or setting
 that does better there generalizes better to families it has not heard; the
 model shipped is that recipe trained on every training family.
 
+The "wide" recipe's training also hears the families, textures and room tones
+added in session 8 (``ADDED_*``): more distinct sound sources, none of them
+close to a held-out or validation one.  They never play in a scoring split.
+
 Splits: "train" and "val" (training families; "val" is a seed stream),
 "fv-train" (training families less the validation ones), "fv-val" (only the
 validation families), "eval" (only the held-out families).
@@ -19,8 +23,17 @@ validation families), "eval" (only the held-out families).
 
 from __future__ import annotations
 
-from workbench.training.synth.ambience.textures import NOISE_TEXTURES, ROOM_TONES
-from workbench.training.synth.orchestra.families import ALL_FAMILIES, RANDOMIZED_FAMILIES
+from workbench.training.synth.ambience.textures import (
+    ADDED_NOISE_TEXTURES,
+    ADDED_ROOM_TONES,
+    NOISE_TEXTURES,
+    ROOM_TONES,
+)
+from workbench.training.synth.orchestra.families import (
+    ADDED_FAMILIES,
+    ALL_FAMILIES,
+    RANDOMIZED_FAMILIES,
+)
 
 MUSIC_HELD_OUT = ("violin", "cello", "marimba", "clarinet", "accordion", "fm_keys", "koto",
                   "hand_percussion")
@@ -45,31 +58,37 @@ VALIDATION_FAMILIES = MUSIC_VALIDATION + NOISE_VALIDATION
 # One room tone too (added in session 7, before any run was scored with it): silence is
 # told from quiet noise by level and texture, and a held-out room tone tests that.
 ROOM_TONE_VALIDATION = ("hiss",)
+# Training-only additions of the "wide" recipe (never held out, never validation).
+MUSIC_ADDED = ADDED_FAMILIES
+NOISE_ADDED = tuple(ADDED_NOISE_TEXTURES)
+ROOM_TONE_ADDED = tuple(ADDED_ROOM_TONES)
 # Which families each scoring split features, one recording set per family.
 FEATURED = {"eval": HELD_OUT_FAMILIES, "fv-val": VALIDATION_FAMILIES}
 
 
 def _pool(split: str, training: tuple[str, ...], held_out: tuple[str, ...],
-          validation: tuple[str, ...], randomized: tuple[str, ...]) -> tuple[str, ...]:
+          validation: tuple[str, ...], extra: tuple[str, ...]) -> tuple[str, ...]:
+    """The split's names; ``extra`` (randomized spaces, added families) only joins training."""
     if split == "eval":
         return held_out
     if split == "fv-val":
         return validation
     if split == "fv-train":
         training = tuple(f for f in training if f not in validation)
-    return training + randomized
+    return training + extra
 
 
-def music_families(split: str, randomized: bool = False) -> tuple[str, ...]:
+def music_families(split: str, randomized: bool = False, wide: bool = False) -> tuple[str, ...]:
     """Instrument families of ``split`` ("eval": only the held-out ones, "fv-val": only the
-    validation ones); ``randomized`` adds the randomized instrument spaces to training."""
+    validation ones); ``randomized`` adds the randomized instrument spaces to training,
+    ``wide`` the added families."""
     return _pool(split, MUSIC_TRAINING, MUSIC_HELD_OUT, MUSIC_VALIDATION,
-                 MUSIC_RANDOMIZED if randomized else ())
+                 (MUSIC_RANDOMIZED if randomized else ()) + (MUSIC_ADDED if wide else ()))
 
 
-def noise_textures(split: str, randomized: bool = False) -> tuple[str, ...]:
+def noise_textures(split: str, randomized: bool = False, wide: bool = False) -> tuple[str, ...]:
     return _pool(split, NOISE_TRAINING, NOISE_HELD_OUT, NOISE_VALIDATION,
-                 NOISE_RANDOMIZED if randomized else ())
+                 (NOISE_RANDOMIZED if randomized else ()) + (NOISE_ADDED if wide else ()))
 
 
 def is_scoring(split: str) -> bool:
@@ -77,5 +96,6 @@ def is_scoring(split: str) -> bool:
     return split in FEATURED
 
 
-def room_tones(split: str) -> tuple[str, ...]:
-    return _pool(split, ROOM_TONE_TRAINING, ROOM_TONE_HELD_OUT, ROOM_TONE_VALIDATION, ())
+def room_tones(split: str, wide: bool = False) -> tuple[str, ...]:
+    return _pool(split, ROOM_TONE_TRAINING, ROOM_TONE_HELD_OUT, ROOM_TONE_VALIDATION,
+                 ROOM_TONE_ADDED if wide else ())

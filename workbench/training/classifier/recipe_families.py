@@ -20,9 +20,16 @@ The "randomized" recipe is the same with domain randomization on the training
 side only: the randomized pitched instrument and kit join the music pool (30%
 and 10% of the pieces feature one), the randomized noise texture joins the
 texture pool (a quarter of the noises lead with it), backgrounds included.
+
+The "wide" recipe is the same with the added instrument families, noise
+textures and room tones (``families.MUSIC_ADDED`` ...) in the training pools:
+more distinct sources, drawn like the others.  Scoring splits are the same
+for all three recipes.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -39,6 +46,8 @@ NAME = "families"
 # The same recipe with the randomized instrument and noise spaces in training (domain
 # randomization); its evaluation clips are the families recipe's.
 RANDOMIZED_NAME = "randomized"
+# The same recipe with the added families, textures and room tones in training.
+WIDE_NAME = "wide"
 SILENCE_LEVELS_DB = (-90.0, -56.0)
 SPEECH_SNR_DB = (0.0, 15.0)
 _STREAM = {"train": 211, "val": 253, "eval": 297, "fv-train": 227, "fv-val": 271}
@@ -46,6 +55,17 @@ _STREAM = {"train": 211, "val": 253, "eval": 297, "fv-train": 227, "fv-val": 271
 # noises led by the randomized texture (``synth.orchestra.randomized``, ``ambience.randomized``).
 RANDOMIZED_MUSIC_SHARE = {"random_pitched": 0.3, "random_kit": 0.1}
 RANDOMIZED_NOISE_SHARE = 0.25
+
+
+@dataclass(frozen=True)
+class Pools:
+    """What a recipe adds to the training pools; scoring splits never hear either."""
+
+    randomized: bool = False  # the randomized instrument and noise spaces
+    wide: bool = False  # the added families, textures and room tones
+
+
+FAMILIES_POOLS = Pools()
 
 
 def clip_rng(split: str, label: str, index: int, featured: str | None = None) -> np.random.Generator:
@@ -62,14 +82,14 @@ def _featured_index(name: str) -> int:
 
 
 def noise_clip(rng, split, sample_rate, duration_s, featured=None,
-               randomized=False) -> tuple[np.ndarray, str]:
+               pools: Pools = FAMILIES_POOLS) -> tuple[np.ndarray, str]:
     """A noise texture of the split (``featured`` first), sometimes with a second one.
 
-    ``randomized`` (never in evaluation): a quarter of the noises lead with the
+    ``pools.randomized`` (never in evaluation): a quarter of the noises lead with the
     randomized texture, which may also be the second one.
     """
-    randomized = randomized and not families.is_scoring(split)
-    pool = families.noise_textures(split, randomized)
+    randomized = pools.randomized and not families.is_scoring(split)
+    pool = families.noise_textures(split, randomized, pools.wide)
     n = frames_for(duration_s, sample_rate)
     if featured in pool:
         kind = featured
@@ -86,14 +106,14 @@ def noise_clip(rng, split, sample_rate, duration_s, featured=None,
 
 
 def music_clip(rng, split, sample_rate, duration_s, featured=None,
-               randomized=False) -> tuple[np.ndarray, str]:
+               pools: Pools = FAMILIES_POOLS) -> tuple[np.ndarray, str]:
     """A piece played by the split's instrument families (``featured`` always plays).
 
-    ``randomized`` (never in evaluation) adds the randomized instrument spaces to
+    ``pools.randomized`` (never in evaluation) adds the randomized instrument spaces to
     the pool and features them in a share of the pieces.
     """
-    randomized = randomized and not families.is_scoring(split)
-    pool = families.music_families(split, randomized)
+    randomized = pools.randomized and not families.is_scoring(split)
+    pool = families.music_families(split, randomized, pools.wide)
     if featured not in pool:
         featured = None
         if not families.is_scoring(split) and rng.random() < 0.15:
@@ -114,7 +134,7 @@ def speech_snr_db(rng: np.random.Generator) -> float:
     return float(rng.uniform(0.0, 10.0) if rng.random() < 0.67 else rng.uniform(*SPEECH_SNR_DB))
 
 
-def _speech(rng, split, sample_rate, duration_s, featured, randomized) -> tuple[np.ndarray, str]:
+def _speech(rng, split, sample_rate, duration_s, featured, pools) -> tuple[np.ndarray, str]:
     audio = speech_track(rng, split, frames_for(duration_s, sample_rate), sample_rate)
     choice = rng.random()
     if featured in families.noise_textures(split):
@@ -124,21 +144,22 @@ def _speech(rng, split, sample_rate, duration_s, featured, randomized) -> tuple[
     if choice >= 0.75 or rms(audio) == 0.0:
         return audio, "clean"
     make = noise_clip if choice < 0.4 else music_clip
-    background, kind = make(rng, split, sample_rate, duration_s, featured, randomized)
+    background, kind = make(rng, split, sample_rate, duration_s, featured, pools)
     snr = speech_snr_db(rng)
     return mix.mix_at_snr(audio, background, snr), f"over {kind} at {snr:.0f} dB"
 
 
 def _faint(rng, split, audio, sample_rate, duration_s, chance,
-           randomized) -> tuple[np.ndarray, str]:
+           pools) -> tuple[np.ndarray, str]:
     if rng.random() >= chance or rms(audio) == 0.0:
         return audio, ""
-    background, kind = noise_clip(rng, split, sample_rate, duration_s, randomized=randomized)
+    background, kind = noise_clip(rng, split, sample_rate, duration_s, pools=pools)
     snr = float(rng.uniform(15.0, 35.0))
     return mix.mix_at_snr(audio, background, snr), f" over {kind} at {snr:.0f} dB"
 
 
-def silence_clip(rng, split, sample_rate, duration_s) -> tuple[np.ndarray, str]:
+def silence_clip(rng, split, sample_rate, duration_s,
+                 pools: Pools = FAMILIES_POOLS) -> tuple[np.ndarray, str]:
     n = frames_for(duration_s, sample_rate)
     choice = rng.random()
     if choice < 0.1:
@@ -146,7 +167,7 @@ def silence_clip(rng, split, sample_rate, duration_s) -> tuple[np.ndarray, str]:
     if choice < 0.2:
         lsb = 1.0 / 32768
         return ((rng.random(n) - rng.random(n)) * lsb).astype(np.float32), "dither"
-    kind = str(rng.choice(families.room_tones(split)))
+    kind = str(rng.choice(families.room_tones(split, pools.wide)))
     level = float(rng.uniform(*SILENCE_LEVELS_DB))
     return normalize_rms(render_texture(kind, rng, sample_rate, n), level), \
         f"{kind} room tone at {level:.0f} dBFS"
@@ -154,30 +175,30 @@ def silence_clip(rng, split, sample_rate, duration_s) -> tuple[np.ndarray, str]:
 
 def synthesize_clip(label: str, split: str, index: int, sample_rate: int = 16000,
                     duration_s: float = 6.0, featured: str | None = None,
-                    randomized: bool = False) -> Clip:
+                    pools: Pools = FAMILIES_POOLS) -> Clip:
     """Clip ``index`` of ``label`` for ``split``; the same arguments give the same audio.
 
-    Sounds come out at -20 dBFS RMS; silence keeps its own level.  ``randomized``
-    (the "randomized" recipe) adds the randomized instrument and noise spaces to
-    training and validation clips; evaluation clips are the same either way.
+    Sounds come out at -20 dBFS RMS; silence keeps its own level.  ``pools`` (the
+    "randomized" and "wide" recipes) adds sources to training and validation clips;
+    scoring clips are the same either way.
     """
     if label not in CLASSES:
         raise ValueError(f"unknown class {label!r}; use one of {CLASSES}")
     rng = clip_rng(split, label, index, featured)
     if label == "silence":
-        audio, detail = silence_clip(rng, split, sample_rate, duration_s)
+        audio, detail = silence_clip(rng, split, sample_rate, duration_s, pools)
         return Clip(label, finish(audio), detail)
     if label == "speech":
-        audio, detail = _speech(rng, split, sample_rate, duration_s, featured, randomized)
+        audio, detail = _speech(rng, split, sample_rate, duration_s, featured, pools)
     elif label == "music":
-        audio, detail = music_clip(rng, split, sample_rate, duration_s, featured, randomized)
-        audio, faint = _faint(rng, split, audio, sample_rate, duration_s, 0.25, randomized)
+        audio, detail = music_clip(rng, split, sample_rate, duration_s, featured, pools)
+        audio, faint = _faint(rng, split, audio, sample_rate, duration_s, 0.25, pools)
         detail += faint
     elif label == "noise":
-        audio, detail = noise_clip(rng, split, sample_rate, duration_s, featured, randomized)
+        audio, detail = noise_clip(rng, split, sample_rate, duration_s, featured, pools)
     else:
         audio = tones.random_tone(rng, sample_rate, duration_s)
-        audio, faint = _faint(rng, split, audio, sample_rate, duration_s, 0.25, randomized)
+        audio, faint = _faint(rng, split, audio, sample_rate, duration_s, 0.25, pools)
         detail = "tone" + faint
     audio = colour(rng, np.asarray(audio, dtype=np.float32), sample_rate)
     return Clip(label, normalize_rms(audio, -20.0, max_peak_db=-1.0), detail)
@@ -186,8 +207,16 @@ def synthesize_clip(label: str, split: str, index: int, sample_rate: int = 16000
 def synthesize_randomized_clip(label: str, split: str, index: int, sample_rate: int = 16000,
                                duration_s: float = 6.0, featured: str | None = None) -> Clip:
     """The "randomized" recipe: ``synthesize_clip`` with the randomized spaces."""
-    return synthesize_clip(label, split, index, sample_rate, duration_s, featured, randomized=True)
+    return synthesize_clip(label, split, index, sample_rate, duration_s, featured,
+                           Pools(randomized=True))
+
+
+def synthesize_wide_clip(label: str, split: str, index: int, sample_rate: int = 16000,
+                         duration_s: float = 6.0, featured: str | None = None) -> Clip:
+    """The "wide" recipe: ``synthesize_clip`` with the added families, textures and room tones."""
+    return synthesize_clip(label, split, index, sample_rate, duration_s, featured,
+                           Pools(wide=True))
 
 
 RECIPES = {"first": recipe.synthesize_clip, NAME: synthesize_clip,
-           RANDOMIZED_NAME: synthesize_randomized_clip}
+           RANDOMIZED_NAME: synthesize_randomized_clip, WIDE_NAME: synthesize_wide_clip}

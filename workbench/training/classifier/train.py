@@ -52,7 +52,8 @@ class TrainSettings:
     seed: int = 1
     threads: int = 2
     # The data recipe (`recipe_families.RECIPES`): "randomized" is "families" with
-    # randomized instrument and noise spaces in training; "families" is the many-instrument
+    # randomized instrument and noise spaces in training, "wide" with the added families,
+    # textures and room tones in training; "families" is the many-instrument
     # recipe with held-out families; "first" is the recipe of the first shipped model.
     recipe: str = "families"
     # Network width (conv channels per block, embedding size); see `ClassifierConfig`.

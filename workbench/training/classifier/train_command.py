@@ -49,10 +49,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         metavar="N", help="then fine-tune the CNN and context layer together "
                         "on window sequences for N steps (0: none; needs --context-radius)")
     parser.add_argument("--recipe", default=_DEFAULTS.recipe,
-                        choices=("randomized", "families", "first"),
-                        help="data recipe: many instrument families, with randomized "
-                             "instrument and noise spaces in training (randomized), without "
-                             "them (families), or the first one")
+                        choices=("wide", "randomized", "families", "first"),
+                        help="data recipe: many instrument families (families), with the "
+                             "added families, textures and room tones in training (wide), "
+                             "with randomized instrument and noise spaces in training "
+                             "(randomized), or the first one")
     parser.add_argument("--family-validation", action="store_true",
                         help="train without the validation families, to compare recipes "
                              "with `workbench eval classifier --family-validation`")
