@@ -8,6 +8,7 @@ from workbench.training.classifier.recipe_families import (
     synthesize_clip,
     synthesize_randomized_clip,
     synthesize_wide_clip,
+    synthesize_wide_music_clip,
 )
 from workbench.training.synth.ambience.textures import NOISE_TEXTURES, ROOM_TONES
 from workbench.training.synth.orchestra.families import ALL_FAMILIES, RANDOMIZED_FAMILIES, category
@@ -126,6 +127,15 @@ def test_the_wide_recipe_hears_the_added_sources_in_training_only():
     # Added instruments, textures and room tones are all heard.
     assert heard & set(families.MUSIC_ADDED) and heard & set(families.NOISE_ADDED) \
         and heard & set(families.ROOM_TONE_ADDED), heard
+    # "wide-music" hears the added instruments but none of the added textures, backgrounds
+    # included.
+    music_only = set()
+    for label in ("music", "noise", "speech"):
+        for index in range(8):
+            detail = synthesize_wide_music_clip(label, "train", index, RATE, 0.5).detail
+            assert not named_in(detail, families.NOISE_ADDED), detail
+            music_only |= named_in(detail, families.MUSIC_ADDED)
+    assert music_only
     # Scoring clips are the same in both recipes.
     for featured, label in (("koto", "music"), ("rain", "noise"), (None, "silence")):
         split = "fv-val" if featured == "rain" else "eval"
@@ -161,3 +171,15 @@ def test_an_unknown_family_or_class_is_refused_by_name():
         synthesize_clip("music", "eval", 0, RATE, 1.0, featured="theremin")
     with pytest.raises(ValueError, match="whistle"):
         synthesize_clip("whistle", "train", 0, RATE, 1.0)
+
+
+def test_the_card_names_what_each_wide_recipe_added():
+    from workbench.training.classifier.card import data_text
+
+    wide = data_text({"recipe": "wide"})
+    music_only = data_text({"recipe": "wide-music"})
+    plain = data_text({"recipe": "families"})
+    assert "overdriven_guitar" in wide and "applause" in wide and "fridge" in wide
+    assert "overdriven_guitar" in music_only and "fridge" in music_only
+    assert "applause" not in music_only
+    assert not {"overdriven_guitar", "applause", "fridge"} & set(plain.replace(",", " ").split())

@@ -112,12 +112,13 @@ def data_text(settings: dict) -> str:
                  "spectral slope, bumps and dips, moving spectrum, slow swell, clicks) leads "
                  f"{recipe_families.RANDOMIZED_NOISE_SHARE:.0%} of the noises, backgrounds "
                  "included.")
-    if _recipe(settings) == recipe_families.WIDE_NAME:
-        text += (" Added sources (recipe \"wide\", training and validation only): instrument "
-                 f"families {', '.join(families.MUSIC_ADDED)}; noise textures "
-                 f"{', '.join(families.NOISE_ADDED)}; room tones "
-                 f"{', '.join(families.ROOM_TONE_ADDED)}. They join the pools above and are "
-                 "drawn like the others.")
+    if _recipe(settings) in (recipe_families.WIDE_NAME, recipe_families.WIDE_MUSIC_NAME):
+        textures = "" if _recipe(settings) == recipe_families.WIDE_MUSIC_NAME else \
+            f"noise textures {', '.join(families.NOISE_ADDED)}; "
+        text += (f" Added sources (recipe \"{_recipe(settings)}\", training and validation "
+                 f"only): instrument families {', '.join(families.MUSIC_ADDED)}; {textures}"
+                 f"room tones {', '.join(families.ROOM_TONE_ADDED)}. They join the pools above "
+                 "and are drawn like the others.")
     if settings.get("eq_augment_db"):
         text += (f" Training windows other than silence: half get a random spectral tilt and "
                  f"bump of up to +-{settings['eq_augment_db']:.0f} dB on the log-mel bands.")

@@ -23,7 +23,8 @@ texture pool (a quarter of the noises lead with it), backgrounds included.
 
 The "wide" recipe is the same with the added instrument families, noise
 textures and room tones (``families.MUSIC_ADDED`` ...) in the training pools:
-more distinct sources, drawn like the others.  Scoring splits are the same
+more distinct sources, drawn like the others; "wide-music" adds the families and
+room tones but not the textures.  Scoring splits are the same
 for all three recipes.
 """
 
@@ -46,8 +47,10 @@ NAME = "families"
 # The same recipe with the randomized instrument and noise spaces in training (domain
 # randomization); its evaluation clips are the families recipe's.
 RANDOMIZED_NAME = "randomized"
-# The same recipe with the added families, textures and room tones in training.
+# The same recipe with the added families, textures and room tones in training; or with
+# the added families and room tones only.
 WIDE_NAME = "wide"
+WIDE_MUSIC_NAME = "wide-music"
 SILENCE_LEVELS_DB = (-90.0, -56.0)
 SPEECH_SNR_DB = (0.0, 15.0)
 _STREAM = {"train": 211, "val": 253, "eval": 297, "fv-train": 227, "fv-val": 271}
@@ -62,7 +65,9 @@ class Pools:
     """What a recipe adds to the training pools; scoring splits never hear either."""
 
     randomized: bool = False  # the randomized instrument and noise spaces
-    wide: bool = False  # the added families, textures and room tones
+    added_music: bool = False  # the added instrument families and kits
+    added_noise: bool = False  # the added noise textures (backgrounds included)
+    added_room_tones: bool = False
 
 
 FAMILIES_POOLS = Pools()
@@ -89,7 +94,7 @@ def noise_clip(rng, split, sample_rate, duration_s, featured=None,
     randomized texture, which may also be the second one.
     """
     randomized = pools.randomized and not families.is_scoring(split)
-    pool = families.noise_textures(split, randomized, pools.wide)
+    pool = families.noise_textures(split, randomized, pools.added_noise)
     n = frames_for(duration_s, sample_rate)
     if featured in pool:
         kind = featured
@@ -113,7 +118,7 @@ def music_clip(rng, split, sample_rate, duration_s, featured=None,
     the pool and features them in a share of the pieces.
     """
     randomized = pools.randomized and not families.is_scoring(split)
-    pool = families.music_families(split, randomized, pools.wide)
+    pool = families.music_families(split, randomized, pools.added_music)
     if featured not in pool:
         featured = None
         if not families.is_scoring(split) and rng.random() < 0.15:
@@ -167,7 +172,7 @@ def silence_clip(rng, split, sample_rate, duration_s,
     if choice < 0.2:
         lsb = 1.0 / 32768
         return ((rng.random(n) - rng.random(n)) * lsb).astype(np.float32), "dither"
-    kind = str(rng.choice(families.room_tones(split, pools.wide)))
+    kind = str(rng.choice(families.room_tones(split, pools.added_room_tones)))
     level = float(rng.uniform(*SILENCE_LEVELS_DB))
     return normalize_rms(render_texture(kind, rng, sample_rate, n), level), \
         f"{kind} room tone at {level:.0f} dBFS"
@@ -215,8 +220,16 @@ def synthesize_wide_clip(label: str, split: str, index: int, sample_rate: int = 
                          duration_s: float = 6.0, featured: str | None = None) -> Clip:
     """The "wide" recipe: ``synthesize_clip`` with the added families, textures and room tones."""
     return synthesize_clip(label, split, index, sample_rate, duration_s, featured,
-                           Pools(wide=True))
+                           Pools(added_music=True, added_noise=True, added_room_tones=True))
+
+
+def synthesize_wide_music_clip(label: str, split: str, index: int, sample_rate: int = 16000,
+                               duration_s: float = 6.0, featured: str | None = None) -> Clip:
+    """The "wide-music" recipe: the added families and room tones, not the added textures."""
+    return synthesize_clip(label, split, index, sample_rate, duration_s, featured,
+                           Pools(added_music=True, added_room_tones=True))
 
 
 RECIPES = {"first": recipe.synthesize_clip, NAME: synthesize_clip,
-           RANDOMIZED_NAME: synthesize_randomized_clip, WIDE_NAME: synthesize_wide_clip}
+           RANDOMIZED_NAME: synthesize_randomized_clip, WIDE_NAME: synthesize_wide_clip,
+           WIDE_MUSIC_NAME: synthesize_wide_music_clip}
