@@ -10,7 +10,7 @@ from workbench.core.audio.blocks import BlockSequence
 from workbench.core.jobs import run_to_completion
 from workbench.ml.classifier.live import LiveClassifier
 from workbench.ml.classifier.net import AudioClassifier, ClassifierConfig, build_classifier
-from workbench.ml.classifier.task import WindowSequence, classify_signal
+from workbench.ml.classifier.task import WindowOutputs, WindowSequence, classify_signal
 from workbench.ml.model_tasks import MODEL_TASKS, run_model_task
 from workbench.ml.zoo import ModelZoo
 
@@ -78,9 +78,13 @@ def test_windows_added_a_few_at_a_time_end_as_the_whole_sequence():
     model = with_random_context(radius=3)
     alone = np.random.default_rng(2).standard_normal((23, 5)).astype(np.float32)
     sequence = WindowSequence(5)
-    first = sequence.add(model, alone[:2]).copy()
+
+    def outputs(logits):
+        return WindowOutputs(logits, np.zeros((len(logits), 8)), np.zeros(len(logits)))
+
+    first = sequence.add(model, outputs(alone[:2])).copy()
     for start in range(2, 23, 4):
-        sequence.add(model, alone[start:start + 4])
+        sequence.add(model, outputs(alone[start:start + 4]))
     with torch.no_grad():
         whole = torch.softmax(model.net.in_context(torch.from_numpy(alone)[None])[0], -1)
     np.testing.assert_allclose(sequence.probabilities, whole.numpy(), atol=1e-6)

@@ -9,6 +9,7 @@ import pytest
 import soundfile as sf
 import torch
 
+from tests.classifier_zoo import make_classifier_zoo
 from tests.labelled_sounds import (
     RATE,
     beep,
@@ -29,6 +30,7 @@ from workbench.ml.zoo import ModelZoo, read_card
 from workbench.training.classifier.from_labels import (
     LabelTrainingError,
     TrainingStep,
+    base_model,
     train_from_labels,
     window_accuracy,
 )
@@ -238,3 +240,12 @@ def test_cli_resumes_a_cancelled_training(zoo, tmp_path, capsys):
     assert code == 0, out.err
     assert "Resuming after step 2" in out.out and "trained 'cli'" in out.out
     assert ModelZoo(zoo, user).entry("cli").usable
+
+
+@pytest.mark.parametrize("labels", [("speech", "music", "noise", "tone", "silence"),
+                                    ("speech", "dog", "silence")])
+def test_a_model_trained_from_your_labels_drops_the_base_models_level_gate(tmp_path, labels):
+    # The gate is the base recipe's labelling rule; your labels are the rule now.
+    zoo = ModelZoo(make_classifier_zoo(tmp_path / "zoo", silence_gate_dbfs=-52.0))
+    model, base = base_model(zoo, "classifier", labels)
+    assert base == "classifier" and model.config.silence_gate_dbfs is None

@@ -68,6 +68,12 @@ def test_a_family_validation_run_trains_on_clips_without_the_validation_families
         summary["cnn_training_s"] + summary["context_training_s"]
         + summary["joint_training_s"])
     assert "fine-tuned together for 2 steps" in context_text(model.config, summary["settings"])
+    # The recipe's labelling rule travels as the level gate, and the card states it.
+    from workbench.training.classifier.card import gate_text
+
+    assert model.config.silence_gate_dbfs == -52.0
+    assert "below -52 dBFS" in gate_text(model.config)
+    assert gate_text(ClassifierConfig()) == ""
 
 
 @pytest.mark.parametrize("options", [["--joint-steps", "-1"],

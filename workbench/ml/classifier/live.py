@@ -126,8 +126,8 @@ class LiveClassifier:
         return self._samples[first - self._start:last - self._start]
 
     def _classify(self, samples: np.ndarray) -> None:
-        logits = chunk_outputs(self.model, samples, self.device)[0]
-        self._sequence.add(self.model, logits, self.device)
+        self._sequence.add(self.model, chunk_outputs(self.model, samples, self.device),
+                           self.device)
 
     def _probabilities(self) -> np.ndarray:
         return self._sequence.probabilities

@@ -5,7 +5,9 @@ architecture `cnn-logmel-classifier`): windows lie on a grid (start ``w *
 hop``); a chunk of windows is scored from one stretch of samples in a single
 pass (`AudioClassifier.signal_window_outputs`), and `WindowSequence` puts each
 window in the context of its neighbours across chunks (with a context layer, the
-last few windows are re-scored as the next chunk arrives). Chunks are small
+last few windows are re-scored as the next chunk arrives), then applies the
+card's level gate (`level_gate`: the labelling rule says what is quiet enough to
+be silence). Chunks are small
 enough that cancellation is seen within a second.  When the grid leaves the end
 of the audio uncovered, one more window is laid flush with the end; audio
 shorter than one window is looped to fill it (a class does not change by
@@ -30,6 +32,7 @@ import importlib
 import math
 from collections.abc import Generator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import torch
@@ -98,44 +101,80 @@ def fill_window(samples: np.ndarray, length: int) -> np.ndarray:
     return np.tile(np.asarray(samples, dtype=np.float32), reps)[:length]
 
 
+class WindowOutputs(NamedTuple):
+    """What one pass over a chunk gives for each of its windows."""
+
+    logits: np.ndarray  # [windows, classes], each window alone
+    pooled: np.ndarray  # [windows, features], the penultimate features
+    levels_db: np.ndarray  # [windows], RMS level in dBFS
+
+
+def window_levels_db(signal: np.ndarray, config: ClassifierConfig, count: int) -> np.ndarray:
+    """RMS level (dBFS) of the first ``count`` grid windows of ``signal``."""
+    energy = np.concatenate([[0.0], np.cumsum(np.asarray(signal, np.float64) ** 2)])
+    starts = np.arange(count) * config.hop_samples
+    mean = (energy[starts + config.window_samples] - energy[starts]) / config.window_samples
+    return 10.0 * np.log10(np.maximum(mean, 0.0) + 1e-20)
+
+
 def chunk_outputs(model: AudioClassifier, samples: np.ndarray,
-                  device: torch.device | str = "cpu") -> tuple[np.ndarray, np.ndarray]:
-    """Logits ``[windows, classes]`` of each window alone and penultimate features
-    ``[windows, features]`` of a chunk's samples (from a window start), from one pass."""
+                  device: torch.device | str = "cpu") -> WindowOutputs:
+    """Logits ``[windows, classes]`` of each window alone, penultimate features
+    ``[windows, features]`` and levels of a chunk's samples (from a window start), from
+    one pass."""
     config = model.config
     signal = fill_window(samples, max(len(samples), config.window_samples))
     with torch.inference_mode():
         logits, pooled = model.signal_window_outputs(torch.from_numpy(signal).to(device))
-        return logits.float().cpu().numpy(), pooled.float().cpu().numpy()
+    return WindowOutputs(logits.float().cpu().numpy(), pooled.float().cpu().numpy(),
+                         window_levels_db(signal, config, len(logits)))
+
+
+def level_gate(logits: torch.Tensor, levels_db: torch.Tensor,
+               config: ClassifierConfig) -> torch.Tensor:
+    """Logits ``[windows, classes]`` with the card's labelling rule applied: a window
+    quieter than ``config.silence_gate_dbfs`` can only be silence, a louder one can be
+    anything but silence.  Unchanged without a gate or a "silence" class."""
+    threshold = config.silence_gate_dbfs
+    if threshold is None or "silence" not in config.labels:
+        return logits
+    is_silence = torch.arange(logits.shape[-1], device=logits.device) \
+        == config.labels.index("silence")
+    quiet = (levels_db.to(logits.device) < threshold).unsqueeze(-1)
+    return logits.masked_fill(quiet != is_silence, float("-inf"))
 
 
 class WindowSequence:
-    """Lone-window logits of a recording as they arrive -> class probabilities in context.
+    """Lone-window outputs of a recording as they arrive -> class probabilities in context.
 
     With a context layer (net.WindowContext) a window's probabilities change until
     ``context_radius`` more windows have come; `add` re-scores just those, so a
     recording classified chunk by chunk (or live) ends with the same numbers as one
     classified whole.  Without one, each window's probabilities are its own softmax.
+    The level gate (`level_gate`) comes last, window by window.
     """
 
     def __init__(self, classes: int) -> None:
         self.alone = np.zeros((0, classes), np.float32)
+        self.levels_db = np.zeros(0)
         self.probabilities = np.zeros((0, classes), np.float32)
 
-    def add(self, model: AudioClassifier, alone: np.ndarray,
+    def add(self, model: AudioClassifier, outputs: WindowOutputs,
             device: torch.device | str = "cpu") -> np.ndarray:
-        """Append windows' lone logits ``[n, classes]``; returns every window's
+        """Append windows' lone outputs (`chunk_outputs`); returns every window's
         probabilities so far (the state changes only once they are computed)."""
         radius = model.net.context.radius if model.net.context is not None else 0
         first = max(0, len(self.alone) - radius)
-        everything = np.concatenate([self.alone, np.asarray(alone, np.float32)])
+        everything = np.concatenate([self.alone, np.asarray(outputs.logits, np.float32)])
+        levels = np.concatenate([self.levels_db, outputs.levels_db])
         # Only windows within `radius` of the re-scored ones go to the device.
         low = max(0, first - radius)
         with torch.inference_mode():
             logits = model.net.context_logits(torch.from_numpy(everything[low:]).to(device),
                                               first - low, len(everything) - low)
-            fresh = torch.softmax(logits.float(), dim=-1).cpu().numpy()
-        self.alone = everything
+            logits = level_gate(logits.float(), torch.from_numpy(levels[first:]), model.config)
+            fresh = torch.softmax(logits, dim=-1).cpu().numpy()
+        self.alone, self.levels_db = everything, levels
         self.probabilities = np.concatenate([self.probabilities[:first], fresh])
         return self.probabilities
 
@@ -145,7 +184,7 @@ def chunk_probabilities(model: AudioClassifier, samples: np.ndarray,
     """Class probabilities ``[windows, classes]`` of a chunk's windows, as if the chunk
     were the whole recording."""
     sequence = WindowSequence(len(model.config.labels))
-    return sequence.add(model, chunk_outputs(model, samples, device)[0], device)
+    return sequence.add(model, chunk_outputs(model, samples, device), device)
 
 
 def classification_of(probabilities: np.ndarray, starts_samples: np.ndarray,
@@ -170,7 +209,7 @@ def classify_signal(model: AudioClassifier, signal: np.ndarray, cancel: CancelTo
     sequence = WindowSequence(len(config.labels))
     for chunk in plan_chunks(len(signal), config, chunk_windows):
         cancel.check()
-        sequence.add(model, chunk_outputs(model, signal[chunk.start:chunk.stop])[0])
+        sequence.add(model, chunk_outputs(model, signal[chunk.start:chunk.stop]))
         yield Progress(chunk.stop / max(1, len(signal)), "Classifying")
     return classification_of(sequence.probabilities, window_starts(len(signal), config),
                              config, len(signal), rule=rule)
@@ -220,9 +259,9 @@ def cnn_classify(audio: Audio, sample_rate: int, params: dict, cancel: CancelTok
     features: list[np.ndarray] = []
 
     def step(model: AudioClassifier, device, samples: np.ndarray) -> np.ndarray:
-        logits, pooled = chunk_outputs(model, samples, device)
-        sequence.add(model, logits, device)
-        return pooled
+        outputs = chunk_outputs(model, samples, device)
+        sequence.add(model, outputs, device)
+        return outputs.pooled
 
     for chunk in chunks:
         cancel.check()

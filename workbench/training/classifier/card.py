@@ -139,7 +139,7 @@ features exactly), mean+max pooling, a linear head{level}.{context} {parameters}
 
 ## Labelling rule
 
-{rule}
+{rule}{gate}
 - A window is labelled with the class at its centre; windows are merged into segments with
   hysteresis (switch when the new class reaches 0.6 while the old one is below 0.4 for two
   windows in a row).
@@ -211,6 +211,16 @@ def level_text(config: ClassifierConfig) -> str:
             "by level")
 
 
+def gate_text(config: ClassifierConfig) -> str:
+    """The level gate (if any), as one more bullet of the labelling rule."""
+    if config.silence_gate_dbfs is None or "silence" not in config.labels:
+        return ""
+    return (f"\n- The model applies the rule's levels itself (a level gate after the network): "
+            f"a window whose RMS is below {config.silence_gate_dbfs:.0f} dBFS, midway between "
+            "the loudest silence and the quietest sound, is silence; a louder one is never "
+            "silence, and the network's other classes decide it.")
+
+
 def _joint_text(settings: dict) -> str:
     steps = settings.get("joint_steps", 0)
     if not steps:
@@ -247,7 +257,7 @@ def write_card(zoo: Path, config: ClassifierConfig, parameters: int, training: d
     history = training.get("history", [])
     body = _BODY.format(window_s=config.window_s, hop_s=config.hop_s, parameters=parameters,
                         context=context_text(config, settings),
-                        level=level_text(config),
+                        level=level_text(config), gate=gate_text(config),
                         held_out=front["held_out"], evaluation=evaluation,
                         data=front["training_data"], rule=_RULE_FIRST if _recipe(settings) == "first"
                         else _RULE_FAMILIES, run_dir=settings.get("run_dir", "runs/classifier"),

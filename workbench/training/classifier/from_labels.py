@@ -191,6 +191,8 @@ def base_model(zoo: ModelZoo, base: str | None, labels: tuple[str, ...]
     model = build_classifier(entry.card)
     zoo.load_weights_into(entry.name, model)
     config = ClassifierConfig.from_json({**model.config.to_json(), "labels": list(labels)})
+    # The base's level gate is its recipe's labelling rule; your labels are the rule now.
+    config = dataclasses.replace(config, silence_gate_dbfs=None)
     net = model.net
     if tuple(entry.card.labels) != labels:
         net.head = nn.Linear(net.head.in_features, len(labels))

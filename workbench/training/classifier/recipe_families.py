@@ -73,6 +73,14 @@ class Pools:
 FAMILIES_POOLS = Pools()
 
 
+def silence_gate_dbfs(recipe_name: str) -> float:
+    """The labelling rule as a level gate (`ml.classifier.task.level_gate`): midway, in dB,
+    between the loudest room tone the recipe calls silence and the quietest sound it plays.
+    Levels in between are never trained on, so the network's answer there is a guess."""
+    loudest_silence = recipe.SILENCE_LEVELS_DB[1] if recipe_name == "first" else SILENCE_LEVELS_DB[1]
+    return (loudest_silence + recipe.SOUND_LEVELS_DB[0]) / 2
+
+
 def clip_rng(split: str, label: str, index: int, featured: str | None = None) -> np.random.Generator:
     """Disjoint seed streams per split, class and featured family."""
     extra = [] if featured is None else [1 + _featured_index(featured)]

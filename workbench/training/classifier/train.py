@@ -31,6 +31,7 @@ from workbench.training.classifier.context import train_context, with_context
 from workbench.training.classifier.dataset import WindowSampler, build_clips
 from workbench.training.classifier.joint import finetune_jointly
 from workbench.training.classifier.recipe import CLASSES
+from workbench.training.classifier.recipe_families import silence_gate_dbfs
 from workbench.training.schedules import load_schedule
 
 
@@ -162,7 +163,8 @@ def train_classifier(settings: TrainSettings, weights_out: str | Path,
     torch.manual_seed(settings.seed)
     run_dir = Path(settings.run_dir)
     config = ClassifierConfig(labels=CLASSES, channels=tuple(settings.channels),
-                              embedding=settings.embedding, level_input=settings.level_input)
+                              embedding=settings.embedding, level_input=settings.level_input,
+                              silence_gate_dbfs=silence_gate_dbfs(settings.recipe))
     started = time.perf_counter()
     progress = _clip_logger(log)
     train_split = "fv-train" if settings.family_validation else "train"

@@ -1,0 +1,96 @@
+"""The classifier's level gate: the labelling rule says what is quiet enough to be silence.
+
+A window quieter than the card's gate is silence whatever the network says, a louder one is
+never silence, the same whole, in chunks and live; without a gate, or without a silence
+class, the network's answer stands."""
+
+import numpy as np
+import pytest
+import torch
+
+from workbench.core.jobs import run_to_completion
+from workbench.ml.classifier.live import LiveClassifier
+from workbench.ml.classifier.net import AudioClassifier, ClassifierConfig
+from workbench.ml.classifier.task import classify_signal, window_levels_db
+
+RATE = 16000
+SMALL = {"channels": (4, 4, 4, 4, 4), "embedding": 8, "context_radius": 2, "context_hidden": 6}
+GATE = -52.0
+
+
+def model_with(gate, labels=None, seed=0):
+    torch.manual_seed(seed)
+    extra = {} if labels is None else {"labels": labels}
+    model = AudioClassifier(ClassifierConfig(silence_gate_dbfs=gate, **SMALL, **extra))
+    torch.nn.init.normal_(model.net.context.correct.weight)
+    return model.eval()
+
+
+def at_dbfs(seconds, dbfs, seed):
+    noise = np.random.default_rng(seed).standard_normal(int(seconds * RATE))
+    return (noise * 10 ** (dbfs / 20)).astype(np.float32)
+
+
+def quiet_then_loud():
+    """4 s of room tone at -70 dBFS, then 4 s of noise at -20 dBFS."""
+    return np.concatenate([at_dbfs(4.0, -70.0, 1), at_dbfs(4.0, -20.0, 2)])
+
+
+def test_quiet_windows_are_silence_and_loud_ones_never_are():
+    model = model_with(GATE)
+    result = run_to_completion(lambda c: classify_signal(model, quiet_then_loud(), c))
+    silence = model.config.labels.index("silence")
+    starts = result.window_starts
+    quiet = starts + model.config.window_s <= 4.0
+    loud = starts >= 4.0
+    assert quiet.any() and loud.any()
+    assert np.allclose(result.probabilities[quiet, silence], 1.0)
+    assert np.all(result.probabilities[loud, silence] == 0.0)
+    assert np.allclose(result.probabilities.sum(axis=1), 1.0)
+    # Loud windows keep the network's ranking of the other classes.
+    plain = run_to_completion(lambda c: classify_signal(model_with(None), quiet_then_loud(), c))
+    others = [i for i in range(len(model.config.labels)) if i != silence]
+    np.testing.assert_array_equal(result.probabilities[loud][:, others].argmax(axis=1),
+                                  plain.probabilities[loud][:, others].argmax(axis=1))
+
+
+@pytest.mark.parametrize("labels", [None, ("speech", "music", "noise")])
+def test_without_a_gate_or_a_silence_class_the_network_answers(labels):
+    gate = None if labels is None else GATE
+    model = model_with(gate, labels)
+    result = run_to_completion(lambda c: classify_signal(model, quiet_then_loud(), c))
+    # An untrained network is never this sure: nothing was forced to 0 or 1.
+    assert np.all((result.probabilities > 1e-6) & (result.probabilities < 1 - 1e-6))
+
+
+def test_the_gate_gives_the_same_answer_whole_in_chunks_and_live():
+    model = model_with(GATE)
+    signal = quiet_then_loud()
+    whole = run_to_completion(lambda c: classify_signal(model, signal, c))
+    chunks = run_to_completion(lambda c: classify_signal(model, signal, c, chunk_windows=3))
+    np.testing.assert_allclose(chunks.probabilities, whole.probabilities, atol=1e-5)
+    live = LiveClassifier(model, RATE)
+    for start in range(0, len(signal), 3000):
+        live.feed(signal[start:start + 3000])
+    np.testing.assert_allclose(live.finish().probabilities, whole.probabilities, atol=1e-5)
+
+
+def test_window_levels_are_rms_in_dbfs():
+    config = ClassifierConfig()
+    t = np.arange(3 * RATE) / RATE
+    sine = np.sin(2 * np.pi * 440.0 * t)  # full scale: RMS -3.01 dBFS
+    levels = window_levels_db(np.concatenate([sine, 0.01 * sine]), config, 20)
+    starts = np.arange(20) * config.hop_samples
+    inside = starts + config.window_samples <= len(sine)
+    after = starts >= len(sine)
+    assert np.allclose(levels[inside], -3.01, atol=0.05)
+    assert np.allclose(levels[after], -43.01, atol=0.05)
+    assert window_levels_db(np.zeros(config.window_samples), config, 1)[0] < -150
+
+
+def test_the_gate_travels_in_the_card_config_and_old_cards_have_none():
+    config = ClassifierConfig(silence_gate_dbfs=GATE)
+    assert ClassifierConfig.from_json(config.to_json()).silence_gate_dbfs == GATE
+    old = {k: v for k, v in config.to_json().items() if k != "silence_gate_dbfs"}
+    assert ClassifierConfig.from_json(old).silence_gate_dbfs is None
+
