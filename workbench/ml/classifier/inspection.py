@@ -17,7 +17,7 @@ import numpy as np
 import torch
 
 from workbench.ml.classifier.net import AudioClassifier
-from workbench.ml.classifier.task import chunk_probabilities, fill_window
+from workbench.ml.classifier.task import chunk_probabilities, fill_window, window_levels_db
 
 # Saliency measures input from the window's background: this quantile of its log-mel cells.
 BACKGROUND_QUANTILE = 0.1
@@ -107,7 +107,9 @@ class WindowInspection:
     ``start_s``: where the window starts in the document; ``view``: its log-mel input;
     ``probabilities``: per class (``labels`` order); ``saliency``: for ``label``, the
     shape of ``view.logmel``; ``filters``: first-layer kernels; ``feature_maps``: each
-    conv block's output ``[channels, bands, steps]``.
+    conv block's output ``[channels, bands, steps]``; ``level_db``: the window's RMS
+    level (dBFS); ``gate_dbfs``: the card's level gate (None: none), which decides
+    silence by that level after the network.
     """
 
     start_s: float
@@ -119,6 +121,8 @@ class WindowInspection:
     saliency: np.ndarray
     filters: np.ndarray
     feature_maps: list[np.ndarray]
+    level_db: float = 0.0
+    gate_dbfs: float | None = None
 
 
 def inspect_window(model: AudioClassifier, window: np.ndarray, label: str | None,
@@ -127,7 +131,9 @@ def inspect_window(model: AudioClassifier, window: np.ndarray, label: str | None
     probabilities = window_probabilities(model, window)
     labels = tuple(model.config.labels)
     chosen = labels[int(np.argmax(probabilities))] if label is None else label
+    level = window_levels_db(fill_window(window, model.config.window_samples), model.config, 1)
+    gate = model.config.silence_gate_dbfs if "silence" in labels else None
     return WindowInspection(start_s, model.config.window_s, labels, chosen,
                             window_view(model, window), probabilities,
                             saliency(model, window, chosen), first_layer_filters(model),
-                            feature_maps(model, window))
+                            feature_maps(model, window), float(level[0]), gate)

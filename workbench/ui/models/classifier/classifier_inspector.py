@@ -59,6 +59,14 @@ def _image_plot(title: str) -> tuple[pg.PlotWidget, pg.ImageItem]:
     return plot, image
 
 
+def gate_note(level_db: float, gate_dbfs: float | None) -> str:
+    """How the level gate decided a window (empty without a gate)."""
+    if gate_dbfs is None:
+        return ""
+    verdict = "silence by level" if level_db < gate_dbfs else "too loud for silence"
+    return f"; level {level_db:.0f} dBFS, gate {gate_dbfs:.0f}: {verdict}"
+
+
 class ClassifierInspector(QWidget):
     """Shows WindowInspection values; emits what the user wants inspected next."""
 
@@ -132,7 +140,8 @@ class ClassifierInspector(QWidget):
         best = inspection.labels[int(np.argmax(inspection.probabilities))]
         text = (f"Window {inspection.start_s:.2f}–{inspection.start_s + inspection.window_s:.2f}"
                 f" s on its own: most likely {best} "
-                f"({float(np.max(inspection.probabilities)):.2f})")
+                f"({float(np.max(inspection.probabilities)):.2f}"
+                f"{gate_note(inspection.level_db, inspection.gate_dbfs)})")
         heights = []
         if in_context is not None:
             start_s, heights = in_context
