@@ -80,7 +80,7 @@ def test_windows_added_a_few_at_a_time_end_as_the_whole_sequence():
     sequence = WindowSequence(5)
 
     def outputs(logits):
-        return WindowOutputs(logits, np.zeros((len(logits), 8)), np.zeros(len(logits)))
+        return WindowOutputs(logits, np.zeros((len(logits), 8)), np.zeros((len(logits), 4)))
 
     first = sequence.add(model, outputs(alone[:2])).copy()
     for start in range(2, 23, 4):

@@ -1,8 +1,9 @@
 """The classifier's level gate: the labelling rule says what is quiet enough to be silence.
 
-A window quieter than the card's gate is silence whatever the network says, a louder one is
-never silence, the same whole, in chunks and live; without a gate, or without a silence
-class, the network's answer stands."""
+A window quieter than the card's gate all through is silence whatever the network says; one
+with a loud centre, or loud on both sides of it, is never silence; at the edge of a silence
+the network decides. The same whole, in chunks and live; without a gate, or without a
+silence class, the network's answer stands."""
 
 import numpy as np
 import pytest
@@ -80,12 +81,41 @@ def test_window_levels_are_rms_in_dbfs():
     t = np.arange(3 * RATE) / RATE
     sine = np.sin(2 * np.pi * 440.0 * t)  # full scale: RMS -3.01 dBFS
     levels = window_levels_db(np.concatenate([sine, 0.01 * sine]), config, 20)
+    assert levels.shape == (20, 4)
     starts = np.arange(20) * config.hop_samples
     inside = starts + config.window_samples <= len(sine)
     after = starts >= len(sine)
     assert np.allclose(levels[inside], -3.01, atol=0.05)
     assert np.allclose(levels[after], -43.01, atol=0.05)
-    assert window_levels_db(np.zeros(config.window_samples), config, 1)[0] < -150
+    assert window_levels_db(np.zeros(config.window_samples), config, 1)[0].max() < -150
+
+
+def window_model_sees(model, samples):
+    """Probabilities of one window's samples, as the classify task gives them."""
+    result = run_to_completion(lambda c: classify_signal(model, samples, c))
+    return result.probabilities[0]
+
+
+def test_at_the_edge_of_a_silence_the_network_decides_and_sparse_clicks_are_never_silence():
+    model, plain = model_with(GATE), model_with(None)
+    config = model.config
+    silence = config.labels.index("silence")
+    n, cell = config.window_samples, config.hop_samples
+    # Room tone with a loud sound in the last fifth: the centre is silent, and the quiet
+    # left part holds it, so the gate leaves the window to the network.
+    edge = at_dbfs(n / RATE, -70.0, 3)
+    edge[n - n // 5:] = at_dbfs(1.0, -20.0, 4)[:n // 5]
+    np.testing.assert_allclose(window_model_sees(model, edge), window_model_sees(plain, edge),
+                               atol=1e-6)
+    # Clicks every 0.2 s, none in the central cell: loud on both sides of a quiet centre.
+    clicks = at_dbfs(n / RATE, -70.0, 5)
+    centre = range((n - cell) // 2, (n + cell) // 2)
+    for start in range(0, n - 200, int(0.2 * RATE)):
+        if start not in centre and start + 200 not in centre:
+            clicks[start:start + 200] = 0.5
+    levels = window_levels_db(clicks, config, 1)[0]
+    assert levels[1] < GATE <= min(levels[2], levels[3])
+    assert window_model_sees(model, clicks)[silence] == 0.0
 
 
 def test_the_gate_travels_in_the_card_config_and_old_cards_have_none():

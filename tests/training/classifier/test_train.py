@@ -72,7 +72,7 @@ def test_a_family_validation_run_trains_on_clips_without_the_validation_families
     from workbench.training.classifier.card import gate_text
 
     assert model.config.silence_gate_dbfs == -52.0
-    assert "below -52 dBFS" in gate_text(model.config)
+    assert "-52 dBFS RMS" in gate_text(model.config)
     assert gate_text(ClassifierConfig()) == ""
 
 

@@ -107,9 +107,10 @@ class WindowInspection:
     ``start_s``: where the window starts in the document; ``view``: its log-mel input;
     ``probabilities``: per class (``labels`` order); ``saliency``: for ``label``, the
     shape of ``view.logmel``; ``filters``: first-layer kernels; ``feature_maps``: each
-    conv block's output ``[channels, bands, steps]``; ``level_db``: the window's RMS
-    level (dBFS); ``gate_dbfs``: the card's level gate (None: none), which decides
-    silence by that level after the network.
+    conv block's output ``[channels, bands, steps]``; ``levels_db``: the window's RMS
+    levels (dBFS: whole, central cell, left and right parts, `task.window_levels_db`);
+    ``gate_dbfs``: the card's level gate (None: none), which decides silence by those
+    levels after the network (`task.level_gate`).
     """
 
     start_s: float
@@ -121,7 +122,7 @@ class WindowInspection:
     saliency: np.ndarray
     filters: np.ndarray
     feature_maps: list[np.ndarray]
-    level_db: float = 0.0
+    levels_db: tuple[float, ...] = (0.0, 0.0, 0.0, 0.0)
     gate_dbfs: float | None = None
 
 
@@ -136,4 +137,4 @@ def inspect_window(model: AudioClassifier, window: np.ndarray, label: str | None
     return WindowInspection(start_s, model.config.window_s, labels, chosen,
                             window_view(model, window), probabilities,
                             saliency(model, window, chosen), first_layer_filters(model),
-                            feature_maps(model, window), float(level[0]), gate)
+                            feature_maps(model, window), tuple(map(float, level[0])), gate)

@@ -106,15 +106,26 @@ class WindowOutputs(NamedTuple):
 
     logits: np.ndarray  # [windows, classes], each window alone
     pooled: np.ndarray  # [windows, features], the penultimate features
-    levels_db: np.ndarray  # [windows], RMS level in dBFS
+    levels_db: np.ndarray  # [windows, 4], RMS levels in dBFS (`window_levels_db`)
 
 
 def window_levels_db(signal: np.ndarray, config: ClassifierConfig, count: int) -> np.ndarray:
-    """RMS level (dBFS) of the first ``count`` grid windows of ``signal``."""
+    """RMS levels (dBFS) of the first ``count`` grid windows of ``signal``, ``[count, 4]``:
+    the whole window; its central cell (the middle hop, the stretch of time the window's
+    class stands for: a window is labelled with the class at its centre); its left part
+    (from the start to the end of the central cell) and its right part (from the start of
+    the central cell to the end)."""
     energy = np.concatenate([[0.0], np.cumsum(np.asarray(signal, np.float64) ** 2)])
     starts = np.arange(count) * config.hop_samples
-    mean = (energy[starts + config.window_samples] - energy[starts]) / config.window_samples
-    return 10.0 * np.log10(np.maximum(mean, 0.0) + 1e-20)
+    cell = (config.window_samples - config.hop_samples) // 2
+
+    def level(offset: int, length: int) -> np.ndarray:
+        mean = (energy[starts + offset + length] - energy[starts + offset]) / length
+        return 10.0 * np.log10(np.maximum(mean, 0.0) + 1e-20)
+
+    part = cell + config.hop_samples
+    return np.stack([level(0, config.window_samples), level(cell, config.hop_samples),
+                     level(0, part), level(config.window_samples - part, part)], axis=1)
 
 
 def chunk_outputs(model: AudioClassifier, samples: np.ndarray,
@@ -132,16 +143,21 @@ def chunk_outputs(model: AudioClassifier, samples: np.ndarray,
 
 def level_gate(logits: torch.Tensor, levels_db: torch.Tensor,
                config: ClassifierConfig) -> torch.Tensor:
-    """Logits ``[windows, classes]`` with the card's labelling rule applied: a window
-    quieter than ``config.silence_gate_dbfs`` can only be silence, a louder one can be
-    anything but silence.  Unchanged without a gate or a "silence" class."""
+    """Logits ``[windows, classes]`` with the card's labelling rule applied by level
+    (``levels_db`` from `window_levels_db`), ``config.silence_gate_dbfs`` the line between
+    quiet and loud: a window quiet all through can only be silence; one whose central cell
+    is loud, or whose left and right parts are both loud, can be anything but silence; a
+    quiet part that holds the centre and reaches an edge (a window at the edge of a
+    silence) is left to the network.  Unchanged without a gate or a "silence" class."""
     threshold = config.silence_gate_dbfs
     if threshold is None or "silence" not in config.labels:
         return logits
     is_silence = torch.arange(logits.shape[-1], device=logits.device) \
         == config.labels.index("silence")
-    quiet = (levels_db.to(logits.device) < threshold).unsqueeze(-1)
-    return logits.masked_fill(quiet != is_silence, float("-inf"))
+    whole, centre, left, right = (levels_db.to(logits.device) < threshold).unbind(-1)
+    quiet = whole.unsqueeze(-1)
+    loud = (~centre | (~left & ~right)).unsqueeze(-1)
+    return logits.masked_fill((quiet & ~is_silence) | (loud & is_silence), float("-inf"))
 
 
 class WindowSequence:
@@ -156,7 +172,7 @@ class WindowSequence:
 
     def __init__(self, classes: int) -> None:
         self.alone = np.zeros((0, classes), np.float32)
-        self.levels_db = np.zeros(0)
+        self.levels_db = np.zeros((0, 4))
         self.probabilities = np.zeros((0, classes), np.float32)
 
     def add(self, model: AudioClassifier, outputs: WindowOutputs,

@@ -215,10 +215,12 @@ def gate_text(config: ClassifierConfig) -> str:
     """The level gate (if any), as one more bullet of the labelling rule."""
     if config.silence_gate_dbfs is None or "silence" not in config.labels:
         return ""
-    return (f"\n- The model applies the rule's levels itself (a level gate after the network): "
-            f"a window whose RMS is below {config.silence_gate_dbfs:.0f} dBFS, midway between "
-            "the loudest silence and the quietest sound, is silence; a louder one is never "
-            "silence, and the network's other classes decide it.")
+    return (f"\n- The model applies the rule's levels itself, with {config.silence_gate_dbfs:.0f} "
+            "dBFS RMS (midway between the loudest silence and the quietest sound) as the line "
+            "between quiet and loud (a level gate after the network): a window quiet all "
+            "through is silence; one whose central cell (the middle hop) is loud, or that is "
+            "loud on both sides of its centre, is never silence; at the edge of a silence (a "
+            "quiet part holds the centre and reaches an edge) the network decides.")
 
 
 def _joint_text(settings: dict) -> str:

@@ -21,13 +21,13 @@ def test_a_quiet_window_is_silence_by_level_and_the_title_says_so(qtbot):
     inspector = ClassifierInspector()
     qtbot.addWidget(inspector)
     quiet = inspect_window(model, window_at(-70.0, model.config), None)
-    assert quiet.label == "silence" and abs(quiet.level_db + 70.0) < 0.5
+    assert quiet.label == "silence" and abs(quiet.levels_db[0] + 70.0) < 0.5
     inspector.show_inspection(quiet)
-    assert "level -70 dBFS, gate -52: silence by level" in inspector.title.text()
+    assert "level -70 dBFS, centre -70, gate -52: silence by level" in inspector.title.text()
     loud = inspect_window(model, window_at(-20.0, model.config), None)
     assert loud.label != "silence"
     inspector.show_inspection(loud)
-    assert "level -20 dBFS, gate -52: too loud for silence" in inspector.title.text()
+    assert "level -20 dBFS, centre -20, gate -52: too loud for silence" in inspector.title.text()
 
 
 def test_without_a_gate_the_title_does_not_mention_one(qtbot):

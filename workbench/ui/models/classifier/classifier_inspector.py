@@ -59,13 +59,19 @@ def _image_plot(title: str) -> tuple[pg.PlotWidget, pg.ImageItem]:
     return plot, image
 
 
-def gate_note(level_db: float, gate_dbfs: float | None) -> str:
-    """How the level gate decided a window (empty without a gate)."""
-    if gate_dbfs is None:
+def gate_note(inspection) -> str:
+    """How the level gate decided a window (empty without a gate): `task.level_gate`."""
+    gate = inspection.gate_dbfs
+    if gate is None:
         return ""
-    verdict = "silence by level" if level_db < gate_dbfs else "too loud for silence"
-    return f"; level {level_db:.0f} dBFS, gate {gate_dbfs:.0f}: {verdict}"
-
+    whole, centre, left, right = inspection.levels_db
+    if whole < gate:
+        verdict = "silence by level"
+    elif centre >= gate or (left >= gate and right >= gate):
+        verdict = "too loud for silence"
+    else:
+        verdict = "quiet on one side of the centre: the network decides"
+    return f"; level {whole:.0f} dBFS, centre {centre:.0f}, gate {gate:.0f}: {verdict}"
 
 class ClassifierInspector(QWidget):
     """Shows WindowInspection values; emits what the user wants inspected next."""
@@ -141,7 +147,7 @@ class ClassifierInspector(QWidget):
         text = (f"Window {inspection.start_s:.2f}–{inspection.start_s + inspection.window_s:.2f}"
                 f" s on its own: most likely {best} "
                 f"({float(np.max(inspection.probabilities)):.2f}"
-                f"{gate_note(inspection.level_db, inspection.gate_dbfs)})")
+                f"{gate_note(inspection)})")
         heights = []
         if in_context is not None:
             start_s, heights = in_context
