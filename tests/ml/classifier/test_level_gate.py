@@ -90,6 +90,15 @@ def test_window_levels_are_rms_in_dbfs():
     assert window_levels_db(np.zeros(config.window_samples), config, 1)[0].max() < -150
 
 
+def test_a_dc_offset_is_not_sound():
+    # Room tone from a converter with a DC offset of -26 dBFS is still silence.
+    model = model_with(GATE)
+    offset = at_dbfs(3.0, -70.0, 6) + 0.05
+    assert window_levels_db(offset, model.config, 1)[0, 0] == pytest.approx(-70.0, abs=0.5)
+    result = run_to_completion(lambda c: classify_signal(model, offset, c))
+    assert np.allclose(result.probabilities[:, model.config.labels.index("silence")], 1.0)
+
+
 def window_model_sees(model, samples):
     """Probabilities of one window's samples, as the classify task gives them."""
     result = run_to_completion(lambda c: classify_signal(model, samples, c))

@@ -110,18 +110,24 @@ class WindowOutputs(NamedTuple):
 
 
 def window_levels_db(signal: np.ndarray, config: ClassifierConfig, count: int) -> np.ndarray:
-    """RMS levels (dBFS) of the first ``count`` grid windows of ``signal``, ``[count, 4]``:
+    """RMS levels (dBFS, about the mean) of the first ``count`` grid windows of ``signal``,
+    ``[count, 4]``:
     the whole window; its central cell (the middle hop, the stretch of time the window's
     class stands for: a window is labelled with the class at its centre); its left part
     (from the start to the end of the central cell) and its right part (from the start of
     the central cell to the end)."""
-    energy = np.concatenate([[0.0], np.cumsum(np.asarray(signal, np.float64) ** 2)])
+    x = np.asarray(signal, np.float64)
+    sums = np.concatenate([[0.0], np.cumsum(x)])
+    energy = np.concatenate([[0.0], np.cumsum(x * x)])
     starts = np.arange(count) * config.hop_samples
     cell = (config.window_samples - config.hop_samples) // 2
 
     def level(offset: int, length: int) -> np.ndarray:
-        mean = (energy[starts + offset + length] - energy[starts + offset]) / length
-        return 10.0 * np.log10(np.maximum(mean, 0.0) + 1e-20)
+        first, stop = starts + offset, starts + offset + length
+        mean = (sums[stop] - sums[first]) / length
+        # A DC offset (a cheap converter's) is not sound: the level is the RMS about the mean.
+        power = (energy[stop] - energy[first]) / length - mean * mean
+        return 10.0 * np.log10(np.maximum(power, 0.0) + 1e-20)
 
     part = cell + config.hop_samples
     return np.stack([level(0, config.window_samples), level(cell, config.hop_samples),
