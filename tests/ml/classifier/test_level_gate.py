@@ -90,6 +90,21 @@ def test_window_levels_are_rms_in_dbfs():
     assert window_levels_db(np.zeros(config.window_samples), config, 1)[0].max() < -150
 
 
+def test_a_faint_sound_at_the_centre_of_a_quiet_window_is_not_silence():
+    # The central cell just above the gate and nothing around it: the whole window reads
+    # quiet, the centre loud; the centre decides, and no class is left without a chance.
+    model = model_with(GATE)
+    config = model.config
+    n, cell = config.window_samples, config.hop_samples
+    window = np.zeros(n, np.float32)
+    window[(n - cell) // 2:(n + cell) // 2] = at_dbfs(cell / RATE, GATE + 2.0, 7)[:cell]
+    whole, centre = window_levels_db(window, config, 1)[0, :2]
+    assert whole < GATE <= centre
+    probabilities = window_model_sees(model, window)
+    assert np.all(np.isfinite(probabilities)) and probabilities.sum() == pytest.approx(1.0)
+    assert probabilities[config.labels.index("silence")] == 0.0
+
+
 def test_a_dc_offset_is_not_sound():
     # Room tone from a converter with a DC offset of -26 dBFS is still silence.
     model = model_with(GATE)

@@ -161,9 +161,12 @@ def level_gate(logits: torch.Tensor, levels_db: torch.Tensor,
     is_silence = torch.arange(logits.shape[-1], device=logits.device) \
         == config.labels.index("silence")
     whole, centre, left, right = (levels_db.to(logits.device) < threshold).unbind(-1)
-    quiet = whole.unsqueeze(-1)
-    loud = (~centre | (~left & ~right)).unsqueeze(-1)
-    return logits.masked_fill((quiet & ~is_silence) | (loud & is_silence), float("-inf"))
+    loud = ~centre | (~left & ~right)
+    # A loud centre in an otherwise quiet window still makes the whole window read quiet:
+    # the centre decides (a window's class is the class at its centre).
+    quiet = whole & ~loud
+    return logits.masked_fill((quiet.unsqueeze(-1) & ~is_silence)
+                              | (loud.unsqueeze(-1) & is_silence), float("-inf"))
 
 
 class WindowSequence:

@@ -65,10 +65,10 @@ def gate_note(inspection) -> str:
     if gate is None:
         return ""
     whole, centre, left, right = inspection.levels_db
-    if whole < gate:
-        verdict = "silence by level"
-    elif centre >= gate or (left >= gate and right >= gate):
+    if centre >= gate or (left >= gate and right >= gate):
         verdict = "too loud for silence"
+    elif whole < gate:
+        verdict = "silence by level"
     else:
         verdict = "quiet on one side of the centre: the network decides"
     return f"; level {whole:.0f} dBFS, centre {centre:.0f}, gate {gate:.0f}: {verdict}"
