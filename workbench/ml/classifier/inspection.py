@@ -17,7 +17,12 @@ import numpy as np
 import torch
 
 from workbench.ml.classifier.net import AudioClassifier
-from workbench.ml.classifier.task import chunk_probabilities, fill_window, window_levels_db
+from workbench.ml.classifier.task import (
+    chunk_probabilities,
+    fill_window,
+    gate_decisions,
+    window_levels_db,
+)
 
 # Saliency measures input from the window's background: this quantile of its log-mel cells.
 BACKGROUND_QUANTILE = 0.1
@@ -110,7 +115,8 @@ class WindowInspection:
     conv block's output ``[channels, bands, steps]``; ``levels_db``: the window's RMS
     levels (dBFS: whole, central cell, left and right parts, `task.window_levels_db`);
     ``gate_dbfs``: the card's level gate (None: none), which decides silence by those
-    levels after the network (`task.level_gate`).
+    levels after the network (`task.level_gate`); ``gate_verdict``: what it decided here,
+    "silence", "not silence" or "network" (None without a gate).
     """
 
     start_s: float
@@ -124,6 +130,7 @@ class WindowInspection:
     feature_maps: list[np.ndarray]
     levels_db: tuple[float, ...] = (0.0, 0.0, 0.0, 0.0)
     gate_dbfs: float | None = None
+    gate_verdict: str | None = None
 
 
 def inspect_window(model: AudioClassifier, window: np.ndarray, label: str | None,
@@ -132,9 +139,16 @@ def inspect_window(model: AudioClassifier, window: np.ndarray, label: str | None
     probabilities = window_probabilities(model, window)
     labels = tuple(model.config.labels)
     chosen = labels[int(np.argmax(probabilities))] if label is None else label
-    level = window_levels_db(fill_window(window, model.config.window_samples), model.config, 1)
+    levels = window_levels_db(fill_window(window, model.config.window_samples),
+                              model.config, 1)[0]
     gate = model.config.silence_gate_dbfs if "silence" in labels else None
     return WindowInspection(start_s, model.config.window_s, labels, chosen,
                             window_view(model, window), probabilities,
                             saliency(model, window, chosen), first_layer_filters(model),
-                            feature_maps(model, window), tuple(map(float, level[0])), gate)
+                            feature_maps(model, window), tuple(map(float, levels)), gate,
+                            None if gate is None else _verdict(levels < gate))
+
+
+def _verdict(below: np.ndarray) -> str:
+    quiet, loud = gate_decisions(below)
+    return "silence" if quiet else "not silence" if loud else "network"

@@ -68,9 +68,9 @@ class ClassifierConfig:
     # The head also reads each window's level (`window_levels`): the labelling rule tells
     # silence from quiet sound by level, whatever the texture.
     level_input: bool = False
-    # The labelling rule's level gate (dBFS; None: none), applied after the network
-    # (`task.level_gate`): a window quieter than this is silence, a louder one never is.
-    # Only for labels with a "silence" class.
+    # The labelling rule's level gate (dBFS; None: none), the line between quiet and loud
+    # applied after the network (`task.level_gate`): a window quiet all through is
+    # silence, one loud at its centre never is.  Only for labels with a "silence" class.
     silence_gate_dbfs: float | None = None
     extra: dict = field(default_factory=dict)
 

@@ -7,8 +7,7 @@ pass (`AudioClassifier.signal_window_outputs`), and `WindowSequence` puts each
 window in the context of its neighbours across chunks (with a context layer, the
 last few windows are re-scored as the next chunk arrives), then applies the
 card's level gate (`level_gate`: the labelling rule says what is quiet enough to
-be silence). Chunks are small
-enough that cancellation is seen within a second.  When the grid leaves the end
+be silence).  Chunks are small enough that cancellation is seen within a second.  When the grid leaves the end
 of the audio uncovered, one more window is laid flush with the end; audio
 shorter than one window is looped to fill it (a class does not change by
 repetition, while zero padding would add silence).  The task reads the audio a
@@ -147,6 +146,17 @@ def chunk_outputs(model: AudioClassifier, samples: np.ndarray,
                          window_levels_db(signal, config, len(logits)))
 
 
+def gate_decisions(below):
+    """Which windows the level gate decides, from ``levels_db < gate`` (``[..., 4]``
+    booleans, numpy or torch): ``(quiet, loud)``, quiet ones can only be silence, loud ones
+    anything but silence; where neither is set the network decides (see `level_gate`)."""
+    whole, centre, left, right = below[..., 0], below[..., 1], below[..., 2], below[..., 3]
+    loud = ~centre | (~left & ~right)
+    # A loud centre in an otherwise quiet window still makes the whole window read quiet:
+    # the centre decides (a window's class is the class at its centre).
+    return whole & ~loud, loud
+
+
 def level_gate(logits: torch.Tensor, levels_db: torch.Tensor,
                config: ClassifierConfig) -> torch.Tensor:
     """Logits ``[windows, classes]`` with the card's labelling rule applied by level
@@ -160,11 +170,7 @@ def level_gate(logits: torch.Tensor, levels_db: torch.Tensor,
         return logits
     is_silence = torch.arange(logits.shape[-1], device=logits.device) \
         == config.labels.index("silence")
-    whole, centre, left, right = (levels_db.to(logits.device) < threshold).unbind(-1)
-    loud = ~centre | (~left & ~right)
-    # A loud centre in an otherwise quiet window still makes the whole window read quiet:
-    # the centre decides (a window's class is the class at its centre).
-    quiet = whole & ~loud
+    quiet, loud = gate_decisions(levels_db.to(logits.device) < threshold)
     return logits.masked_fill((quiet.unsqueeze(-1) & ~is_silence)
                               | (loud.unsqueeze(-1) & is_silence), float("-inf"))
 

@@ -59,19 +59,18 @@ def _image_plot(title: str) -> tuple[pg.PlotWidget, pg.ImageItem]:
     return plot, image
 
 
+# What the level gate decided (`WindowInspection.gate_verdict`), in words.
+GATE_VERDICTS = {"silence": "silence by level", "not silence": "too loud for silence",
+                 "network": "quiet on one side of the centre: the network decides"}
+
+
 def gate_note(inspection) -> str:
-    """How the level gate decided a window (empty without a gate): `task.level_gate`."""
-    gate = inspection.gate_dbfs
-    if gate is None:
+    """How the level gate decided a window (empty without a gate)."""
+    if inspection.gate_verdict is None:
         return ""
-    whole, centre, left, right = inspection.levels_db
-    if centre >= gate or (left >= gate and right >= gate):
-        verdict = "too loud for silence"
-    elif whole < gate:
-        verdict = "silence by level"
-    else:
-        verdict = "quiet on one side of the centre: the network decides"
-    return f"; level {whole:.0f} dBFS, centre {centre:.0f}, gate {gate:.0f}: {verdict}"
+    whole, centre = inspection.levels_db[:2]
+    return (f"; level {whole:.0f} dBFS, centre {centre:.0f}, gate {inspection.gate_dbfs:.0f}: "
+            f"{GATE_VERDICTS[inspection.gate_verdict]}")
 
 class ClassifierInspector(QWidget):
     """Shows WindowInspection values; emits what the user wants inspected next."""
