@@ -87,3 +87,18 @@ def test_joint_steps_without_a_context_layer_are_refused_before_anything_is_made
         main(["train", "classifier", "--run-dir", str(run), "--zoo", str(tmp_path / "zoo"),
               *options])
     assert not run.exists() and not (tmp_path / "zoo").exists()
+
+
+def test_a_window_length_the_network_cannot_pool_is_refused_and_a_longer_one_is_spelled_out(
+        tmp_path):
+    from workbench.cli import main
+    from workbench.training.classifier.card import training_command
+
+    run = tmp_path / "run"
+    for frames in ("88", "100"):  # shorter than the receptive field; not 89 + 8k
+        with pytest.raises(SystemExit, match="--window-frames"):
+            main(["train", "classifier", "--run-dir", str(run), "--zoo", str(tmp_path / "zoo"),
+                  "--window-frames", frames])
+    assert not run.exists()
+    assert training_command({"window_frames": 137}).endswith(" --window-frames 137")
+    assert "--window-frames" not in training_command({"window_frames": 89, "seed": 1})

@@ -80,6 +80,8 @@ def training_command(settings: dict) -> str:
                 "joint_steps"):  # spelled out when used
         if settings.get(key):
             options.append(("--" + key.replace("_", "-"), settings[key]))
+    if settings.get("window_frames", 89) != 89:  # runs before the option had 89
+        options.append(("--window-frames", settings["window_frames"]))
     flags = "".join(f" --{key.replace('_', '-')}" for key in ("level_input", "family_validation")
                     if settings.get(key))
     return TRAINING_COMMAND + "".join(f" {flag} {value}" for flag, value in options

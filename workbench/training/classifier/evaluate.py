@@ -2,7 +2,9 @@
 
 Window scores use the windows lying wholly inside one segment (their class is
 not in doubt); the accuracy over every window, labelled by the class at its
-centre, is reported beside them.  Boundaries come from the hysteresis-merged
+centre, is reported beside them.  The scored windows are the same whatever a
+model's own window length (`scored_windows`), so models are compared on the
+same times.  Boundaries come from the hysteresis-merged
 segments and count when within 0.5 s of a true boundary.  Speed is the
 real-time factor of the whole classify path (log-mel included) on this
 machine, by wall clock and by process CPU time divided by the thread count,
@@ -11,18 +13,21 @@ each the best of three passes over the test set.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
 
+from workbench.core.analysis.results import Classification
 from workbench.core.jobs import run_to_completion
 from workbench.core.labels.class_segments import hysteresis_segments
-from workbench.ml.classifier.net import AudioClassifier
-from workbench.ml.classifier.task import classify_signal
+from workbench.ml.classifier.net import AudioClassifier, ClassifierConfig
+from workbench.ml.classifier.task import classify_signal, window_starts
 from workbench.training.classifier import metrics
 from workbench.training.classifier.baseline import ThresholdBaseline, window_features
 from workbench.training.classifier.dataset import WindowSampler, build_clips
@@ -31,7 +36,41 @@ from workbench.training.classifier.recipe import CLASSES
 from workbench.training.classifier.silero_peer import SileroSpeechDetector, SileroUnavailable
 
 BOUNDARY_TOLERANCE_S = 0.5
+# Windows are scored on one layout whatever a model's own window: 89 frames (0.912 s) every
+# hop, the first model's windows.  A model with longer windows is scored at the same times,
+# by its window centred nearest, so its windows near a boundary are not left out.
+SCORED_WINDOW_FRAMES = 89
 Log = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class ScoredWindows:
+    """The scored windows of one recording: start samples, which lie wholly inside one
+    segment, the class at their centres and the model's class there."""
+
+    starts: np.ndarray
+    pure: np.ndarray
+    labels: np.ndarray
+    predicted: np.ndarray
+
+
+def scoring_config(config: ClassifierConfig) -> ClassifierConfig:
+    """``config`` with the scored window layout (`SCORED_WINDOW_FRAMES`)."""
+    return dataclasses.replace(config, window_frames=SCORED_WINDOW_FRAMES)
+
+
+def scored_windows(recording: Recording, result: Classification,
+                   config: ClassifierConfig) -> ScoredWindows:
+    """``result`` (a model with ``config``) read at the scored windows of ``recording``."""
+    scoring = scoring_config(config)
+    starts = window_starts(len(recording.audio), scoring)
+    centres = starts / config.sample_rate + scoring.window_s / 2
+    model_centres = np.asarray(result.window_starts) + config.window_s / 2
+    nearest = np.abs(centres[:, None] - model_centres[None, :]).argmin(axis=1)
+    starts_s = starts / config.sample_rate
+    return ScoredWindows(starts, recording.pure(starts_s, scoring.window_s),
+                         recording.label_at(centres),
+                         result.probabilities.argmax(axis=1)[nearest])
 
 
 def _cut(audio: np.ndarray, starts: np.ndarray, length: int) -> np.ndarray:
@@ -106,20 +145,16 @@ def evaluate_classifier(model: AudioClassifier, run_dir: str | Path, recordings:
     config = model.config
     tests = load_recordings(run_dir / "eval", recordings, config.sample_rate, log)
     results, speed = _classify_all(model, tests, threads)
-    length = config.window_samples
     truth, pred, centre_truth, centre_pred, starts_all, pure_all = [], [], [], [], [], []
     true_bounds, cnn_bounds = [], []
     for rec, result in zip(tests, results):
-        starts = result.window_starts
-        pure = rec.pure(starts, config.window_s)
-        labels = rec.label_at(starts + config.window_s / 2)
-        best = result.probabilities.argmax(axis=1)
-        truth.append(labels[pure])
-        pred.append(best[pure])
-        centre_truth.append(labels)
-        centre_pred.append(best)
-        starts_all.append(np.round(starts * config.sample_rate).astype(np.int64))
-        pure_all.append(pure)
+        scored = scored_windows(rec, result, config)
+        truth.append(scored.labels[scored.pure])
+        pred.append(scored.predicted[scored.pure])
+        centre_truth.append(scored.labels)
+        centre_pred.append(scored.predicted)
+        starts_all.append(scored.starts)
+        pure_all.append(scored.pure)
         true_bounds.append(rec.boundaries())
         cnn_bounds.append(boundary_times(result.segments))
     truth_cat = np.concatenate(truth)
@@ -134,8 +169,10 @@ def evaluate_classifier(model: AudioClassifier, run_dir: str | Path, recordings:
     log(f"CNN: window accuracy {report['window']['accuracy']:.4f}, boundary F1 "
         f"{report['boundaries']['f1']:.3f}, {speed['realtime_factor_wall']:.0f}x real time")
     if peers:
-        report["peers"] = _peers(run_dir, tests, starts_all, pure_all, truth_cat, length,
-                                 config, true_bounds, log)
+        # The peers classify the scored windows themselves.
+        scoring = scoring_config(config)
+        report["peers"] = _peers(run_dir, tests, starts_all, pure_all, truth_cat,
+                                 scoring.window_samples, scoring, true_bounds, log)
     return report
 
 

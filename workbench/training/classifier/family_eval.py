@@ -26,6 +26,8 @@ from workbench.training.classifier.eval_data import Recording, load_recordings
 from workbench.training.classifier.evaluate import (
     BOUNDARY_TOLERANCE_S,
     boundary_times,
+    scored_windows,
+    scoring_config,
     window_report,
 )
 from workbench.training.classifier.families import FEATURED, MUSIC_HELD_OUT, MUSIC_VALIDATION
@@ -51,15 +53,14 @@ def score_recording(model: AudioClassifier, recording: Recording, detector=None)
     """Classify ``recording`` with ``model`` (and silero-vad ``detector`` when given)."""
     config = model.config
     result = run_to_completion(lambda c: classify_signal(model, recording.audio, c))
-    starts = result.window_starts
-    pure = recording.pure(starts, config.window_s)
-    labels = recording.label_at(starts + config.window_s / 2)
+    scored = scored_windows(recording, result, config)
+    pure = scored.pure
     silero = None
     if detector is not None:
         probs = detector.frame_probabilities(recording.audio, config.sample_rate)
-        sample_starts = np.round(starts * config.sample_rate).astype(np.int64)
-        silero = detector.window_is_speech(probs, sample_starts, config.window_samples)[pure]
-    return RecordingScore(labels[pure], result.probabilities.argmax(axis=1)[pure],
+        silero = detector.window_is_speech(probs, scored.starts,
+                                           scoring_config(config).window_samples)[pure]
+    return RecordingScore(scored.labels[pure], scored.predicted[pure],
                           recording.boundaries(), boundary_times(result.segments), silero)
 
 

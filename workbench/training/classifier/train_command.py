@@ -45,6 +45,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--context-radius", type=int, default=_DEFAULTS.context_radius,
                         metavar="N", help="windows either side that the context layer reads, "
                         "trained after the CNN (0: none, every window scored alone)")
+    parser.add_argument("--window-frames", type=int, default=_DEFAULTS.window_frames,
+                        metavar="N", help="10 ms frames one window spans (89: 0.91 s, the "
+                        "CNN's receptive field; longer: 89 plus a multiple of 8)")
     parser.add_argument("--joint-steps", type=int, default=_DEFAULTS.joint_steps,
                         metavar="N", help="then fine-tune the CNN and context layer together "
                         "on window sequences for N steps (0: none; needs --context-radius)")
@@ -101,6 +104,10 @@ def run(args: argparse.Namespace) -> int:
     if args.joint_steps < 0 or (args.joint_steps and not args.context_radius):
         raise SystemExit(f"--joint-steps {args.joint_steps}: give 0 (none) or more steps, "
                          "with a context layer (--context-radius 1 or more)")
+    base = _DEFAULTS.window_frames
+    if args.window_frames < base or (args.window_frames - base) % 8:
+        raise SystemExit(f"--window-frames {args.window_frames}: give {base} (the CNN's receptive "
+                         "field) plus a multiple of 8, e.g. 137 or 185")
     settings = TrainSettings(run_dir=args.run_dir, train_clips_per_class=args.clips_per_class,
                              epochs=args.epochs, steps_per_epoch=args.steps_per_epoch,
                              seed=args.seed, threads=args.threads, recipe=args.recipe,
@@ -111,6 +118,7 @@ def run(args: argparse.Namespace) -> int:
                              remix_speech=args.remix_speech,
                              context_radius=args.context_radius,
                              joint_steps=args.joint_steps,
+                             window_frames=args.window_frames,
                              family_validation=args.family_validation)
     zoo = Path(args.zoo or paths.models_dir())
     summary = train_classifier(settings, zoo / card.WEIGHTS_FILE, _log)
