@@ -197,3 +197,18 @@ def test_a_harpsichord_plucks_alike_however_hard_the_key_is_struck():
     piano_soft, piano_hard = (PITCHED["piano"].make(np.random.default_rng(5), SR)(261.6, 0.5, v)
                               for v in (0.2, 1.0))
     assert np.array_equal(soft, hard) and not np.array_equal(piano_soft, piano_hard)
+
+
+def test_the_sine_synth_is_a_sine_or_a_sine_and_one_partial_and_nothing_else():
+    partials_seen = set()
+    for seed in range(8):
+        audio = PITCHED["sine_synth"].make(np.random.default_rng(seed), SR)(440.0, 1.0, 0.8)
+        power = np.abs(np.fft.rfft(audio * np.hanning(len(audio)))) ** 2
+        freqs = np.fft.rfftfreq(len(audio), 1 / SR)
+        peaks = [f for f in (440.0 * r for r in (1.0, 2.0, 3.0, 4.0, 2.76, 5.4))
+                 if power[np.abs(freqs - f) < 8].sum() > 1e-3 * power.sum()]
+        assert peaks[0] == 440.0 and len(peaks) <= 2, peaks
+        near = sum(power[np.abs(freqs - f) < 8].sum() for f in peaks)
+        assert near > 0.99 * power.sum()  # no other partial, no noise
+        partials_seen.add(len(peaks))
+    assert partials_seen == {1, 2}

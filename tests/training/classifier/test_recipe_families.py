@@ -7,6 +7,7 @@ from workbench.training.classifier import families
 from workbench.training.classifier.recipe_families import (
     synthesize_clip,
     synthesize_randomized_clip,
+    synthesize_test_timbre_clip,
     synthesize_wide_clip,
     synthesize_wide_music_clip,
 )
@@ -183,3 +184,23 @@ def test_the_card_names_what_each_wide_recipe_added():
     assert "overdriven_guitar" in music_only and "fridge" in music_only
     assert "applause" not in music_only
     assert not {"overdriven_guitar", "applause", "fridge"} & set(plain.replace(",", " ").split())
+
+
+def test_the_test_timbre_recipe_features_the_sine_synth_in_training_only():
+    from workbench.training.classifier.card import data_text
+
+    assert "sine_synth" not in families.music_families("fv-val", test_timbre=True)
+    assert "sine_synth" not in families.music_families("eval", test_timbre=True)
+    details = [synthesize_test_timbre_clip("music", "train", index, RATE, 0.5).detail
+               for index in range(60)]
+    # Featured in a fifth of the pieces besides its place in the pool (which alone gives
+    # these seeds 8 of 60).
+    assert 12 <= sum("sine_synth" in d for d in details) <= 30, details
+    assert not any("sine_synth" in synthesize_clip("music", "train", i, RATE, 0.5).detail
+                   for i in range(60))
+    for featured, label in (("koto", "music"), (None, "speech")):
+        assert np.array_equal(
+            synthesize_clip(label, "eval", 3, RATE, 1.0, featured=featured).audio,
+            synthesize_test_timbre_clip(label, "eval", 3, RATE, 1.0, featured=featured).audio)
+    assert "sine synth" in data_text({"recipe": "test-timbre"})
+    assert "sine synth" not in data_text({"recipe": "families"})

@@ -121,6 +121,13 @@ def data_text(settings: dict) -> str:
                  f"only): instrument families {', '.join(families.MUSIC_ADDED)}; {textures}"
                  f"room tones {', '.join(families.ROOM_TONE_ADDED)}. They join the pools above "
                  "and are drawn like the others.")
+    if _recipe(settings) == recipe_families.TEST_TIMBRE_NAME:
+        text += (" Music in a test signal's timbre (recipe \"test-timbre\", training and "
+                 "validation only): a sine synth (a sine, or a sine and one upper partial, "
+                 "switched on and off or decaying slowly, no vibrato) features in "
+                 f"{recipe_families.TEST_TIMBRE_SHARE:.0%} of the pieces and joins the "
+                 "instrument pool, so that music is told from beeps and DTMF by its pitches "
+                 "and rhythm.")
     if settings.get("eq_augment_db"):
         text += (f" Training windows other than silence: half get a random spectral tilt and "
                  f"bump of up to +-{settings['eq_augment_db']:.0f} dB on the log-mel bands.")

@@ -33,6 +33,7 @@ from workbench.training.synth.orchestra.families import (
     ADDED_FAMILIES,
     ALL_FAMILIES,
     RANDOMIZED_FAMILIES,
+    TEST_TIMBRE_FAMILY,
 )
 
 MUSIC_HELD_OUT = ("violin", "cello", "marimba", "clarinet", "accordion", "fm_keys", "koto",
@@ -62,6 +63,8 @@ ROOM_TONE_VALIDATION = ("hiss",)
 MUSIC_ADDED = ADDED_FAMILIES
 NOISE_ADDED = tuple(ADDED_NOISE_TEXTURES)
 ROOM_TONE_ADDED = tuple(ADDED_ROOM_TONES)
+# Training-only music of the "test-timbre" recipe: a test signal's timbre playing music.
+MUSIC_TEST_TIMBRE = (TEST_TIMBRE_FAMILY,)
 # Which families each scoring split features, one recording set per family.
 FEATURED = {"eval": HELD_OUT_FAMILIES, "fv-val": VALIDATION_FAMILIES}
 
@@ -78,12 +81,14 @@ def _pool(split: str, training: tuple[str, ...], held_out: tuple[str, ...],
     return training + extra
 
 
-def music_families(split: str, randomized: bool = False, wide: bool = False) -> tuple[str, ...]:
+def music_families(split: str, randomized: bool = False, wide: bool = False,
+                   test_timbre: bool = False) -> tuple[str, ...]:
     """Instrument families of ``split`` ("eval": only the held-out ones, "fv-val": only the
     validation ones); ``randomized`` adds the randomized instrument spaces to training,
-    ``wide`` the added families."""
+    ``wide`` the added families, ``test_timbre`` the sine synth."""
     return _pool(split, MUSIC_TRAINING, MUSIC_HELD_OUT, MUSIC_VALIDATION,
-                 (MUSIC_RANDOMIZED if randomized else ()) + (MUSIC_ADDED if wide else ()))
+                 (MUSIC_RANDOMIZED if randomized else ()) + (MUSIC_ADDED if wide else ())
+                 + (MUSIC_TEST_TIMBRE if test_timbre else ()))
 
 
 def noise_textures(split: str, randomized: bool = False, wide: bool = False) -> tuple[str, ...]:

@@ -24,8 +24,11 @@ texture pool (a quarter of the noises lead with it), backgrounds included.
 The "wide" recipe is the same with the added instrument families, noise
 textures and room tones (``families.MUSIC_ADDED`` ...) in the training pools:
 more distinct sources, drawn like the others; "wide-music" adds the families and
-room tones but not the textures.  Scoring splits are the same
-for all three recipes.
+room tones but not the textures.  The "test-timbre" recipe adds one instrument
+with a test signal's timbre (``sine_synth``: sines switched on and off) and
+features it in a share of the training pieces, so that music is told from beeps
+and DTMF by its pitches and rhythm rather than its timbre.  Scoring splits are
+the same for every recipe.
 """
 
 from __future__ import annotations
@@ -51,6 +54,10 @@ RANDOMIZED_NAME = "randomized"
 # the added families and room tones only.
 WIDE_NAME = "wide"
 WIDE_MUSIC_NAME = "wide-music"
+# The same recipe with music in a test signal's timbre in training.
+TEST_TIMBRE_NAME = "test-timbre"
+# Share of training pieces that feature the sine synth in the "test-timbre" recipe.
+TEST_TIMBRE_SHARE = 0.2
 SILENCE_LEVELS_DB = (-90.0, -56.0)
 SPEECH_SNR_DB = (0.0, 15.0)
 _STREAM = {"train": 211, "val": 253, "eval": 297, "fv-train": 227, "fv-val": 271}
@@ -68,6 +75,7 @@ class Pools:
     added_music: bool = False  # the added instrument families and kits
     added_noise: bool = False  # the added noise textures (backgrounds included)
     added_room_tones: bool = False
+    test_timbre: bool = False  # the sine synth, featured in a share of the pieces
 
 
 FAMILIES_POOLS = Pools()
@@ -126,12 +134,15 @@ def music_clip(rng, split, sample_rate, duration_s, featured=None,
     the pool and features them in a share of the pieces.
     """
     randomized = pools.randomized and not families.is_scoring(split)
-    pool = families.music_families(split, randomized, pools.added_music)
+    test_timbre = pools.test_timbre and not families.is_scoring(split)
+    pool = families.music_families(split, randomized, pools.added_music, test_timbre)
     if featured not in pool:
         featured = None
         if not families.is_scoring(split) and rng.random() < 0.15:
             return random_music(rng, sample_rate, duration_s), "first-recipe piece"
-        if randomized:
+        if test_timbre and rng.random() < TEST_TIMBRE_SHARE:
+            featured = families.MUSIC_TEST_TIMBRE[0]
+        elif randomized:
             # Domain randomization: many pieces feature a randomized instrument or kit.
             draw = rng.random()
             if draw < RANDOMIZED_MUSIC_SHARE["random_pitched"]:
@@ -238,6 +249,14 @@ def synthesize_wide_music_clip(label: str, split: str, index: int, sample_rate: 
                            Pools(added_music=True, added_room_tones=True))
 
 
+def synthesize_test_timbre_clip(label: str, split: str, index: int, sample_rate: int = 16000,
+                                duration_s: float = 6.0, featured: str | None = None) -> Clip:
+    """The "test-timbre" recipe: ``synthesize_clip`` with the sine synth in training music."""
+    return synthesize_clip(label, split, index, sample_rate, duration_s, featured,
+                           Pools(test_timbre=True))
+
+
 RECIPES = {"first": recipe.synthesize_clip, NAME: synthesize_clip,
            RANDOMIZED_NAME: synthesize_randomized_clip, WIDE_NAME: synthesize_wide_clip,
-           WIDE_MUSIC_NAME: synthesize_wide_music_clip}
+           WIDE_MUSIC_NAME: synthesize_wide_music_clip,
+           TEST_TIMBRE_NAME: synthesize_test_timbre_clip}

@@ -52,10 +52,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         metavar="N", help="then fine-tune the CNN and context layer together "
                         "on window sequences for N steps (0: none; needs --context-radius)")
     parser.add_argument("--recipe", default=_DEFAULTS.recipe,
-                        choices=("wide", "wide-music", "randomized", "families", "first"),
+                        choices=("test-timbre", "wide", "wide-music", "randomized", "families",
+                                 "first"),
                         help="data recipe: many instrument families (families), with the "
                              "added families, textures and room tones in training (wide) or "
                              "the added families and room tones only (wide-music), "
+                             "with music in a test signal's timbre (test-timbre), "
                              "with randomized instrument and noise spaces in training "
                              "(randomized), or the first one")
     parser.add_argument("--family-validation", action="store_true",

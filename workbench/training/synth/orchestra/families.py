@@ -106,6 +106,10 @@ _ADDED_KITS = {"orchestral_percussion": kits.orchestral_percussion, "brush_kit":
 PITCHED.update((f.name, f) for f in _ADDED_PITCHED)
 KITS.update(_ADDED_KITS)
 ADDED_FAMILIES = tuple(f.name for f in _ADDED_PITCHED) + tuple(_ADDED_KITS)
+# Session 9: music with a test signal's timbre (the classifier's "test-timbre" recipe),
+# kept out of both tuples above.
+TEST_TIMBRE_FAMILY = "sine_synth"
+PITCHED[TEST_TIMBRE_FAMILY] = Family(TEST_TIMBRE_FAMILY, "synth", synths.sine_synth, 40, 96, _ALL)
 
 
 def category(name: str) -> str:

@@ -192,3 +192,31 @@ def chiptune(rng: np.random.Generator, sample_rate: int):
         return 0.5 * pulse * volume / 15.0
 
     return play
+
+
+# Upper partials of `sine_synth`: harmonics, and the bar ratios of struck metal.
+_SINE_PARTIALS = (2.0, 3.0, 4.0, 2.76, 5.4)
+
+
+def sine_synth(rng: np.random.Generator, sample_rate: int):
+    """The plainest synth voice: a sine, or a sine and one upper partial, switched on and off
+    with millisecond fades (or decaying slowly), no vibrato - a test signal's timbre that plays
+    music.  What tells its notes from beeps and DTMF is the music: pitches, chords, rhythm."""
+    partial = None if rng.random() < 0.4 else float(rng.choice(_SINE_PARTIALS))
+    partial_gain = float(rng.uniform(0.2, 0.8))
+    fade_s = float(rng.uniform(0.003, 0.012))
+    decay_s = None if rng.random() < 0.6 else float(rng.uniform(0.4, 3.0))
+
+    def play(frequency_hz: float, duration_s: float, velocity: float) -> np.ndarray:
+        n = note_frames(duration_s, sample_rate)
+        t = np.arange(n) / sample_rate
+        wave = np.sin(2 * np.pi * frequency_hz * t)
+        if partial is not None and partial * frequency_hz < 0.45 * sample_rate:
+            wave = wave + partial_gain * np.sin(2 * np.pi * partial * frequency_hz * t)
+        env = np.ones(n) if decay_s is None else np.exp(-t / decay_s)
+        ramp = min(n // 2, max(1, int(fade_s * sample_rate)))
+        env[:ramp] *= np.linspace(0.0, 1.0, ramp)
+        env[n - ramp:] *= np.linspace(1.0, 0.0, ramp)
+        return 0.5 * velocity * wave * env
+
+    return play
