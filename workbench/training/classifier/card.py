@@ -80,8 +80,10 @@ def training_command(settings: dict) -> str:
                 "joint_steps"):  # spelled out when used
         if settings.get(key):
             options.append(("--" + key.replace("_", "-"), settings[key]))
-    if settings.get("window_frames", 89) != 89:  # runs before the option had 89
-        options.append(("--window-frames", settings["window_frames"]))
+    # Spelled out when not the network's own; runs from before the option had that.
+    window = settings.get("window_frames", ClassifierConfig.window_frames)
+    if window != ClassifierConfig.window_frames:
+        options.append(("--window-frames", window))
     flags = "".join(f" --{key.replace('_', '-')}" for key in ("level_input", "family_validation")
                     if settings.get(key))
     return TRAINING_COMMAND + "".join(f" {flag} {value}" for flag, value in options

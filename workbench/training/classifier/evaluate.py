@@ -39,7 +39,7 @@ BOUNDARY_TOLERANCE_S = 0.5
 # Windows are scored on one layout whatever a model's own window: 89 frames (0.912 s) every
 # hop, the first model's windows.  A model with longer windows is scored at the same times,
 # by its window centred nearest, so its windows near a boundary are not left out.
-SCORED_WINDOW_FRAMES = 89
+SCORED_WINDOW_FRAMES = ClassifierConfig.window_frames
 Log = Callable[[str], None]
 
 
@@ -64,10 +64,10 @@ def scored_windows(recording: Recording, result: Classification,
     """``result`` (a model with ``config``) read at the scored windows of ``recording``."""
     scoring = scoring_config(config)
     starts = window_starts(len(recording.audio), scoring)
-    centres = starts / config.sample_rate + scoring.window_s / 2
+    starts_s = starts / config.sample_rate
+    centres = starts_s + scoring.window_s / 2
     model_centres = np.asarray(result.window_starts) + config.window_s / 2
     nearest = np.abs(centres[:, None] - model_centres[None, :]).argmin(axis=1)
-    starts_s = starts / config.sample_rate
     return ScoredWindows(starts, recording.pure(starts_s, scoring.window_s),
                          recording.label_at(centres),
                          result.probabilities.argmax(axis=1)[nearest])

@@ -76,7 +76,7 @@ class TrainSettings:
     # Frames one window spans (`ClassifierConfig.window_frames`: 89 is 0.91 s, the CNN's
     # receptive field).  Longer windows (89 + a multiple of 8) pool more feature steps, so a
     # held note shows its neighbours; the convolutions, and their cost per second, stay.
-    window_frames: int = 89
+    window_frames: int = ClassifierConfig.window_frames
     # Training crops are 7 frames longer than a window and the network reads the first
     # ``window_frames`` of them; kept so the shipped run reproduces bit for bit.
     crop_extra_frames: int = 7
